@@ -1,0 +1,51 @@
+/** `grove plan`: validate everything and show what would run, in which order, and why. */
+import { UsageError } from "../../errors.js";
+import { renderDot, renderMermaid } from "../../plan/render-graph.js";
+import { EXIT } from "../exit-codes.js";
+import { PLAN_OUTPUT_OPTIONS, SELECTION_OPTIONS } from "../options.js";
+import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
+import { planToJson, renderPlanText, worktreePresence } from "../render-plan.js";
+import { resolveContext } from "../resolve-context.js";
+import type { CommandIo } from "./command-io.js";
+
+export const PLAN_OPTIONS: OptionSpecs = { ...SELECTION_OPTIONS, ...PLAN_OUTPUT_OPTIONS };
+
+export const PLAN_HELP = `Usage: grove plan [options]
+
+Validate scenarios.json and the pipeline, and print the scenarios in run order with their worktree,
+dependencies, timeout and tags, whether each worktree exists, the critical path and totals.
+Nothing is run. Same as \`grove run --dry-run\`.
+
+Options:
+${formatOptions(PLAN_OPTIONS)}
+
+Examples:
+  grove plan
+  grove plan --filter-tag parser --no-deps --assume-deps-passed
+  grove plan --json > plan.json
+  grove plan --graph dot | dot -Tsvg > plan.svg
+`;
+
+export async function planCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { values } = parseArgs(argv, PLAN_OPTIONS, "plan");
+  if (values.help) {
+    io.stdout(PLAN_HELP);
+    return EXIT.ok;
+  }
+  return printPlan(values, io);
+}
+
+/** Shared by `grove plan` and `grove run --dry-run`. */
+export async function printPlan(values: Record<string, unknown>, io: CommandIo): Promise<number> {
+  const graph = values.graph as string | undefined;
+  if (graph !== undefined && graph !== "dot" && graph !== "mermaid") {
+    throw new UsageError(`--graph expects "dot" or "mermaid", got "${graph}"`);
+  }
+  const ctx = await resolveContext(values as never, io.cwd);
+  const presence = worktreePresence(ctx.basePath, ctx.plan.worktrees);
+  if (graph === "dot") io.stdout(renderDot(ctx.plan));
+  else if (graph === "mermaid") io.stdout(renderMermaid(ctx.plan));
+  else if (values.json) io.stdout(`${JSON.stringify(planToJson(ctx, presence), null, 2)}\n`);
+  else io.stdout(renderPlanText(ctx, presence));
+  return EXIT.ok;
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/** The `grove` command: dispatch to a subcommand, map errors to exit codes, never print a stack for user errors. */
+import { readFileSync } from "node:fs";
+import { ConfigError, GroveError, InternalError } from "../errors.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import type { CommandIo } from "./commands/command-io.js";
+import { planCommand } from "./commands/plan-command.js";
+import { runCommand } from "./commands/run-command.js";
+import { EXIT, exitCodeForError } from "./exit-codes.js";
+
+const COMMANDS = ["run", "plan", "help"] as const;
+
+const HELP = `Usage: grove <command> [options]
+
+Run integration-test scenarios across git worktrees.
+
+Commands:
+  run        Run the scenarios (the default when the first argument is an option)
+  plan       Validate and show what would run, in which order, and why
+  help       Show help for a command: grove help run
+
+Options:
+  --help     Show help        --version  Show the version
+
+Examples:
+  grove plan
+  grove run --workers 4 --filter-tag parser
+  grove --dry-run                       (the original coordinator's spelling)
+
+Exit codes: 0 all passed, 1 something failed, 2 configuration or usage error, 3 internal error,
+4 filters matched nothing, 130 interrupted.
+`;
+
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined || first.startsWith("-")) {
+      if (first === "--version") {
+        io.stdout(`${version()}\n`);
+        return EXIT.ok;
+      }
+      if (first === "--help" || first === "-h") {
+        io.stdout(HELP);
+        return EXIT.ok;
+      }
+      return await runCommand(argv, io);
+    }
+    switch (first) {
+      case "run":
+        return await runCommand(rest, io);
+      case "plan":
+        return await planCommand(rest, io);
+      case "help":
+        if (rest[0] === undefined) io.stdout(HELP);
+        else return await main([rest[0], "--help"], io);
+        return EXIT.ok;
+      default:
+        io.stderr(`grove: unknown command "${first}"${didYouMean(first, COMMANDS)}\n\n${HELP}`);
+        return EXIT.config;
+    }
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CommandIo): number {
+  if (error instanceof ConfigError) {
+    io.stderr(`grove: configuration error${error.diagnostics.length > 1 ? "s" : ""}:\n`);
+    for (const line of error.message.split("\n").filter((l) => !/^\d+ problems:$/.test(l)))
+      io.stderr(`  ${line}\n`);
+  } else if (error instanceof GroveError && !(error instanceof InternalError)) {
+    io.stderr(`grove: ${error.message}\n`);
+  } else {
+    const detail =
+      error instanceof Error
+        ? io.env.GROVE_DEBUG
+          ? (error.stack ?? error.message)
+          : error.message
+        : String(error);
+    io.stderr(
+      `grove: internal error: ${detail}\n  this is a bug in Grove; rerun with GROVE_DEBUG=1 for a stack trace and report it\n`,
+    );
+  }
+  return exitCodeForError(error);
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+const isEntry =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry || process.argv[1]?.endsWith("/grove")) {
+  const io: CommandIo = {
+    cwd: process.cwd(),
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`grove: internal error: ${String(error)}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
+}

@@ -1,0 +1,235 @@
+/**
+ * Loads a pipeline YAML: strict parse (no custom tags, capped aliases), validation against
+ * `schemas/pipeline.schema.json`, template checks, defaults. Also finds which pipeline applies:
+ * `--pipeline FILE`, else `grove.pipeline.yaml` in the main repo, else the built-in default.
+ */
+import { existsSync } from "node:fs";
+import { isAbsolute, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError, type Diagnostic } from "../errors.js";
+import type { PathSegment } from "../util/json-pointer.js";
+import { readConfigFile } from "./read-config-file.js";
+import { type RuleProblem, templateProblems } from "./rules.js";
+import { validateDocument } from "./schema-validator.js";
+import { parseYamlDocument } from "./source-document.js";
+import { SCENARIO_VARIABLES, WORKTREE_VARIABLES } from "./templates.js";
+import type { Check, ExitMeaning, Pipeline, RetryableStatus, Step, TestStatus } from "./types.js";
+
+export const PIPELINE_FILE_NAME = "grove.pipeline.yaml";
+export const BUILTIN_PIPELINE_DIR = fileURLToPath(new URL("../../pipelines/", import.meta.url));
+
+/** The pipeline file to use, or undefined for the built-in default. */
+export function resolvePipelinePath(explicit: string | undefined, mainRepo: string): string | undefined {
+  if (explicit) return explicit;
+  const inRepo = join(mainRepo, PIPELINE_FILE_NAME);
+  return existsSync(inRepo) ? inRepo : undefined;
+}
+
+export function loadPipeline(file: string | undefined): Pipeline {
+  const path = file ?? join(BUILTIN_PIPELINE_DIR, "default.yaml");
+  const text = readConfigFile(
+    path,
+    "pipeline file",
+    "pass --pipeline FILE with an existing file, or omit it to use the default",
+  );
+  const pipeline = parsePipeline(path, text);
+  return file ? pipeline : { ...pipeline, source: "builtin:default" };
+}
+
+interface RawStep {
+  name: string;
+  run?: string[];
+  shell?: string;
+  link?: { path: string; key_files: string[]; mode?: "symlink" | "copy" };
+  timeout?: number;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+interface RawPipeline {
+  version: 1;
+  name?: string;
+  worktree?: {
+    branch?: string;
+    start_point?: string;
+    setup?: RawStep[];
+    verify?: ({ glob: string } | { exists: string } | { run: string[] })[];
+    disposable?: string[];
+  };
+  pull?: { from?: string; remote?: string; strategy?: "merge" | "ff-only" | "rebase"; autostash?: boolean };
+  test?: {
+    run?: string[];
+    timeout?: number;
+    retries?: number;
+    retry_on?: RetryableStatus[];
+    kill_grace?: number;
+    exit_codes?: Record<string, TestStatus | { status: TestStatus; reason?: string }>;
+    env?: Record<string, string>;
+    max_per_worktree?: number;
+    before?: RawStep[];
+    after?: RawStep[];
+  };
+  cleanup?: { remove_worktrees?: boolean; delete_branches?: boolean; prune?: boolean };
+}
+
+export const DEFAULT_DISPOSABLE = [
+  "node_modules/",
+  ".venv/",
+  "venv/",
+  "build/",
+  "dist/",
+  "__pycache__/",
+  ".pytest_cache/",
+  ".mypy_cache/",
+  ".ruff_cache/",
+  ".cache/",
+  ".grove/",
+];
+
+export function parsePipeline(file: string, text: string): Pipeline {
+  const { doc, problems } = parseYamlDocument(file, text);
+  if (!doc) throw new ConfigError(problems);
+  if (doc.value === null || typeof doc.value !== "object") {
+    throw new ConfigError([
+      {
+        location: { file, line: 1, column: 1 },
+        message: "the pipeline is empty or not a mapping",
+        hint: "start with `version: 1`",
+      },
+    ]);
+  }
+  const schemaProblems = validateDocument("pipeline", doc);
+  if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
+  const raw = doc.value as RawPipeline;
+  const rules = pipelineRuleProblems(raw);
+  if (rules.length > 0) {
+    throw new ConfigError(
+      rules.map(
+        (p): Diagnostic => ({
+          location: doc.locate(p.path),
+          message: p.message,
+          ...(p.hint ? { hint: p.hint } : {}),
+        }),
+      ),
+    );
+  }
+  return normalizePipeline(file, raw);
+}
+
+function pipelineRuleProblems(raw: RawPipeline): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const argv = (args: string[] | undefined, path: PathSegment[], vars: readonly string[]) =>
+    args?.forEach((a, i) => {
+      problems.push(...templateProblems(a, [...path, i], vars));
+    });
+  const steps = (list: RawStep[] | undefined, path: PathSegment[], vars: readonly string[]) => {
+    const names = new Set<string>();
+    list?.forEach((s, i) => {
+      if (names.has(s.name))
+        problems.push({
+          path: [...path, i, "name"],
+          message: `duplicate step name "${s.name}"`,
+          hint: "step names must be unique within a list",
+        });
+      names.add(s.name);
+      argv(s.run, [...path, i, "run"], vars);
+      if (s.cwd !== undefined && (isAbsolute(s.cwd) || normalize(s.cwd).startsWith(".."))) {
+        problems.push({
+          path: [...path, i, "cwd"],
+          message: `cwd "${s.cwd}" leaves the worktree`,
+          hint: "use a path relative to the worktree, without ..",
+        });
+      }
+    });
+  };
+  if (raw.worktree?.branch !== undefined) {
+    problems.push(
+      ...templateProblems(
+        raw.worktree.branch,
+        ["worktree", "branch"],
+        WORKTREE_VARIABLES.filter((v) => v !== "branch" && v !== "worktree_path"),
+      ),
+    );
+  }
+  steps(raw.worktree?.setup, ["worktree", "setup"], WORKTREE_VARIABLES);
+  raw.worktree?.verify?.forEach((c, i) => {
+    if ("run" in c) argv(c.run, ["worktree", "verify", i, "run"], WORKTREE_VARIABLES);
+  });
+  argv(raw.test?.run, ["test", "run"], SCENARIO_VARIABLES);
+  steps(raw.test?.before, ["test", "before"], SCENARIO_VARIABLES);
+  steps(raw.test?.after, ["test", "after"], SCENARIO_VARIABLES);
+  return problems;
+}
+
+function normalizeStep(s: RawStep): Step {
+  const command: Step["command"] = s.run
+    ? { kind: "argv", argv: s.run }
+    : s.shell !== undefined
+      ? { kind: "shell", script: s.shell }
+      : { kind: "link", path: s.link!.path, keyFiles: s.link!.key_files, mode: s.link!.mode ?? "symlink" };
+  return {
+    name: s.name,
+    command,
+    env: s.env ?? {},
+    ...(s.timeout !== undefined ? { timeout: s.timeout } : {}),
+    ...(s.cwd !== undefined ? { cwd: s.cwd } : {}),
+  };
+}
+
+function normalizeCheck(c: { glob: string } | { exists: string } | { run: string[] }): Check {
+  if ("glob" in c) return { kind: "glob", pattern: c.glob };
+  if ("exists" in c) return { kind: "exists", path: c.exists };
+  return { kind: "run", argv: c.run };
+}
+
+/** Without an exit_codes table: 0 passes, anything else fails. */
+type RawExitCodes = NonNullable<RawPipeline["test"]>["exit_codes"];
+
+function normalizeExitCodes(table: RawExitCodes): Map<number, ExitMeaning> {
+  const map = new Map<number, ExitMeaning>([[0, { status: "passed", reason: "exit-zero" }]]);
+  for (const [code, meaning] of Object.entries(table ?? {})) {
+    const m = typeof meaning === "string" ? { status: meaning } : meaning;
+    map.set(Number(code), {
+      status: m.status,
+      reason: m.reason ?? (m.status === "passed" ? "exit-zero" : `exit-${code}`),
+    });
+  }
+  return map;
+}
+
+function normalizePipeline(source: string, raw: RawPipeline): Pipeline {
+  const t = raw.test ?? {};
+  return {
+    source,
+    name: raw.name ?? "pipeline",
+    worktree: {
+      branch: raw.worktree?.branch ?? "feature/test-{worktree}",
+      startPoint: raw.worktree?.start_point ?? "HEAD",
+      setup: (raw.worktree?.setup ?? []).map(normalizeStep),
+      verify: (raw.worktree?.verify ?? []).map(normalizeCheck),
+      disposable: raw.worktree?.disposable ?? DEFAULT_DISPOSABLE,
+    },
+    pull: {
+      ...(raw.pull?.from !== undefined ? { from: raw.pull.from } : {}),
+      ...(raw.pull?.remote !== undefined ? { remote: raw.pull.remote } : {}),
+      strategy: raw.pull?.strategy ?? "merge",
+      autostash: raw.pull?.autostash ?? false,
+    },
+    test: {
+      run: t.run ?? ["pytest", "{test_file}", "-v"],
+      timeout: t.timeout ?? 300,
+      retries: t.retries ?? 0,
+      retryOn: t.retry_on ?? ["failed"],
+      killGrace: t.kill_grace ?? 5,
+      exitCodes: normalizeExitCodes(t.exit_codes),
+      env: t.env ?? {},
+      maxPerWorktree: t.max_per_worktree ?? 1,
+      before: (t.before ?? []).map(normalizeStep),
+      after: (t.after ?? []).map(normalizeStep),
+    },
+    cleanup: {
+      removeWorktrees: raw.cleanup?.remove_worktrees ?? true,
+      deleteBranches: raw.cleanup?.delete_branches ?? true,
+      prune: raw.cleanup?.prune ?? true,
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Loads a scenarios.json (the original's format, comments tolerated): parse, validate against
+ * `schemas/scenarios.schema.json`, apply the cross-field rules, normalize. Throws ConfigError with every
+ * problem found, each with file:line:column and JSON path.
+ */
+import { ConfigError, type Diagnostic, type SourceLocation } from "../errors.js";
+import type { PathSegment } from "../util/json-pointer.js";
+import { readConfigFile } from "./read-config-file.js";
+import { checkScenarioRules } from "./rules.js";
+import { validateDocument } from "./schema-validator.js";
+import { parseJsonDocument } from "./source-document.js";
+import { SCENARIO_VARIABLES } from "./templates.js";
+import type { Scenario } from "./types.js";
+
+/** Scenarios plus a way to point at any place in the file they came from. */
+export interface LoadedScenarios {
+  file: string;
+  scenarios: Scenario[];
+  locate(path: readonly PathSegment[]): SourceLocation;
+}
+
+interface RawScenario {
+  name: string;
+  description?: string;
+  worktree: string;
+  test_file?: string;
+  dependencies?: string[];
+  timeout?: number;
+  retry_count?: number;
+  tags?: string[];
+  run?: string[];
+  env?: Record<string, string>;
+}
+
+export function loadScenariosFile(file: string): LoadedScenarios {
+  const text = readConfigFile(
+    file,
+    "scenarios file",
+    "pass --scenarios FILE, or create scenarios.json in the current directory",
+  );
+  return parseScenarios(file, text);
+}
+
+/** Same as loadScenariosFile, from text already in memory. */
+export function parseScenarios(file: string, text: string): LoadedScenarios {
+  const { doc, problems } = parseJsonDocument(file, text);
+  if (!doc) throw new ConfigError(problems);
+  const schemaProblems = validateDocument("scenarios", doc);
+  if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
+  const raw = (doc.value as { scenarios: RawScenario[] }).scenarios;
+  const ruleProblems: Diagnostic[] = checkScenarioRules(raw, SCENARIO_VARIABLES).map((p) => ({
+    location: doc.locate(p.path),
+    message: p.message,
+    ...(p.hint ? { hint: p.hint } : {}),
+  }));
+  if (ruleProblems.length > 0) throw new ConfigError(ruleProblems);
+  return { file, scenarios: raw.map(normalizeScenario), locate: doc.locate };
+}
+
+function normalizeScenario(s: RawScenario, index: number): Scenario {
+  return {
+    name: s.name,
+    description: s.description ?? "",
+    worktree: s.worktree,
+    ...(s.test_file !== undefined ? { testFile: s.test_file } : {}),
+    dependencies: s.dependencies ?? [],
+    ...(s.timeout !== undefined ? { timeout: s.timeout } : {}),
+    ...(s.retry_count !== undefined ? { retryCount: s.retry_count } : {}),
+    tags: s.tags ?? [],
+    ...(s.run !== undefined ? { run: s.run } : {}),
+    env: s.env ?? {},
+    index,
+  };
+}

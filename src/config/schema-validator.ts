@@ -1,0 +1,161 @@
+/**
+ * Validates documents against the JSON Schemas in `schemas/` (the single source of truth for formats)
+ * and turns ajv's errors into diagnostics a person can act on: where, what was expected, how to fix.
+ */
+import { readFileSync } from "node:fs";
+import AjvModule, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { Diagnostic } from "../errors.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import { fromPointer } from "../util/json-pointer.js";
+import type { SourceDocument } from "./source-document.js";
+
+const Ajv = AjvModule.default;
+
+export type SchemaName = "scenarios" | "pipeline" | "report";
+
+/** Where the schema files live: `<package>/schemas`, two levels above both `src/config` and `dist/config`. */
+export const SCHEMA_DIR = new URL("../../schemas/", import.meta.url);
+
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+export function schemaValidator(name: SchemaName): ValidateFunction {
+  let validate = compiled.get(name);
+  if (!validate) {
+    const schema = JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), "utf8"));
+    const ajv = new Ajv({
+      allErrors: true,
+      verbose: true,
+      strict: true,
+      strictRequired: false,
+      allowUnionTypes: true,
+    });
+    ajv.addKeyword({ keyword: "tsType" });
+    validate = ajv.compile(schema);
+    compiled.set(name, validate);
+  }
+  return validate;
+}
+
+/** Validates `doc.value`; returns no diagnostics when it conforms. */
+export function validateDocument(name: SchemaName, doc: SourceDocument): Diagnostic[] {
+  const validate = schemaValidator(name);
+  if (validate(doc.value)) return [];
+  return describeErrors(validate.errors ?? []).map(({ path, message, hint }) => ({
+    location: doc.locate(path),
+    message,
+    ...(hint ? { hint } : {}),
+  }));
+}
+
+interface Described {
+  path: (string | number)[];
+  message: string;
+  hint?: string;
+}
+
+function toSegments(instancePath: string): (string | number)[] {
+  return fromPointer(instancePath).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** Collapses ajv's raw errors: one message per problem, branch noise of `oneOf` folded into one line. */
+export function describeErrors(errors: readonly ErrorObject[]): Described[] {
+  const oneOfs = errors.filter((e) => e.keyword === "oneOf");
+  const underOneOf = (e: ErrorObject) =>
+    e.keyword !== "oneOf" &&
+    e.keyword !== "additionalProperties" &&
+    oneOfs.some(
+      (o) =>
+        e.schemaPath.startsWith(o.schemaPath.replace(/\/oneOf$/, "/oneOf/")) &&
+        e.instancePath.startsWith(o.instancePath),
+    );
+  const out: Described[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (underOneOf(e)) continue;
+    const d = describe(e);
+    const key = `${d.path.join("/")}\u0000${d.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(d);
+    }
+  }
+  return out;
+}
+
+function describe(e: ErrorObject): Described {
+  const path = toSegments(e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return {
+        path: [...path, key],
+        message: `unknown key "${key}"${didYouMean(key, known)}`,
+        hint: `allowed keys here: ${known.join(", ")}`,
+      };
+    }
+    case "required":
+      return { path, message: `missing required key "${String(params.missingProperty)}"` };
+    case "type":
+      return { path, message: `expected ${String(params.type)}, found ${kindOf(e.data)}` };
+    case "enum":
+      return {
+        path,
+        message: `expected one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, found ${JSON.stringify(e.data)}`,
+      };
+    case "const":
+      return {
+        path,
+        message: `expected ${JSON.stringify(params.allowedValue)}, found ${JSON.stringify(e.data)}`,
+      };
+    case "pattern": {
+      const description = (e.parentSchema as { description?: string } | undefined)?.description;
+      return {
+        path,
+        message: `${JSON.stringify(e.data)} is not allowed here (must match ${String(params.pattern)})`,
+        ...(description ? { hint: description } : {}),
+      };
+    }
+    case "oneOf":
+      return { path, message: oneOfMessage(e) };
+    case "uniqueItems":
+      return {
+        path,
+        message: `items ${String(params.j)} and ${String(params.i)} are the same; list each value once`,
+      };
+    case "propertyNames":
+      return { path, message: `key ${JSON.stringify(params.propertyName)} is not allowed here` };
+    default:
+      return {
+        path,
+        message: `${e.message ?? "is invalid"}${e.keyword === "minLength" ? " (must not be empty)" : ""}`,
+      };
+  }
+}
+
+function oneOfMessage(e: ErrorObject): string {
+  const branches = (e.schema as { required?: string[]; enum?: unknown[] }[]) ?? [];
+  const requiredKeys = branches.flatMap((b) => b.required ?? []);
+  if (requiredKeys.length === branches.length && requiredKeys.length > 0) {
+    const present = requiredKeys.filter(
+      (k) => e.data && typeof e.data === "object" && k in (e.data as object),
+    );
+    return present.length > 1
+      ? `has ${present.join(" and ")}; give exactly one of ${requiredKeys.join(", ")}`
+      : `needs exactly one of ${requiredKeys.join(", ")}`;
+  }
+  return `${JSON.stringify(e.data)} is not one of the allowed forms: ${branches
+    .map((b) =>
+      b.enum
+        ? b.enum.map((v) => JSON.stringify(v)).join(" | ")
+        : "an object with the keys shown in the schema",
+    )
+    .join(", or ")}`;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}

@@ -1,0 +1,67 @@
+/**
+ * Which scenarios a run includes. Filters pick scenarios (tags: any-of; worktrees: any-of; both given:
+ * both must match). By default the selection's dependencies are pulled in (the smallest
+ * dependency-closed superset); with `withDependencies: false` only the selection runs and each
+ * dependency left outside is reported, so the caller can skip or assume it. Pure.
+ */
+import type { Scenario } from "../config/types.js";
+import type { ScenarioGraph } from "./build-graph.js";
+
+export interface SelectionFilters {
+  tags?: readonly string[];
+  worktrees?: readonly string[];
+  /** Exact scenario names (the API's and `grove run NAME...`'s way to pick). */
+  names?: readonly string[];
+}
+
+export interface Selection {
+  /** Indices included in the run, ascending. */
+  included: number[];
+  /** Included only because something selected depends on them. */
+  pulledIn: Set<number>;
+  /** With `withDependencies: false`: for each included index, its dependencies left out of the run. */
+  outside: Map<number, number[]>;
+}
+
+export function isFiltered(filters: SelectionFilters): boolean {
+  return Boolean(filters.tags?.length || filters.worktrees?.length || filters.names?.length);
+}
+
+export function matchesFilters(s: Scenario, filters: SelectionFilters): boolean {
+  if (filters.tags?.length && !s.tags.some((t) => filters.tags!.includes(t))) return false;
+  if (filters.worktrees?.length && !filters.worktrees.includes(s.worktree)) return false;
+  if (filters.names?.length && !filters.names.includes(s.name)) return false;
+  return true;
+}
+
+export function selectScenarios(
+  scenarios: readonly Scenario[],
+  graph: ScenarioGraph,
+  filters: SelectionFilters,
+  withDependencies: boolean,
+): Selection {
+  const picked = new Set<number>();
+  scenarios.forEach((s, i) => {
+    if (matchesFilters(s, filters)) picked.add(i);
+  });
+  const included = new Set(picked);
+  const pulledIn = new Set<number>();
+  const outside = new Map<number, number[]>();
+  if (withDependencies) {
+    const queue = [...picked];
+    for (let qi = 0; qi < queue.length; qi++) {
+      for (const d of graph.deps[queue[qi]!]!) {
+        if (included.has(d)) continue;
+        included.add(d);
+        pulledIn.add(d);
+        queue.push(d);
+      }
+    }
+  } else {
+    for (const i of picked) {
+      const missing = graph.deps[i]!.filter((d) => !picked.has(d));
+      if (missing.length > 0) outside.set(i, missing);
+    }
+  }
+  return { included: [...included].sort((a, b) => a - b), pulledIn, outside };
+}

@@ -1,0 +1,83 @@
+import { copyFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createSampleRepo } from "../../src/demo/sample-repo.js";
+import { REFERENCE_SCENARIOS } from "../helpers/paths.js";
+import { runGrove } from "../helpers/run-grove.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+describe("grove plan (built CLI)", () => {
+  it("plans the sample repository: order, present worktrees, critical path", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const r = await runGrove(["plan"], sample.mainRepo);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/Plan: 7 scenario\(s\) over 3 worktree\(s\)/);
+    expect(r.stdout).toMatch(
+      /Critical path \(90s expected\): lexer_basics -> parser_errors -> cli_reports_parse_errors/,
+    );
+    expect(r.stdout).toContain(`present  (${join(sample.basePath, "cli")})`);
+  });
+
+  it("accepts the original's spellings: grove --dry-run and grove run --dry-run", async () => {
+    const sample = await createSampleRepo(tempDir(), { createWorktrees: false });
+    for (const args of [["--dry-run"], ["run", "--dry-run", "--no-parallel", "--workers", "2"]]) {
+      const r = await runGrove(args, sample.mainRepo);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toContain("missing: create it with --setup-worktrees");
+    }
+  });
+
+  it("prints a machine-readable plan with --json and graphs with --graph", async () => {
+    const dir = tempDir();
+    copyFileSync(REFERENCE_SCENARIOS, join(dir, "scenarios.json"));
+    const r = await runGrove(["plan", "--json", "--filter-tag", "cascading"], dir);
+    expect(r.exitCode).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.order.map((o: { name: string }) => o.name)).toEqual([
+      "cross_module_parser_error",
+      "cross_module_cascading",
+    ]);
+    expect(plan.order[0].pulledIn).toBe(true);
+    expect(plan.basePath).toBe(`${dir}-worktrees`);
+    const dot = await runGrove(["plan", "--graph", "dot"], dir);
+    expect(dot.stdout).toContain('"parallel_worker_crash" -> "parallel_resource_cleanup";');
+    const mermaid = await runGrove(["plan", "--graph", "mermaid"], dir);
+    expect(mermaid.stdout.startsWith("flowchart LR")).toBe(true);
+  });
+
+  it("exits 2 with a located message and no stack trace on bad config", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "scenarios.json"),
+      '{"scenarios": [\n  {"name": "a", "worktree": "w", "test_file": "t", "dependencies": ["a"]}\n]}',
+    );
+    const r = await runGrove(["plan"], dir);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(
+      /scenarios\.json:2:\d+ \(at \/scenarios\/0\/dependencies\/0\): dependency cycle: a -> a/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+  });
+
+  it("exits 2 for usage errors and 4 when filters match nothing", async () => {
+    const dir = tempDir();
+    copyFileSync(REFERENCE_SCENARIOS, join(dir, "scenarios.json"));
+    const usage = await runGrove(["plan", "--filter-tags", "x"], dir);
+    expect(usage.exitCode).toBe(2);
+    expect(usage.stderr).toContain('did you mean "--filter-tag"?');
+    const none = await runGrove(["plan", "--filter-worktree", "nope"], dir);
+    expect(none.exitCode).toBe(4);
+    expect(none.stderr).toContain("no scenario matches worktree nope");
+    const missing = await runGrove(["plan", "--scenarios", "nope.json"], dir);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain("scenarios file not found");
+  });
+
+  it("shows help with examples for every command", async () => {
+    for (const args of [["--help"], ["plan", "--help"], ["run", "--help"], ["help", "plan"]]) {
+      const r = await runGrove(args, tempDir());
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/Usage: grove/);
+    }
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * The event and result types every layer shares. Reporters and the inspector consume these events;
+ * they never reach into the scheduler. Expected outcomes (a failed test, a timeout) are data here.
+ */
+
+/** Every state a scenario can be in (the states of the scenario machine). */
+export type ScenarioStatus =
+  | "pending" // created; the run has not started
+  | "waiting" // for its dependencies to pass
+  | "queued" // dependencies passed; waiting for a worker slot and its worktree
+  | "running" // an attempt is under way (before steps, test, after steps)
+  | "passed"
+  | "failed" // the test ran and failed (e.g. a non-zero exit)
+  | "timed-out" // the attempt hit its deadline and its process group was ended
+  | "errored" // the test could not run properly (spawn failure, usage error, no tests, step failure)
+  | "skipped" // never started: a dependency did not pass, or its worktree could not be made ready
+  | "cancelled"; // interrupted by the user
+
+export type FinalStatus = "passed" | "failed" | "timed-out" | "errored" | "skipped" | "cancelled";
+export type AttemptStatus = "passed" | "failed" | "timed-out" | "errored" | "cancelled";
+
+export const FINAL_STATUSES: readonly FinalStatus[] = [
+  "passed",
+  "failed",
+  "timed-out",
+  "errored",
+  "skipped",
+  "cancelled",
+];
+
+/**
+ * Why a scenario ended as it did. Built-in reasons are listed; a pipeline's `exit_codes` table may add
+ * its own (e.g. `no-tests-collected`).
+ */
+export type BuiltinReason =
+  | "exit-zero"
+  | "exit-non-zero"
+  | "killed-by-signal"
+  | "timeout"
+  | "spawn-failed"
+  | "before-step-failed"
+  | "after-step-failed"
+  | "dependency-failed"
+  | "dependency-not-selected"
+  | "worktree-missing"
+  | "setup-failed"
+  | "merge-conflict"
+  | "worktree-failed"
+  | "cancelled";
+export type Reason = BuiltinReason | (string & {});
+
+/** One command run for an attempt (a before/after step or the test itself). */
+export interface CommandResult {
+  phase: "before" | "test" | "after";
+  name: string;
+  status: AttemptStatus;
+  reason: Reason;
+  command: string[];
+  exitCode: number | null;
+  signal: string | null;
+  startedAt: string;
+  endedAt: string;
+  durationSeconds: number;
+  logPath: string;
+  /** The last lines of output (stdout and stderr interleaved). */
+  outputTail: string;
+}
+
+/** One attempt of a scenario: its steps and the test, and what the attempt amounted to. */
+export interface AttemptResult {
+  attempt: number;
+  status: AttemptStatus;
+  reason: Reason;
+  /** The test command's result, when it ran. */
+  test?: CommandResult;
+  steps: CommandResult[];
+  startedAt: string;
+  endedAt: string;
+  durationSeconds: number;
+}
+
+/** What blocked a skipped scenario. */
+export interface SkipCause {
+  reason: Reason;
+  /** A sentence for people, e.g. `dependency "lexer" failed (exit-non-zero)`. */
+  detail: string;
+  /** The dependency (direct) that did not pass, when that is the cause. */
+  dependency?: string;
+  /** The scenario whose non-pass started the chain, and how it ended. */
+  rootCause?: { scenario: string; status: FinalStatus };
+}
+
+/** One result per scenario, however many attempts. */
+export interface ScenarioResult {
+  name: string;
+  description: string;
+  worktree: string;
+  tags: string[];
+  status: FinalStatus;
+  reason: Reason;
+  detail: string;
+  /** Passed after at least one failed attempt. */
+  flaky: boolean;
+  attempts: AttemptResult[];
+  skip?: SkipCause;
+}
+
+/** Events a run emits, in order. */
+export type GroveEvent =
+  | {
+      type: "run-started";
+      at: string;
+      runId: string;
+      runDir: string;
+      scenarios: number;
+      workers: number;
+      worktrees: string[];
+    }
+  | {
+      type: "scenario-status";
+      at: string;
+      name: string;
+      worktree: string;
+      status: ScenarioStatus;
+      reason?: Reason;
+      detail?: string;
+    }
+  | {
+      type: "attempt-started";
+      at: string;
+      name: string;
+      worktree: string;
+      attempt: number;
+      command: string[];
+      logPath: string;
+    }
+  | { type: "attempt-finished"; at: string; name: string; worktree: string; result: AttemptResult }
+  | { type: "scenario-finished"; at: string; result: ScenarioResult }
+  | { type: "worktree-status"; at: string; worktree: string; state: string; detail?: string }
+  | { type: "leak-found"; at: string; leak: ResourceLeak }
+  | { type: "run-finished"; at: string; interrupted: boolean; wallSeconds: number };
+
+/** A resource that outlived its owner. */
+export interface ResourceLeak {
+  resource_id: string;
+  type: "process" | "worktree" | "branch" | "temp-dir";
+  module: string;
+  scenario?: string;
+  attempt?: number;
+  pid?: number;
+  command?: string;
+  ageSeconds?: number;
+  ports?: number[];
+  path?: string;
+  ended?: boolean;
+}
+
+export type EventListener = (event: GroveEvent) => void;
+
+/** Local time with its UTC offset, e.g. 2026-11-24T04:01:33.120+00:00 (the original had no zone). */
+export function timestamp(date: Date = new Date()): string {
+  const offsetMinutes = -date.getTimezoneOffset();
+  const sign = offsetMinutes >= 0 ? "+" : "-";
+  const abs = Math.abs(offsetMinutes);
+  const local = new Date(date.getTime() + offsetMinutes * 60_000).toISOString().slice(0, -1);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}

@@ -1,0 +1,255 @@
+/**
+ * The scheduler's state: which scenarios wait, are queued, run or are done, and what to do next.
+ * Pure and synchronous: every method returns the commands the run machine should dispatch; nothing
+ * here starts a process or knows about XState. Cost per event is O(dependents + worktrees · log n).
+ *
+ * Not responsible for: running anything, timeouts, retries (the scenario machine), worktree setup.
+ */
+import type { FinalStatus, SkipCause } from "../events.js";
+import { BinaryHeap } from "../util/binary-heap.js";
+
+export interface SchedulableScenario {
+  name: string;
+  worktree: string;
+  dependencies: readonly string[];
+  dependents: readonly string[];
+  /** Higher starts first (critical path). */
+  priority: number;
+  /** Dependencies outside the run (`--no-deps`). */
+  unselectedDependencies: readonly string[];
+}
+
+export type SchedulerCommand =
+  | { kind: "queue"; name: string }
+  | { kind: "start"; name: string }
+  | { kind: "skip"; name: string; cause: SkipCause }
+  | { kind: "cancel"; name: string };
+
+export interface ReadySetOptions {
+  workers: number;
+  maxPerWorktree: number;
+  assumeDependenciesPassed: boolean;
+  /** False when worktrees must first report ready (`worktreeReady`) before their scenarios start. */
+  worktreesStartReady: boolean;
+}
+
+type NodeState = "waiting" | "queued" | "running" | "done";
+
+interface Node {
+  s: SchedulableScenario;
+  order: number;
+  state: NodeState;
+  remaining: number;
+  status?: FinalStatus;
+}
+
+export class ReadySet {
+  private readonly nodes = new Map<string, Node>();
+  private readonly queued = new Map<string, BinaryHeap<Node>>();
+  private readonly runningIn = new Map<string, number>();
+  private readonly readyWorktrees = new Set<string>();
+  private readonly failedWorktrees = new Map<string, SkipCause>();
+  private running = 0;
+  private doneCount = 0;
+  private stopped = false;
+  private peakRunning = 0;
+
+  constructor(
+    scenarios: readonly SchedulableScenario[],
+    private readonly options: ReadySetOptions,
+  ) {
+    if (options.workers < 1) throw new RangeError("workers must be at least 1");
+    scenarios.forEach((s, order) => {
+      this.nodes.set(s.name, { s, order, state: "waiting", remaining: s.dependencies.length });
+      if (!this.queued.has(s.worktree)) {
+        this.queued.set(
+          s.worktree,
+          new BinaryHeap(
+            (a, b) => a.s.priority > b.s.priority || (a.s.priority === b.s.priority && a.order < b.order),
+          ),
+        );
+        this.runningIn.set(s.worktree, 0);
+        if (options.worktreesStartReady) this.readyWorktrees.add(s.worktree);
+      }
+    });
+  }
+
+  get done(): boolean {
+    return this.doneCount === this.nodes.size;
+  }
+
+  /** The most scenarios that ever ran at once. */
+  get maxConcurrency(): number {
+    return this.peakRunning;
+  }
+
+  /** Skips scenarios blocked by unselected dependencies, queues the roots, fills the worker slots. */
+  begin(): SchedulerCommand[] {
+    const out: SchedulerCommand[] = [];
+    for (const node of this.nodes.values()) {
+      if (
+        node.state !== "waiting" ||
+        node.s.unselectedDependencies.length === 0 ||
+        this.options.assumeDependenciesPassed
+      )
+        continue;
+      const dep = node.s.unselectedDependencies[0]!;
+      this.skip(
+        node,
+        {
+          reason: "dependency-not-selected",
+          detail: `dependency "${dep}" is not part of this run (--no-deps); select it, or pass --assume-deps-passed`,
+          dependency: dep,
+        },
+        out,
+      );
+    }
+    for (const node of this.nodes.values())
+      if (node.state === "waiting" && node.remaining === 0) this.enqueue(node, out);
+    this.fill(out);
+    return out;
+  }
+
+  /** A scenario reached a final state. */
+  settle(name: string, status: FinalStatus): SchedulerCommand[] {
+    const node = this.nodes.get(name);
+    const out: SchedulerCommand[] = [];
+    if (!node || node.state === "done") return out;
+    if (node.state === "running") {
+      this.running--;
+      this.runningIn.set(node.s.worktree, this.runningIn.get(node.s.worktree)! - 1);
+    }
+    node.state = "done";
+    node.status = status;
+    this.doneCount++;
+    if (status === "passed") {
+      for (const d of node.s.dependents) {
+        const dep = this.nodes.get(d);
+        if (!dep || dep.state !== "waiting") continue;
+        dep.remaining--;
+        if (dep.remaining === 0 && !this.stopped) this.enqueue(dep, out);
+      }
+    } else this.propagateFailure(node, out);
+    this.fill(out);
+    return out;
+  }
+
+  worktreeReady(worktree: string): SchedulerCommand[] {
+    const out: SchedulerCommand[] = [];
+    if (this.failedWorktrees.has(worktree)) return out;
+    this.readyWorktrees.add(worktree);
+    this.fill(out);
+    return out;
+  }
+
+  /** The worktree cannot be made ready: skip its scenarios that have not started, and their dependents. */
+  worktreeFailed(worktree: string, cause: SkipCause): SchedulerCommand[] {
+    const out: SchedulerCommand[] = [];
+    this.failedWorktrees.set(worktree, cause);
+    this.readyWorktrees.delete(worktree);
+    for (const node of this.nodes.values()) {
+      if (node.s.worktree === worktree && (node.state === "waiting" || node.state === "queued"))
+        this.skip(node, cause, out);
+    }
+    this.fill(out);
+    return out;
+  }
+
+  /** Stop starting scenarios; cancel everything not finished (running ones end through their machines). */
+  interrupt(): SchedulerCommand[] {
+    this.stopped = true;
+    const out: SchedulerCommand[] = [];
+    for (const node of this.nodes.values()) {
+      if (node.state === "waiting" || node.state === "queued") {
+        node.state = "done";
+        node.status = "cancelled";
+        this.doneCount++;
+        out.push({ kind: "cancel", name: node.s.name });
+      } else if (node.state === "running") out.push({ kind: "cancel", name: node.s.name });
+    }
+    return out;
+  }
+
+  private enqueue(node: Node, out: SchedulerCommand[]): void {
+    const failed = this.failedWorktrees.get(node.s.worktree);
+    if (failed) {
+      this.skip(node, failed, out);
+      return;
+    }
+    node.state = "queued";
+    this.queued.get(node.s.worktree)!.push(node);
+    out.push({ kind: "queue", name: node.s.name });
+  }
+
+  private skip(node: Node, cause: SkipCause, out: SchedulerCommand[]): void {
+    node.state = "done";
+    node.status = "skipped";
+    this.doneCount++;
+    out.push({ kind: "skip", name: node.s.name, cause });
+    this.propagateFailure(node, out);
+  }
+
+  /** Every transitive dependent of a non-pass is skipped, naming its direct dependency and the root cause. */
+  private propagateFailure(origin: Node, out: SchedulerCommand[]): void {
+    const rootCause =
+      origin.status === "skipped" ? undefined : { scenario: origin.s.name, status: origin.status! };
+    const stack: [Node, { scenario: string; status: FinalStatus } | undefined][] = [[origin, rootCause]];
+    while (stack.length > 0) {
+      const [from, root] = stack.pop()!;
+      for (const d of from.s.dependents) {
+        const dep = this.nodes.get(d);
+        if (!dep || dep.state === "done" || dep.state === "running") continue;
+        const detail =
+          from.status === "skipped"
+            ? `dependency "${from.s.name}" was skipped${root ? ` (because "${root.scenario}" ${root.status})` : ""}`
+            : `dependency "${from.s.name}" ${from.status}`;
+        dep.state = "done";
+        dep.status = "skipped";
+        this.doneCount++;
+        out.push({
+          kind: "skip",
+          name: d,
+          cause: {
+            reason: "dependency-failed",
+            detail,
+            dependency: from.s.name,
+            ...(root ? { rootCause: root } : {}),
+          },
+        });
+        stack.push([dep, root]);
+      }
+    }
+  }
+
+  private fill(out: SchedulerCommand[]): void {
+    while (!this.stopped && this.running < this.options.workers) {
+      let best: Node | undefined;
+      let bestHeap: BinaryHeap<Node> | undefined;
+      for (const worktree of this.readyWorktrees) {
+        if (this.runningIn.get(worktree)! >= this.options.maxPerWorktree) continue;
+        const heap = this.queued.get(worktree)!;
+        let top = heap.peek();
+        while (top && top.state !== "queued") {
+          heap.pop();
+          top = heap.peek();
+        }
+        if (!top) continue;
+        if (
+          !best ||
+          top.s.priority > best.s.priority ||
+          (top.s.priority === best.s.priority && top.order < best.order)
+        ) {
+          best = top;
+          bestHeap = heap;
+        }
+      }
+      if (!best || !bestHeap) return;
+      bestHeap.pop();
+      best.state = "running";
+      this.running++;
+      this.peakRunning = Math.max(this.peakRunning, this.running);
+      this.runningIn.set(best.s.worktree, this.runningIn.get(best.s.worktree)! + 1);
+      out.push({ kind: "start", name: best.s.name });
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Wires a run: one independent scenario actor per scenario, a run actor that schedules them, and the
+ * dispatch of scheduler commands to scenario events. Actor implementations are injected, so tests
+ * drive real machines without processes and the executor drives them with real ones.
+ *
+ * Not responsible for: what a step does (injected), events for reporters beyond status changes.
+ */
+import { type AnyActorLogic, createActor, type InspectionEvent } from "xstate";
+import type { AttemptResult, ScenarioResult, ScenarioStatus, SkipCause } from "../events.js";
+import {
+  ReadySet,
+  type ReadySetOptions,
+  type SchedulableScenario,
+  type SchedulerCommand,
+} from "./ready-set.js";
+import { runMachine } from "./run-machine.js";
+import {
+  createScenarioMachine,
+  type ScenarioMachineInput,
+  type ScenarioPipelineShape,
+} from "./scenario-machine.js";
+import { finalStatusOf, type ScenarioDescription, toScenarioResult } from "./scenario-result.js";
+
+export interface RunScenarioSpec {
+  input: ScenarioMachineInput;
+  about: ScenarioDescription;
+  schedule: SchedulableScenario;
+}
+
+export interface StartRunOptions {
+  scenarios: readonly RunScenarioSpec[];
+  shape: ScenarioPipelineShape;
+  ready: ReadySetOptions;
+  /** Implementations of "runStep" and "runTest". */
+  actors: { runStep: AnyActorLogic; runTest: AnyActorLogic };
+  /** Asks the command a scenario is running now to end (the "abortAttempt" action). */
+  abortAttempt(name: string): void;
+  onStatus?(name: string, status: ScenarioStatus, skip?: SkipCause): void;
+  onAttemptFinished?(name: string, attempt: AttemptResult): void;
+  onFinished?(result: ScenarioResult): void;
+  /** XState's inspection API, for the recorder. */
+  inspect?(event: InspectionEvent, actor: string): void;
+}
+
+export interface RunHandle {
+  interrupt(): void;
+  worktreeReady(worktree: string): void;
+  worktreeFailed(worktree: string, cause: SkipCause): void;
+  /** Resolves when every scenario reached a final state, in plan order. */
+  finished: Promise<ScenarioResult[]>;
+  /** The most scenarios that ran at once. */
+  maxConcurrency(): number;
+  /** Current status of each scenario. */
+  statuses(): Map<string, ScenarioStatus>;
+}
+
+/** Scenario machine state value -> status ({running: "test"} is running, retrying is running). */
+export function statusOf(value: unknown): ScenarioStatus {
+  if (typeof value === "object" && value !== null) return "running";
+  const final = finalStatusOf(value);
+  if (final) return final;
+  if (value === "retrying") return "running";
+  return value as ScenarioStatus;
+}
+
+export function startRun(options: StartRunOptions): RunHandle {
+  const machine = createScenarioMachine(options.shape).provide({
+    actors: options.actors as never,
+    actions: { abortAttempt: ({ context }) => options.abortAttempt(context.name) },
+  });
+  const ready = new ReadySet(
+    options.scenarios.map((s) => s.schedule),
+    options.ready,
+  );
+  const run = createActor(runMachine, {
+    input: { ready },
+    ...(options.inspect ? { inspect: (e) => options.inspect!(e, "run") } : {}),
+  });
+
+  const actors = new Map(
+    options.scenarios.map((spec) => [
+      spec.input.name,
+      createActor(machine, {
+        input: spec.input,
+        ...(options.inspect ? { inspect: (e) => options.inspect!(e, spec.input.name) } : {}),
+      }),
+    ]),
+  );
+  const statuses = new Map<string, ScenarioStatus>();
+  const results = new Map<string, ScenarioResult>();
+
+  let resolveFinished!: (r: ScenarioResult[]) => void;
+  let rejectFinished!: (e: unknown) => void;
+  const finished = new Promise<ScenarioResult[]>((resolve, reject) => {
+    resolveFinished = resolve;
+    rejectFinished = reject;
+  });
+
+  for (const spec of options.scenarios) {
+    const name = spec.input.name;
+    const actor = actors.get(name)!;
+    let attemptsSeen = 0;
+    actor.subscribe({
+      next: (snapshot) => {
+        const status = statusOf(snapshot.value);
+        const ctx = snapshot.context;
+        for (; attemptsSeen < ctx.attempts.length; attemptsSeen++)
+          options.onAttemptFinished?.(name, ctx.attempts[attemptsSeen]!);
+        if (statuses.get(name) !== status) {
+          statuses.set(name, status);
+          options.onStatus?.(name, status, status === "skipped" ? (ctx.skip ?? undefined) : undefined);
+        }
+        if (snapshot.status === "done" && !results.has(name)) {
+          const result = toScenarioResult(snapshot.value, ctx, spec.about);
+          results.set(name, result);
+          options.onFinished?.(result);
+          run.send({ type: "SCENARIO_SETTLED", name, status: result.status });
+        }
+      },
+      error: (error) => rejectFinished(error),
+    });
+  }
+
+  const dispatch = (commands: SchedulerCommand[]) => {
+    for (const c of commands) {
+      const actor = actors.get(c.name)!;
+      switch (c.kind) {
+        case "queue":
+          actor.send({ type: "DEPENDENCIES_PASSED" });
+          break;
+        case "start":
+          actor.send({ type: "START" });
+          break;
+        case "skip":
+          actor.send({ type: "SKIP", cause: c.cause });
+          break;
+        case "cancel":
+          actor.send({ type: "CANCEL" });
+          break;
+      }
+    }
+  };
+  run.on("dispatch", (e) => dispatch(e.commands));
+  run.subscribe({
+    next: (snapshot) => {
+      if (snapshot.status !== "done") return;
+      resolveFinished(options.scenarios.map((s) => results.get(s.input.name)!));
+    },
+    error: (error) => rejectFinished(error),
+  });
+
+  for (const actor of actors.values()) {
+    actor.start();
+    actor.send({ type: "RUN" });
+  }
+  run.start();
+  run.send({ type: "START" });
+
+  return {
+    interrupt: () => run.send({ type: "INTERRUPT" }),
+    worktreeReady: (worktree) => run.send({ type: "WORKTREE_READY", worktree }),
+    worktreeFailed: (worktree, cause) => run.send({ type: "WORKTREE_FAILED", worktree, cause }),
+    finished,
+    maxConcurrency: () => ready.maxConcurrency,
+    statuses: () => new Map(statuses),
+  };
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /** The `grove` command: dispatch to a subcommand, map errors to exit codes, never print a stack for user errors. */
-import { readFileSync } from "node:fs";
 import { ConfigError, GroveError, InternalError } from "../errors.js";
 import { didYouMean } from "../util/did-you-mean.js";
+import { GROVE_VERSION } from "../version.js";
 import type { CommandIo } from "./commands/command-io.js";
 import { planCommand } from "./commands/plan-command.js";
 import { runCommand } from "./commands/run-command.js";
@@ -36,7 +36,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     const [first, ...rest] = argv;
     if (first === undefined || first.startsWith("-")) {
       if (first === "--version") {
-        io.stdout(`${version()}\n`);
+        io.stdout(`${GROVE_VERSION}\n`);
         return EXIT.ok;
       }
       if (first === "--help" || first === "-h") {
@@ -82,13 +82,6 @@ function reportError(error: unknown, io: CommandIo): number {
     );
   }
   return exitCodeForError(error);
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
 }
 
 const isEntry =

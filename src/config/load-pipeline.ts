@@ -157,6 +157,16 @@ function pipelineRuleProblems(raw: RawPipeline): RuleProblem[] {
   argv(raw.test?.run, ["test", "run"], SCENARIO_VARIABLES);
   steps(raw.test?.before, ["test", "before"], SCENARIO_VARIABLES);
   steps(raw.test?.after, ["test", "after"], SCENARIO_VARIABLES);
+  for (const phase of ["before", "after"] as const) {
+    raw.test?.[phase]?.forEach((s, i) => {
+      if (s.link)
+        problems.push({
+          path: ["test", phase, i, "link"],
+          message: "link steps share installs between worktrees and belong in worktree.setup",
+          hint: "move this step to worktree.setup",
+        });
+    });
+  }
   return problems;
 }
 

@@ -125,7 +125,7 @@ export class ReadySet {
     if (status === "passed") {
       for (const d of node.s.dependents) {
         const dep = this.nodes.get(d);
-        if (!dep || dep.state !== "waiting") continue;
+        if (dep?.state !== "waiting") continue;
         dep.remaining--;
         if (dep.remaining === 0 && !this.stopped) this.enqueue(dep, out);
       }

@@ -1,9 +1,19 @@
-/** `grove run` (and bare `grove [options]`, the original's spelling). */
-
+/** `grove run` (and bare `grove [options]`, the original's spelling): run, report, exit with the verdict. */
+import { join, resolve } from "node:path";
+import { executeRun, newRunId } from "../../coordinator/execute-run.js";
 import { UsageError } from "../../errors.js";
+import type { GroveEvent } from "../../events.js";
+import { buildReport, exitCodeFor } from "../../reporters/build-report.js";
+import { ConsoleReporter } from "../../reporters/console-reporter.js";
+import { writeJsonReport } from "../../reporters/json-reporter.js";
+import { renderJUnit } from "../../reporters/junit-reporter.js";
+import { ensureGroveStateDir, recordTimings } from "../../reporters/timings-store.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
+import { GROVE_VERSION } from "../../version.js";
 import { EXIT } from "../exit-codes.js";
 import { PLAN_OUTPUT_OPTIONS, SELECTION_OPTIONS } from "../options.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
+import { resolveContext } from "../resolve-context.js";
 import type { CommandIo } from "./command-io.js";
 import { printPlan } from "./plan-command.js";
 
@@ -48,6 +58,8 @@ export const RUN_HELP = `Usage: grove run [options]
 
 Run the scenarios on N workers, critical path first; skip dependents of a failure; write the JSON
 report (and JUnit XML with --junit); print a summary. \`grove [options]\` is the same command.
+Ctrl-C stops starting scenarios, ends running process groups, runs after steps and writes a partial
+report (exit 130); a second Ctrl-C ends everything at once.
 
 Options:
 ${formatOptions(RUN_OPTIONS)}
@@ -63,11 +75,117 @@ Exit codes: 0 all passed; 1 something failed, errored, timed out or was skipped 
 `;
 
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseArgs(argv, RUN_OPTIONS, "run");
+  const { values, positionals } = parseArgs(argv, RUN_OPTIONS, "run");
   if (values.help) {
     io.stdout(RUN_HELP);
     return EXIT.ok;
   }
+  if (positionals.length > 0)
+    throw new UsageError(
+      `unexpected argument "${positionals[0]}"; select scenarios with --filter-tag or --filter-worktree`,
+    );
+  const { workers, warning } = resolveWorkers(
+    values.workers as number | undefined,
+    values.parallel as boolean | undefined,
+  );
+  if (warning) io.stderr(`grove: warning: ${warning}\n`);
   if (values["dry-run"]) return printPlan(values, io);
-  throw new UsageError("grove run without --dry-run is not available yet; use grove plan");
+
+  const ctx = await resolveContext(values, io.cwd);
+  const runId = newRunId();
+  const runDir = values["run-dir"]
+    ? resolve(io.cwd, values["run-dir"] as string)
+    : join(ensureGroveStateDir(ctx.mainRepo), "runs", runId);
+  const reportPath = resolve(io.cwd, (values.report as string | undefined) ?? "integration_report.json");
+  const junitPath = values.junit ? resolve(io.cwd, values.junit as string) : undefined;
+
+  const consoleReporter = new ConsoleReporter({
+    write: io.stdout,
+    tty: io.isTTY,
+    color: io.isTTY && !io.env.NO_COLOR,
+  });
+  const events: GroveEvent[] = [];
+  const onEvent = (e: GroveEvent) => {
+    consoleReporter.handle(e);
+    if (e.type !== "scenario-status") events.push(e);
+  };
+
+  const interrupt = new AbortController();
+  const hardStop = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      io.stderr(
+        `\ngrove: ${signal}: stopping: no new scenarios; ending running ones (press Ctrl-C again to end at once)\n`,
+      );
+      interrupt.abort();
+    } else {
+      io.stderr(`\ngrove: ${signal} again: ending every process now\n`);
+      hardStop.abort();
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const outcome = await executeRun({
+      plan: ctx.plan,
+      pipeline: ctx.pipeline,
+      mainRepo: ctx.mainRepo,
+      basePath: ctx.basePath,
+      runId,
+      runDir,
+      workers,
+      onEvent,
+      interrupt: interrupt.signal,
+      hardStop: hardStop.signal,
+    });
+    const exitCode = exitCodeFor(outcome.results, outcome.interrupted);
+    const report = buildReport(outcome.results, outcome.leaks, [], {
+      version: GROVE_VERSION,
+      runId,
+      runDir,
+      startedAt: outcome.startedAt,
+      endedAt: outcome.endedAt,
+      wallSeconds: outcome.wallSeconds,
+      workers,
+      pipeline: ctx.pipeline.source,
+      scenariosFile: ctx.scenariosFile,
+      interrupted: outcome.interrupted,
+      exitCode,
+      maxConcurrency: outcome.maxConcurrency,
+    });
+    writeJsonReport(reportPath, report);
+    writeJsonReport(join(runDir, "report.json"), report);
+    if (junitPath) writeFileAtomic(junitPath, renderJUnit(report));
+    const durations = new Map(
+      report.scenarios
+        .filter((s) => s.status === "passed" || s.status === "failed")
+        .map((s) => [s.name, s.attempt_results[s.attempt_results.length - 1]!.durationSeconds]),
+    );
+    recordTimings(ctx.mainRepo, durations);
+    consoleReporter.summary(report, { report: reportPath, ...(junitPath ? { junit: junitPath } : {}) });
+    return exitCode;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+/**
+ * --workers N (default 4); --no-parallel means one worker and wins over --workers, as the original
+ * meant it (its scripts may pass both). --workers 0 hung the original: refuse it.
+ */
+export function resolveWorkers(
+  workers: number | undefined,
+  parallel: boolean | undefined,
+): { workers: number; warning?: string } {
+  if (workers !== undefined && workers < 1)
+    throw new UsageError(`--workers must be at least 1 (got ${workers})`);
+  if (parallel === false) {
+    return workers !== undefined && workers > 1
+      ? { workers: 1, warning: `--no-parallel runs one scenario at a time; --workers ${workers} is ignored` }
+      : { workers: 1 };
+  }
+  return { workers: workers ?? 4 };
 }

@@ -48,7 +48,7 @@ describe("scenario machine paths (xstate/graph)", () => {
   const paths = getShortestPaths(machine, {
     events: eventsFor,
     input: { name: "s", worktree: "w", retries: 1, timeoutMs: 1000, retryOn: ["failed", "timed-out"] },
-    serializeState: (s) => {
+    serializeState: (s: { value: unknown; context?: unknown }) => {
       const c = (
         s as { context: { attempt: number; cancelled: boolean; outcome: { status: string } | null } }
       ).context;

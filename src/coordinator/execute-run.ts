@@ -1,0 +1,191 @@
+/**
+ * Executes a planned run: checks each worktree is there, starts the machines with the real step
+ * actors, forwards every change as a GroveEvent, and ends every process group on interrupt.
+ * Returns the results; writing reports is the caller's business (reporters consume the events).
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { InspectionEvent } from "xstate";
+import { renderTemplate } from "../config/templates.js";
+import type { Pipeline, Scenario } from "../config/types.js";
+import { type EventListener, type ResourceLeak, type ScenarioResult, timestamp } from "../events.js";
+import { type RunScenarioSpec, startRun } from "../machines/start-run.js";
+import type { Plan } from "../plan/plan.js";
+import { killProcessGroupNow } from "../steps/end-process-group.js";
+import { createScenarioActors } from "../steps/scenario-actors.js";
+
+export interface ExecuteRunOptions {
+  plan: Plan;
+  pipeline: Pipeline;
+  mainRepo: string;
+  basePath: string;
+  runId?: string;
+  runDir: string;
+  workers: number;
+  onEvent?: EventListener;
+  /** First abort: stop starting, end running process groups, run after steps. */
+  interrupt?: AbortSignal;
+  /** Second abort: SIGKILL every live process group at once. */
+  hardStop?: AbortSignal;
+  inspect?(event: InspectionEvent, actor: string): void;
+}
+
+export interface RunOutcome {
+  runId: string;
+  runDir: string;
+  startedAt: string;
+  endedAt: string;
+  wallSeconds: number;
+  results: ScenarioResult[];
+  interrupted: boolean;
+  maxConcurrency: number;
+  leaks: ResourceLeak[];
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString("hex")}`;
+}
+
+export function branchFor(pipeline: Pipeline, worktree: string): string {
+  return renderTemplate(pipeline.worktree.branch, { worktree, worktree_slug: worktree.replace(/_/g, "-") });
+}
+
+export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
+  const { plan, pipeline } = options;
+  const runId = options.runId ?? newRunId();
+  const emit = options.onEvent ?? (() => {});
+  const started = new Date();
+  const scenarios = new Map<string, Scenario>(plan.scenarios.map((p) => [p.name, p.scenario]));
+  const liveGroups = new Set<number>();
+
+  const { actors, abortAttempt } = createScenarioActors({
+    runId,
+    runDir: options.runDir,
+    mainRepo: options.mainRepo,
+    basePath: options.basePath,
+    pipeline,
+    scenarios,
+    branchOf: (wt) => branchFor(pipeline, wt),
+    onCommandStarted: (name, attempt, phase, argv, logPath) => {
+      if (phase === "test")
+        emit({
+          type: "attempt-started",
+          at: timestamp(),
+          name,
+          worktree: scenarios.get(name)!.worktree,
+          attempt,
+          command: argv,
+          logPath,
+        });
+    },
+    onSpawn: (pid) => liveGroups.add(pid),
+    onExit: (pid) => liveGroups.delete(pid),
+  });
+
+  const specs: RunScenarioSpec[] = plan.scenarios.map((p) => ({
+    input: {
+      name: p.name,
+      worktree: p.scenario.worktree,
+      retries: p.retries,
+      timeoutMs: p.timeout * 1000,
+      retryOn: pipeline.test.retryOn,
+    },
+    about: { description: p.scenario.description, tags: p.scenario.tags },
+    schedule: {
+      name: p.name,
+      worktree: p.scenario.worktree,
+      dependencies: p.dependencies,
+      dependents: p.dependents,
+      priority: p.priority,
+      unselectedDependencies: p.unselectedDependencies,
+    },
+  }));
+
+  emit({
+    type: "run-started",
+    at: timestamp(started),
+    runId,
+    runDir: options.runDir,
+    scenarios: specs.length,
+    workers: options.workers,
+    worktrees: plan.worktrees,
+  });
+  const handle = startRun({
+    scenarios: specs,
+    shape: { before: pipeline.test.before.map((s) => s.name), after: pipeline.test.after.map((s) => s.name) },
+    ready: {
+      workers: options.workers,
+      maxPerWorktree: pipeline.test.maxPerWorktree,
+      assumeDependenciesPassed: plan.assumeDependenciesPassed,
+      worktreesStartReady: false,
+    },
+    actors,
+    abortAttempt,
+    onStatus: (name, status, skip) =>
+      emit({
+        type: "scenario-status",
+        at: timestamp(),
+        name,
+        worktree: scenarios.get(name)!.worktree,
+        status,
+        ...(skip ? { reason: skip.reason, detail: skip.detail } : {}),
+      }),
+    onAttemptFinished: (name, result) =>
+      emit({
+        type: "attempt-finished",
+        at: timestamp(),
+        name,
+        worktree: scenarios.get(name)!.worktree,
+        result,
+      }),
+    onFinished: (result) => emit({ type: "scenario-finished", at: timestamp(), result }),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  });
+
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    handle.interrupt();
+  };
+  const onHardStop = () => {
+    for (const pgid of liveGroups) killProcessGroupNow(pgid);
+  };
+  if (options.interrupt?.aborted) onInterrupt();
+  options.interrupt?.addEventListener("abort", onInterrupt, { once: true });
+  options.hardStop?.addEventListener("abort", onHardStop, { once: true });
+
+  for (const worktree of plan.worktrees) {
+    const path = join(options.basePath, worktree);
+    if (existsSync(join(path, ".git"))) {
+      emit({ type: "worktree-status", at: timestamp(), worktree, state: "ready" });
+      handle.worktreeReady(worktree);
+    } else {
+      const detail = `worktree "${worktree}" does not exist at ${path}; create it with --setup-worktrees`;
+      emit({ type: "worktree-status", at: timestamp(), worktree, state: "missing", detail });
+      handle.worktreeFailed(worktree, { reason: "worktree-missing", detail });
+    }
+  }
+
+  try {
+    const results = await handle.finished;
+    const ended = new Date();
+    const wallSeconds = (ended.getTime() - started.getTime()) / 1000;
+    emit({ type: "run-finished", at: timestamp(ended), interrupted, wallSeconds });
+    return {
+      runId,
+      runDir: options.runDir,
+      startedAt: timestamp(started),
+      endedAt: timestamp(ended),
+      wallSeconds,
+      results,
+      interrupted,
+      maxConcurrency: handle.maxConcurrency(),
+      leaks: [],
+    };
+  } finally {
+    options.interrupt?.removeEventListener("abort", onInterrupt);
+    options.hardStop?.removeEventListener("abort", onHardStop);
+  }
+}

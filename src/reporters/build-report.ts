@@ -1,0 +1,202 @@
+/**
+ * Builds the JSON report: every field of the original coordinator's report (summary, by_worktree,
+ * failures, resource_leaks, timestamp), with `summary.duration` as wall-clock seconds, the timestamp
+ * with its UTC offset, and one entry per scenario in `scenarios`. Pure; `schemas/report.schema.json`
+ * describes the result.
+ */
+import type { FinalStatus, ResourceLeak, ScenarioResult } from "../events.js";
+
+export interface ReportMeta {
+  version: string;
+  runId: string;
+  runDir: string;
+  startedAt: string;
+  endedAt: string;
+  wallSeconds: number;
+  workers: number;
+  pipeline: string;
+  scenariosFile: string;
+  interrupted: boolean;
+  exitCode: number;
+  maxConcurrency: number;
+}
+
+export interface WorktreeReport {
+  name: string;
+  path: string;
+  branch?: string;
+  head?: string;
+  state: string;
+  created?: boolean;
+  setup_seconds?: number;
+  kept_reasons?: string[];
+  detail?: string;
+}
+
+export interface Report {
+  summary: {
+    total: number;
+    passed: number;
+    failed: number;
+    skipped: number;
+    errors: number;
+    duration: number;
+    success_rate: number;
+    timed_out: number;
+    cancelled: number;
+    flaky: number;
+    interrupted: boolean;
+  };
+  by_worktree: Record<
+    string,
+    { total: number; passed: number; failed: number; skipped: number; errors: number }
+  >;
+  failures: {
+    scenario: string;
+    worktree: string;
+    error: string;
+    duration: number;
+    status: FinalStatus;
+    reason: string;
+    log_path?: string;
+  }[];
+  resource_leaks: ResourceLeak[];
+  timestamp: string;
+  grove: {
+    version: string;
+    run_id: string;
+    run_dir: string;
+    started_at: string;
+    ended_at: string;
+    workers: number;
+    max_concurrency: number;
+    pipeline: string;
+    scenarios_file: string;
+    exit_code: number;
+  };
+  scenarios: ReportScenario[];
+  worktrees: WorktreeReport[];
+}
+
+export interface ReportScenario {
+  name: string;
+  description: string;
+  worktree: string;
+  tags: string[];
+  status: FinalStatus;
+  reason: string;
+  detail: string;
+  flaky: boolean;
+  attempts: number;
+  exit_code: number | null;
+  command: string[];
+  started_at: string | null;
+  ended_at: string | null;
+  duration: number;
+  log_path: string | null;
+  output_tail: string;
+  skip?: ScenarioResult["skip"];
+  attempt_results: ScenarioResult["attempts"];
+}
+
+/** Errors in the original's sense: could not produce a verdict (errored, timed out). */
+const isError = (s: FinalStatus) => s === "errored" || s === "timed-out";
+
+export function buildReport(
+  results: readonly ScenarioResult[],
+  leaks: readonly ResourceLeak[],
+  worktrees: readonly WorktreeReport[],
+  meta: ReportMeta,
+): Report {
+  const count = (pred: (r: ScenarioResult) => boolean) => results.filter(pred).length;
+  const passed = count((r) => r.status === "passed");
+  const byWorktree: Report["by_worktree"] = {};
+  for (const r of results) {
+    const w = byWorktree[r.worktree] ?? { total: 0, passed: 0, failed: 0, skipped: 0, errors: 0 };
+    byWorktree[r.worktree] = w;
+    w.total++;
+    if (r.status === "passed") w.passed++;
+    else if (r.status === "failed") w.failed++;
+    else if (r.status === "skipped") w.skipped++;
+    else if (isError(r.status)) w.errors++;
+  }
+  const scenarios = results.map(toReportScenario);
+  return {
+    summary: {
+      total: results.length,
+      passed,
+      failed: count((r) => r.status === "failed"),
+      skipped: count((r) => r.status === "skipped"),
+      errors: count((r) => isError(r.status)),
+      duration: round(meta.wallSeconds),
+      success_rate: results.length === 0 ? 0 : round((passed / results.length) * 100),
+      timed_out: count((r) => r.status === "timed-out"),
+      cancelled: count((r) => r.status === "cancelled"),
+      flaky: count((r) => r.flaky),
+      interrupted: meta.interrupted,
+    },
+    by_worktree: byWorktree,
+    failures: scenarios
+      .filter((s) => s.status === "failed" || isError(s.status))
+      .map((s) => ({
+        scenario: s.name,
+        worktree: s.worktree,
+        error: `${s.detail}${s.output_tail ? `\n${lastLines(s.output_tail, 5)}` : ""}`,
+        duration: s.duration,
+        status: s.status,
+        reason: s.reason,
+        ...(s.log_path ? { log_path: s.log_path } : {}),
+      })),
+    resource_leaks: [...leaks],
+    timestamp: meta.endedAt,
+    grove: {
+      version: meta.version,
+      run_id: meta.runId,
+      run_dir: meta.runDir,
+      started_at: meta.startedAt,
+      ended_at: meta.endedAt,
+      workers: meta.workers,
+      max_concurrency: meta.maxConcurrency,
+      pipeline: meta.pipeline,
+      scenarios_file: meta.scenariosFile,
+      exit_code: meta.exitCode,
+    },
+    scenarios,
+    worktrees: [...worktrees],
+  };
+}
+
+function toReportScenario(r: ScenarioResult): ReportScenario {
+  const last = r.attempts[r.attempts.length - 1];
+  const first = r.attempts[0];
+  const test = last?.test;
+  return {
+    name: r.name,
+    description: r.description,
+    worktree: r.worktree,
+    tags: r.tags,
+    status: r.status,
+    reason: r.reason,
+    detail: r.detail,
+    flaky: r.flaky,
+    attempts: r.attempts.length,
+    exit_code: test?.exitCode ?? null,
+    command: test?.command ?? [],
+    started_at: first?.startedAt ?? null,
+    ended_at: last?.endedAt ?? null,
+    duration: round(r.attempts.reduce((sum, a) => sum + a.durationSeconds, 0)),
+    log_path: test?.logPath ?? null,
+    output_tail: test?.outputTail ?? "",
+    ...(r.skip ? { skip: r.skip } : {}),
+    attempt_results: r.attempts,
+  };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const lastLines = (text: string, n: number) => text.split("\n").slice(-n).join("\n");
+
+/** 0 all passed; 130 interrupted; 1 anything else (failed, errored, timed out, skipped). */
+export function exitCodeFor(results: readonly ScenarioResult[], interrupted: boolean): number {
+  if (interrupted) return 130;
+  return results.every((r) => r.status === "passed") ? 0 : 1;
+}

@@ -1,0 +1,208 @@
+/**
+ * Console output from events: on a TTY a live board (counts, what runs where, elapsed), redrawn at
+ * most every 100 ms; elsewhere one line per state change. Then the summary with each failure's reason,
+ * output tail and log path. Consumes events only.
+ */
+import type { GroveEvent, ScenarioResult } from "../events.js";
+import type { Report } from "./build-report.js";
+
+export interface ConsoleOptions {
+  write(text: string): void;
+  tty: boolean;
+  color: boolean;
+  now?: () => number;
+}
+
+const ICON: Record<string, string> = {
+  passed: "✓",
+  failed: "✗",
+  "timed-out": "⏱",
+  errored: "!",
+  skipped: "↷",
+  cancelled: "■",
+};
+const COLOR: Record<string, number> = {
+  passed: 32,
+  failed: 31,
+  "timed-out": 33,
+  errored: 35,
+  skipped: 90,
+  cancelled: 90,
+};
+
+/** Removes ANSI escape sequences and other control characters from test output before printing. */
+export function stripControl(text: string): string {
+  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
+}
+
+export class ConsoleReporter {
+  private readonly running = new Map<string, { worktree: string; attempt: number; since: number }>();
+  private readonly counts: Record<string, number> = {
+    passed: 0,
+    failed: 0,
+    "timed-out": 0,
+    errored: 0,
+    skipped: 0,
+    cancelled: 0,
+  };
+  private total = 0;
+  private startedAt = 0;
+  private boardLines = 0;
+  private lastDraw = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly o: ConsoleOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  private paint(status: string, text: string): string {
+    return this.o.color ? `\u001b[${COLOR[status] ?? 0}m${text}\u001b[0m` : text;
+  }
+
+  private elapsed(since = this.startedAt): string {
+    return `${((this.now() - since) / 1000).toFixed(1)}s`;
+  }
+
+  handle = (event: GroveEvent): void => {
+    switch (event.type) {
+      case "run-started":
+        this.total = event.scenarios;
+        this.startedAt = this.now();
+        this.line(
+          `Grove run ${event.runId}: ${event.scenarios} scenario(s), ${event.workers} worker(s), logs in ${event.runDir}`,
+        );
+        if (this.o.tty) this.timer = setInterval(() => this.draw(), 250).unref();
+        break;
+      case "worktree-status":
+        if (event.state !== "ready")
+          this.line(`worktree ${event.worktree}: ${event.state}${event.detail ? ` (${event.detail})` : ""}`);
+        break;
+      case "attempt-started":
+        this.running.set(event.name, { worktree: event.worktree, attempt: event.attempt, since: this.now() });
+        if (!this.o.tty)
+          this.line(
+            `▶ ${event.name} [${event.worktree}]${event.attempt > 1 ? ` attempt ${event.attempt}` : ""}`,
+          );
+        else this.draw();
+        break;
+      case "attempt-finished":
+        if (event.result.status !== "passed" && event.result.status !== "cancelled") {
+          this.line(
+            this.paint(
+              event.result.status,
+              `  attempt ${event.result.attempt} of ${event.name} ${event.result.status} (${event.result.reason})`,
+            ),
+          );
+        }
+        break;
+      case "scenario-finished":
+        this.finish(event.result);
+        break;
+      case "leak-found":
+        this.line(
+          this.paint(
+            "failed",
+            `leak: ${event.leak.type} ${event.leak.resource_id}${event.leak.command ? ` (${event.leak.command})` : ""}`,
+          ),
+        );
+        break;
+      case "run-finished":
+        if (this.timer) clearInterval(this.timer);
+        this.clearBoard();
+        break;
+      default:
+        break;
+    }
+  };
+
+  private finish(r: ScenarioResult): void {
+    const run = this.running.get(r.name);
+    this.running.delete(r.name);
+    this.counts[r.status] = (this.counts[r.status] ?? 0) + 1;
+    const time = run ? ` ${this.elapsed(run.since)}` : "";
+    const detail = r.status === "passed" ? (r.flaky ? ` (${r.detail})` : "") : `: ${r.detail}`;
+    this.line(
+      this.paint(r.status, `${ICON[r.status]} ${r.name} [${r.worktree}] ${r.status}${detail}${time}`),
+    );
+  }
+
+  private line(text: string): void {
+    this.clearBoard();
+    this.o.write(`${text}\n`);
+    if (this.o.tty) this.draw(true);
+  }
+
+  private clearBoard(): void {
+    if (this.boardLines > 0) this.o.write(`\u001b[${this.boardLines}F\u001b[J`);
+    this.boardLines = 0;
+  }
+
+  private draw(force = false): void {
+    if (!this.o.tty || this.total === 0) return;
+    if (!force && this.now() - this.lastDraw < 100) return;
+    this.lastDraw = this.now();
+    this.clearBoard();
+    const done = Object.values(this.counts).reduce((a, b) => a + b, 0);
+    const lines = [
+      `── ${done}/${this.total} done · ${this.counts.passed} passed · ${this.counts.failed} failed · ${this.counts["timed-out"]} timed out · ${this.counts.errored} errored · ${this.counts.skipped} skipped · ${this.elapsed()}`,
+      ...[...this.running]
+        .slice(0, 12)
+        .map(
+          ([name, r]) =>
+            `   ▶ ${name} [${r.worktree}]${r.attempt > 1 ? ` attempt ${r.attempt}` : ""} ${this.elapsed(r.since)}`,
+        ),
+    ];
+    this.o.write(`${lines.join("\n")}\n`);
+    this.boardLines = lines.length;
+  }
+
+  /** The closing summary: counts, then each non-pass with reason, output tail and log path. */
+  summary(report: Report, paths: { report: string; junit?: string; html?: string }): void {
+    const s = report.summary;
+    const parts = [
+      `${s.passed} passed${s.flaky ? ` (${s.flaky} flaky)` : ""}`,
+      `${s.failed} failed`,
+      `${s.timed_out} timed out`,
+      `${s.errors - s.timed_out} errored`,
+      `${s.skipped} skipped`,
+    ];
+    if (s.cancelled) parts.push(`${s.cancelled} cancelled`);
+    const out: string[] = [""];
+    const problems = report.scenarios.filter(
+      (x) => x.status !== "passed" && x.status !== "skipped" && x.status !== "cancelled",
+    );
+    if (problems.length > 0) {
+      out.push("Failures:");
+      for (const p of problems) {
+        out.push(
+          this.paint(p.status, `  ${ICON[p.status]} ${p.name} [${p.worktree}] ${p.status}: ${p.detail}`),
+        );
+        out.push(`      $ ${p.command.join(" ")}`);
+        for (const l of stripControl(p.output_tail).split("\n").slice(-8))
+          if (l.trim()) out.push(`      │ ${l}`);
+        if (p.log_path) out.push(`      log: ${p.log_path}`);
+      }
+    }
+    const skipped = report.scenarios.filter((x) => x.status === "skipped");
+    if (skipped.length > 0) {
+      out.push("Skipped:");
+      for (const p of skipped) out.push(`  ↷ ${p.name}: ${p.detail}`);
+    }
+    for (const leak of report.resource_leaks)
+      out.push(
+        `Leak: ${leak.type} ${leak.resource_id}${leak.command ? ` ${leak.command}` : ""}${leak.ended ? " (ended)" : ""}`,
+      );
+    for (const w of report.worktrees.filter((x) => x.kept_reasons?.length))
+      out.push(`Kept worktree ${w.name}: ${w.kept_reasons!.join(", ")}`);
+    out.push("");
+    out.push(
+      `${s.interrupted ? "Interrupted: " : ""}${s.total} scenario(s) in ${s.duration.toFixed(1)}s: ${parts.join(", ")}`,
+    );
+    out.push(
+      `Report: ${paths.report}${paths.junit ? `   JUnit: ${paths.junit}` : ""}${paths.html ? `   HTML: ${paths.html}` : ""}`,
+    );
+    out.push(`Logs:   ${report.grove.run_dir}`);
+    this.o.write(`${out.join("\n")}\n`);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The real "runStep" and "runTest" actors for the scenario machine: render the pipeline's templates
+ * into argv, run them in the scenario's worktree with the GROVE_* environment, one log file per
+ * command, and turn the outcome into a CommandResult. Also provides "abortAttempt".
+ */
+import { join } from "node:path";
+import { fromPromise } from "xstate";
+import { renderArgv, TemplateSyntaxError } from "../config/templates.js";
+import type { Pipeline, Scenario, Step } from "../config/types.js";
+import type { CommandResult } from "../events.js";
+import { timestamp } from "../events.js";
+import type { CommandInput } from "../machines/scenario-machine.js";
+import { type CommandSpec, execCommand } from "./exec-command.js";
+import { interpretExit } from "./interpret-exit.js";
+import { readTail } from "./output-tail.js";
+
+export interface ScenarioActorOptions {
+  runId: string;
+  runDir: string;
+  mainRepo: string;
+  basePath: string;
+  pipeline: Pipeline;
+  scenarios: ReadonlyMap<string, Scenario>;
+  /** The branch a worktree is on (rendered from the pipeline's template). */
+  branchOf(worktree: string): string;
+  onCommandStarted?(
+    scenario: string,
+    attempt: number,
+    phase: CommandInput["phase"],
+    argv: string[],
+    logPath: string,
+  ): void;
+  onSpawn?(pid: number, scenario: string, attempt: number): void;
+  onExit?(pid: number): void;
+}
+
+/** Log file for one command of one attempt. */
+export function commandLogPath(
+  runDir: string,
+  scenario: string,
+  attempt: number,
+  phase: string,
+  step?: string,
+): string {
+  return join(runDir, "logs", scenario, `attempt-${attempt}-${phase}${step ? `-${step}` : ""}.log`);
+}
+
+export function createScenarioActors(options: ScenarioActorOptions) {
+  const controllers = new Map<string, AbortController>();
+
+  const run = async (ci: CommandInput, xstateSignal: AbortSignal): Promise<CommandResult> => {
+    // Let the machine's current step finish (and its observers hear of the previous attempt) first.
+    await Promise.resolve();
+    const scenario = options.scenarios.get(ci.scenario)!;
+    const { pipeline } = options;
+    const step: Step | undefined =
+      ci.phase === "test"
+        ? undefined
+        : (ci.phase === "before" ? pipeline.test.before : pipeline.test.after)[ci.index];
+    const name = step?.name ?? "test";
+    const logPath = commandLogPath(options.runDir, ci.scenario, ci.attempt, ci.phase, step?.name);
+    const worktreePath = join(options.basePath, scenario.worktree);
+    const vars = {
+      test_file: scenario.testFile,
+      scenario: scenario.name,
+      worktree: scenario.worktree,
+      worktree_slug: scenario.worktree.replace(/_/g, "-"),
+      worktree_path: worktreePath,
+      main_repo: options.mainRepo,
+      branch: options.branchOf(scenario.worktree),
+      run_id: options.runId,
+      attempt: String(ci.attempt),
+    };
+    const started = new Date();
+    const fail = (reason: string, message: string): CommandResult => ({
+      phase: ci.phase,
+      name,
+      status: "errored",
+      reason,
+      command: [],
+      exitCode: null,
+      signal: null,
+      startedAt: timestamp(started),
+      endedAt: timestamp(),
+      durationSeconds: 0,
+      logPath,
+      outputTail: message,
+    });
+    let command: CommandSpec;
+    try {
+      if (!step) command = { kind: "argv", argv: renderArgv(scenario.run ?? pipeline.test.run, vars) };
+      else if (step.command.kind === "argv")
+        command = { kind: "argv", argv: renderArgv(step.command.argv, vars) };
+      else if (step.command.kind === "shell") command = { kind: "shell", script: step.command.script };
+      else return fail("bad-step", `step "${step.name}": link steps belong in worktree.setup`);
+    } catch (error) {
+      if (error instanceof TemplateSyntaxError)
+        return fail("bad-template", `${error.message} (scenario "${scenario.name}" has no test_file)`);
+      throw error;
+    }
+    const controller = new AbortController();
+    controllers.set(ci.scenario, controller);
+    const signal = AbortSignal.any([controller.signal, xstateSignal]);
+    const env: Record<string, string> = {
+      ...pipeline.test.env,
+      ...step?.env,
+      ...scenario.env,
+      GROVE_RUN_ID: options.runId,
+      GROVE_SCENARIO: scenario.name,
+      GROVE_WORKTREE: scenario.worktree,
+      GROVE_WORKTREE_PATH: worktreePath,
+      GROVE_ATTEMPT: String(ci.attempt),
+      GROVE_MAIN_REPO: options.mainRepo,
+      GROVE_PHASE: ci.phase,
+      ...(scenario.testFile !== undefined ? { GROVE_TEST_FILE: scenario.testFile } : {}),
+    };
+    const argv = command.kind === "argv" ? [...command.argv] : ["/bin/sh", "-c", command.script];
+    options.onCommandStarted?.(ci.scenario, ci.attempt, ci.phase, argv, logPath);
+    const stepDeadline =
+      step?.timeout !== undefined ? Math.min(ci.deadline, Date.now() + step.timeout * 1000) : ci.deadline;
+    const outcome = await execCommand({
+      command,
+      cwd: step?.cwd ? join(worktreePath, step.cwd) : worktreePath,
+      env,
+      logPath,
+      deadline: stepDeadline,
+      killGraceMs: pipeline.test.killGrace * 1000,
+      signal,
+      onSpawn: (pid) => options.onSpawn?.(pid, ci.scenario, ci.attempt),
+      onExit: (pid) => options.onExit?.(pid),
+    });
+    if (controllers.get(ci.scenario) === controller) controllers.delete(ci.scenario);
+    const { status, reason } = interpretExit(outcome, step ? undefined : pipeline.test.exitCodes);
+    return {
+      phase: ci.phase,
+      name,
+      status,
+      reason,
+      command: outcome.argv,
+      exitCode: outcome.exitCode,
+      signal: outcome.signal,
+      startedAt: timestamp(outcome.startedAt),
+      endedAt: timestamp(outcome.endedAt),
+      durationSeconds: (outcome.endedAt.getTime() - outcome.startedAt.getTime()) / 1000,
+      logPath,
+      outputTail: outcome.spawnError ?? readTail(logPath).replace(/^# grove: \[.*\n?/, ""),
+    };
+  };
+
+  const logic = fromPromise<CommandResult, CommandInput>(({ input, signal }) => run(input, signal));
+  return {
+    actors: { runStep: logic, runTest: logic },
+    abortAttempt: (scenario: string) => controllers.get(scenario)?.abort(),
+  };
+}

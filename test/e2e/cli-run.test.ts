@@ -1,0 +1,167 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { createSampleRepo } from "../../src/demo/sample-repo.js";
+import { listProcesses, readEnvironment } from "../../src/steps/process-table.js";
+import { GROVE_BIN } from "../helpers/paths.js";
+import { reportSchemaErrors } from "../helpers/report-schema.js";
+import { runGrove } from "../helpers/run-grove.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+type Report = {
+  summary: Record<string, number | boolean>;
+  scenarios: {
+    name: string;
+    status: string;
+    reason: string;
+    detail: string;
+    attempts: number;
+    flaky: boolean;
+    log_path: string | null;
+    output_tail: string;
+    skip?: { dependency: string };
+  }[];
+  grove: { run_id: string; exit_code: number };
+  by_worktree: Record<string, Record<string, number>>;
+};
+
+function groveProcessesOf(runId: string): number[] {
+  return listProcesses()
+    .filter((p) => p.state !== "Z" && readEnvironment(p.pid, ["GROVE_RUN_ID"]).get("GROVE_RUN_ID") === runId)
+    .map((p) => p.pid);
+}
+
+describe("grove run (built CLI, real processes)", () => {
+  it("runs the sample: pass, failure, skipped dependent, timeout with a stubborn grandchild, flaky retry", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const r = await runGrove(["run", "--junit", "junit.xml"], sample.mainRepo);
+    expect(r.exitCode, r.stderr).toBe(1);
+    const report = JSON.parse(
+      readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"),
+    ) as Report;
+    expect(reportSchemaErrors(report)).toEqual([]);
+    const by = new Map(report.scenarios.map((s) => [s.name, s]));
+    expect(by.get("lexer_basics")!.status).toBe("passed");
+    expect(by.get("parser_errors")).toMatchObject({ status: "failed", reason: "exit-non-zero", attempts: 1 });
+    expect(by.get("parser_errors")!.output_tail).toContain("AssertionError: expected 3 tokens, got 2");
+    expect(existsSync(by.get("parser_errors")!.log_path!)).toBe(true);
+    expect(by.get("cli_reports_parse_errors")).toMatchObject({
+      status: "skipped",
+      reason: "dependency-failed",
+      skip: { dependency: "parser_errors" },
+    });
+    expect(by.get("export_hangs")).toMatchObject({ status: "timed-out", reason: "timeout" });
+    expect(by.get("export_hangs")!.output_tail).toContain("started a stubborn helper");
+    expect(by.get("export_flaky_network")).toMatchObject({ status: "passed", flaky: true, attempts: 2 });
+    expect(report.summary).toMatchObject({
+      total: 7,
+      passed: 4,
+      failed: 1,
+      skipped: 1,
+      errors: 1,
+      timed_out: 1,
+      flaky: 1,
+      interrupted: false,
+    });
+    expect(report.by_worktree.export).toEqual({ total: 3, passed: 2, failed: 0, skipped: 0, errors: 1 });
+    expect(report.grove.exit_code).toBe(1);
+    expect(groveProcessesOf(report.grove.run_id)).toEqual([]);
+    const junit = readFileSync(join(sample.mainRepo, "junit.xml"), "utf8");
+    expect(junit).toMatch(/<testsuites name="grove" tests="7" failures="1" errors="1" skipped="1"/);
+    expect(junit).toContain('<skipped message="dependency &quot;parser_errors&quot; failed"/>');
+    expect(r.stdout).toMatch(
+      /7 scenario\(s\) in [\d.]+s: 4 passed \(1 flaky\), 1 failed, 1 timed out, 0 errored, 1 skipped/,
+    );
+  });
+
+  it("exits 0 when everything selected passes, and records durations for the next plan", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const r = await runGrove(["--filter-tag", "fast", "--report", "out/r.json"], sample.mainRepo);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(sample.mainRepo, "out/r.json"), "utf8")) as Report;
+    expect(report.summary.total).toBe(2);
+    const timings = JSON.parse(readFileSync(join(sample.mainRepo, ".grove/timings.json"), "utf8"));
+    expect(Object.keys(timings).sort()).toEqual(["cli_help", "lexer_basics"]);
+    const plan = await runGrove(["plan", "--json", "--filter-tag", "fast"], sample.mainRepo);
+    expect(
+      JSON.parse(plan.stdout).order.every((o: { expectedFrom: string }) => o.expectedFrom === "history"),
+    ).toBe(true);
+  });
+
+  it("a missing worktree is a per-scenario error, not a crash", async () => {
+    const sample = await createSampleRepo(tempDir(), { createWorktrees: false });
+    const r = await runGrove(["run", "--filter-worktree", "cli"], sample.mainRepo);
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(
+      readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"),
+    ) as Report;
+    expect(report.scenarios.map((s) => [s.name, s.status, s.reason])).toEqual(
+      expect.arrayContaining([["cli_help", "skipped", "worktree-missing"]]),
+    );
+    expect(report.scenarios.find((s) => s.name === "cli_help")!.detail).toContain(
+      "create it with --setup-worktrees",
+    );
+  });
+
+  it("refuses --workers 0 (exit 2); --no-parallel runs one at a time even beside --workers", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const zero = await runGrove(["run", "--workers", "0"], sample.mainRepo);
+    expect(zero.exitCode).toBe(2);
+    expect(zero.stderr).toContain("--workers must be at least 1");
+    const r = await runGrove(
+      ["run", "--no-parallel", "--workers", "3", "--filter-worktree", "export", "--filter-tag", "export"],
+      sample.mainRepo,
+    );
+    expect(r.stderr).toContain("--workers 3 is ignored");
+    const report = JSON.parse(readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"));
+    expect(report.grove.workers).toBe(1);
+    expect(report.grove.max_concurrency).toBe(1);
+  });
+
+  it("on SIGINT stops, ends every process group, writes a partial report marked interrupted and exits 130", async () => {
+    const sample = await createSampleRepo(tempDir());
+    writeFileSync(
+      join(sample.mainRepo, "scenarios.json"),
+      JSON.stringify({
+        scenarios: [
+          { name: "long", worktree: "parser", test_file: "tests/hang.mjs", timeout: 60, tags: [] },
+          {
+            name: "after_long",
+            worktree: "parser",
+            test_file: "tests/pass.mjs",
+            dependencies: ["long"],
+            timeout: 60,
+            tags: [],
+          },
+          { name: "quick", worktree: "cli", test_file: "tests/pass.mjs", timeout: 60, tags: [] },
+        ],
+      }),
+    );
+    const child = execa(process.execPath, [GROVE_BIN, "run"], {
+      cwd: sample.mainRepo,
+      reject: false,
+      env: { NO_COLOR: "1" },
+    });
+    let seen = "";
+    await new Promise<void>((resolve) => {
+      child.stdout!.on("data", (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes("▶ long")) setTimeout(resolve, 500);
+      });
+    });
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    const report = JSON.parse(
+      readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"),
+    ) as Report;
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.summary.interrupted).toBe(true);
+    const by = new Map(report.scenarios.map((s) => [s.name, s.status]));
+    expect(by.get("long")).toBe("cancelled");
+    expect(by.get("after_long")).toBe("cancelled");
+    expect(by.get("quick")).toBe("passed");
+    expect(groveProcessesOf(report.grove.run_id)).toEqual([]);
+  });
+});

@@ -4,8 +4,8 @@
  * run any number of times in one process (the original hung on the second run).
  */
 import { join } from "node:path";
-import { parseScenarios, loadScenariosFile } from "../config/load-scenarios.js";
 import { loadPipeline } from "../config/load-pipeline.js";
+import { loadScenariosFile, parseScenarios } from "../config/load-scenarios.js";
 import type { Pipeline, Scenario } from "../config/types.js";
 import { ConfigError, NothingSelectedError, UsageError } from "../errors.js";
 import type { EventListener, ScenarioResult } from "../events.js";
@@ -61,9 +61,17 @@ export class Coordinator {
 
   /** Validates and adds one scenario; throws ConfigError naming the problem. */
   registerScenario(input: ScenarioInput): void {
-    const [scenario] = parseScenarios(`<registered scenario "${input.name}">`, JSON.stringify({ scenarios: [input] })).scenarios;
+    const [scenario] = parseScenarios(
+      `<registered scenario "${input.name}">`,
+      JSON.stringify({ scenarios: [input] }),
+    ).scenarios;
     if (this.scenarios.some((s) => s.name === scenario!.name)) {
-      throw new ConfigError([{ location: { file: "<registered scenarios>" }, message: `duplicate scenario name "${scenario!.name}"` }]);
+      throw new ConfigError([
+        {
+          location: { file: "<registered scenarios>" },
+          message: `duplicate scenario name "${scenario!.name}"`,
+        },
+      ]);
     }
     this.scenarios.push({ ...scenario!, index: this.scenarios.length });
   }
@@ -72,7 +80,12 @@ export class Coordinator {
   registerScenariosFromConfig(file: string): void {
     for (const s of loadScenariosFile(file).scenarios) {
       if (this.scenarios.some((x) => x.name === s.name)) {
-        throw new ConfigError([{ location: { file, path: `/scenarios/${s.index}/name` }, message: `duplicate scenario name "${s.name}" (already registered)` }]);
+        throw new ConfigError([
+          {
+            location: { file, path: `/scenarios/${s.index}/name` },
+            message: `duplicate scenario name "${s.name}" (already registered)`,
+          },
+        ]);
       }
       this.scenarios.push({ ...s, index: this.scenarios.length });
     }
@@ -84,14 +97,22 @@ export class Coordinator {
 
   async runAllScenarios(options: RunAllOptions = {}): Promise<ScenarioResult[]> {
     const workers = options.parallel === false ? 1 : (options.maxWorkers ?? 4);
-    if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`maxWorkers must be a whole number of at least 1 (got ${workers})`);
+    if (!Number.isInteger(workers) || workers < 1)
+      throw new UsageError(`maxWorkers must be a whole number of at least 1 (got ${workers})`);
     const result = planScenarios(this.scenarios, {
       filters: options.filters ?? {},
       defaultTimeout: this.pipeline.test.timeout,
       defaultRetries: this.pipeline.test.retries,
     });
-    if (!result.ok) throw new ConfigError(describePlanProblems(result.problems, this.scenarios, (path) => ({ file: "<registered scenarios>", path: `/${path.join("/")}` })));
-    if (result.plan.scenarios.length === 0) throw new NothingSelectedError("no registered scenario matches the filters");
+    if (!result.ok)
+      throw new ConfigError(
+        describePlanProblems(result.problems, this.scenarios, (path) => ({
+          file: "<registered scenarios>",
+          path: `/${path.join("/")}`,
+        })),
+      );
+    if (result.plan.scenarios.length === 0)
+      throw new NothingSelectedError("no registered scenario matches the filters");
     const runId = newRunId();
     const outcome = await executeRun({
       plan: result.plan,

@@ -1,7 +1,9 @@
 /**
- * Wires a run: one independent scenario actor per scenario, a run actor that schedules them, and the
- * dispatch of scheduler commands to scenario events. Actor implementations are injected, so tests
- * drive real machines without processes and the executor drives them with real ones.
+ * Wires a run: a run actor that schedules, and independent scenario actors driven by its commands.
+ * Only scenarios that run (or are being settled) have a live actor: one is created when its scenario
+ * starts, replayed through pending -> waiting -> queued -> running, and dropped once final, so memory
+ * stays flat with 10,000 scenarios. Until then a scenario's status is kept here. Actor implementations
+ * are injected, so tests drive real machines without processes and the executor with real ones.
  *
  * Not responsible for: what a step does (injected), events for reporters beyond status changes.
  */
@@ -77,15 +79,8 @@ export function startRun(options: StartRunOptions): RunHandle {
     ...(options.inspect ? { inspect: (e) => options.inspect!(e, "run") } : {}),
   });
 
-  const actors = new Map(
-    options.scenarios.map((spec) => [
-      spec.input.name,
-      createActor(machine, {
-        input: spec.input,
-        ...(options.inspect ? { inspect: (e) => options.inspect!(e, spec.input.name) } : {}),
-      }),
-    ]),
-  );
+  const specs = new Map(options.scenarios.map((spec) => [spec.input.name, spec]));
+  const live = new Map<string, ReturnType<typeof createActor<typeof machine>>>();
   const statuses = new Map<string, ScenarioStatus>();
   const results = new Map<string, ScenarioResult>();
 
@@ -96,9 +91,19 @@ export function startRun(options: StartRunOptions): RunHandle {
     rejectFinished = reject;
   });
 
-  for (const spec of options.scenarios) {
-    const name = spec.input.name;
-    const actor = actors.get(name)!;
+  const setStatus = (name: string, status: ScenarioStatus, skip?: SkipCause) => {
+    if (statuses.get(name) === status) return;
+    statuses.set(name, status);
+    options.onStatus?.(name, status, skip);
+  };
+
+  /** Creates, observes and starts the actor of one scenario, replaying it to `waiting`. */
+  const materialize = (name: string) => {
+    const spec = specs.get(name)!;
+    const actor = createActor(machine, {
+      input: spec.input,
+      ...(options.inspect ? { inspect: (e) => options.inspect!(e, name) } : {}),
+    });
     let attemptsSeen = 0;
     actor.subscribe({
       next: (snapshot) => {
@@ -106,36 +111,40 @@ export function startRun(options: StartRunOptions): RunHandle {
         const ctx = snapshot.context;
         for (; attemptsSeen < ctx.attempts.length; attemptsSeen++)
           options.onAttemptFinished?.(name, ctx.attempts[attemptsSeen]!);
-        if (statuses.get(name) !== status) {
-          statuses.set(name, status);
-          options.onStatus?.(name, status, status === "skipped" ? (ctx.skip ?? undefined) : undefined);
-        }
+        setStatus(name, status, status === "skipped" ? (ctx.skip ?? undefined) : undefined);
         if (snapshot.status === "done" && !results.has(name)) {
           const result = toScenarioResult(snapshot.value, ctx, spec.about);
           results.set(name, result);
+          live.delete(name);
           options.onFinished?.(result);
           run.send({ type: "SCENARIO_SETTLED", name, status: result.status });
         }
       },
       error: (error) => rejectFinished(error),
     });
-  }
+    live.set(name, actor);
+    actor.start();
+    actor.send({ type: "RUN" });
+    return actor;
+  };
 
   const dispatch = (commands: SchedulerCommand[]) => {
     for (const c of commands) {
-      const actor = actors.get(c.name)!;
       switch (c.kind) {
         case "queue":
-          actor.send({ type: "DEPENDENCIES_PASSED" });
+          setStatus(c.name, "queued");
           break;
-        case "start":
+        case "start": {
+          const actor = materialize(c.name);
+          actor.send({ type: "DEPENDENCIES_PASSED" });
           actor.send({ type: "START" });
           break;
+        }
         case "skip":
-          actor.send({ type: "SKIP", cause: c.cause });
+          (live.get(c.name) ?? materialize(c.name)).send({ type: "SKIP", cause: c.cause });
           break;
         case "cancel":
-          actor.send({ type: "CANCEL" });
+          (live.get(c.name) ?? materialize(c.name)).send({ type: "CANCEL" });
           break;
       }
     }
@@ -149,10 +158,7 @@ export function startRun(options: StartRunOptions): RunHandle {
     error: (error) => rejectFinished(error),
   });
 
-  for (const actor of actors.values()) {
-    actor.start();
-    actor.send({ type: "RUN" });
-  }
+  for (const spec of options.scenarios) setStatus(spec.input.name, "waiting");
   run.start();
   run.send({ type: "START" });
 

@@ -3,6 +3,7 @@
  * into argv, run them in the scenario's worktree with the GROVE_* environment, one log file per
  * command, and turn the outcome into a CommandResult. Also provides "abortAttempt".
  */
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fromPromise } from "xstate";
 import { renderArgv, TemplateSyntaxError } from "../config/templates.js";
@@ -34,7 +35,7 @@ export interface ScenarioActorOptions {
   onExit?(pid: number): void;
 }
 
-/** Log file for one command of one attempt. */
+/** Log file for one command of one attempt; one flat directory per run (created once). */
 export function commandLogPath(
   runDir: string,
   scenario: string,
@@ -42,10 +43,11 @@ export function commandLogPath(
   phase: string,
   step?: string,
 ): string {
-  return join(runDir, "logs", scenario, `attempt-${attempt}-${phase}${step ? `-${step}` : ""}.log`);
+  return join(runDir, "logs", `${scenario}.${attempt}.${phase}${step ? `-${step}` : ""}.log`);
 }
 
 export function createScenarioActors(options: ScenarioActorOptions) {
+  mkdirSync(join(options.runDir, "logs"), { recursive: true });
   const controllers = new Map<string, AbortController>();
 
   const run = async (ci: CommandInput, xstateSignal: AbortSignal): Promise<CommandResult> => {
@@ -98,9 +100,11 @@ export function createScenarioActors(options: ScenarioActorOptions) {
         return fail("bad-template", `${error.message} (scenario "${scenario.name}" has no test_file)`);
       throw error;
     }
+    // One controller per command, aborted by "abortAttempt" or by XState when the state exits.
     const controller = new AbortController();
     controllers.set(ci.scenario, controller);
-    const signal = AbortSignal.any([controller.signal, xstateSignal]);
+    const onStateExit = () => controller.abort();
+    xstateSignal.addEventListener("abort", onStateExit, { once: true });
     const env: Record<string, string> = {
       ...pipeline.test.env,
       ...step?.env,
@@ -125,10 +129,12 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       logPath,
       deadline: stepDeadline,
       killGraceMs: pipeline.test.killGrace * 1000,
-      signal,
+      signal: controller.signal,
+      createLogDir: false,
       onSpawn: (pid) => options.onSpawn?.(pid, ci.scenario, ci.attempt),
       onExit: (pid) => options.onExit?.(pid),
     });
+    xstateSignal.removeEventListener("abort", onStateExit);
     if (controllers.get(ci.scenario) === controller) controllers.delete(ci.scenario);
     const { status, reason } = interpretExit(outcome, step ? undefined : pipeline.test.exitCodes);
     return {
@@ -143,7 +149,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       endedAt: timestamp(outcome.endedAt),
       durationSeconds: (outcome.endedAt.getTime() - outcome.startedAt.getTime()) / 1000,
       logPath,
-      outputTail: outcome.spawnError ?? readTail(logPath).replace(/^# grove: \[.*\n?/, ""),
+      outputTail: outcome.spawnError ?? readTail(logPath),
     };
   };
 

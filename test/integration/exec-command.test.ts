@@ -88,7 +88,7 @@ describe("execCommand (real processes)", () => {
       killGraceMs: 1000,
     });
     expect(out.exitCode).toBe(0);
-    const printed = JSON.parse(readFileSync(log, "utf8").split("\n")[1]!);
+    const printed = JSON.parse(readFileSync(log, "utf8").split("\n")[0]!);
     expect(printed.argv).toEqual([tricky]);
     expect(printed.env).toMatchObject({ GROVE_SCENARIO: "s", EXTRA: "1" });
     expect(() => readFileSync(join(dir, "pwned"))).toThrow();

@@ -104,11 +104,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     tty: io.isTTY,
     color: io.isTTY && !io.env.NO_COLOR,
   });
-  const events: GroveEvent[] = [];
-  const onEvent = (e: GroveEvent) => {
-    consoleReporter.handle(e);
-    if (e.type !== "scenario-status") events.push(e);
-  };
+  const onEvent = (e: GroveEvent) => consoleReporter.handle(e);
 
   const interrupt = new AbortController();
   const hardStop = new AbortController();

@@ -1,0 +1,78 @@
+/**
+ * Overhead: 1,000 no-op scenarios (`true`) over 4 worktrees with 4 workers, whole `grove run` process
+ * included (start-up, planning, machines, logs, report), against the same 1,000 commands through
+ * `xargs -P 4` and through a bare Node loop of child_process.spawn, all measured in this run.
+ * Target: Grove <= 3x the xargs floor.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { makeBenchRepo } from "./lib/bench-repo.js";
+import { median, row } from "./lib/measure.js";
+
+const N = 1000;
+const GROVE = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+const worktrees = ["w0", "w1", "w2", "w3"];
+const pipeline = 'version: 1\ntest:\n  run: ["true"]\n  timeout: 30\n  max_per_worktree: 1\n';
+const scenarios = Array.from({ length: N }, (_, i) => ({
+  name: `s${i}`,
+  worktree: worktrees[i % 4],
+  test_file: "x",
+  timeout: 30,
+}));
+const repo = makeBenchRepo(worktrees, pipeline, scenarios);
+
+function time(fn: () => void): number {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+async function nodeSpawnLoop(): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < N) {
+      next++;
+      await new Promise((resolve) => spawn("true", [], { stdio: "ignore" }).on("exit", resolve));
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+const xargs = median(
+  [1, 2, 3].map(() =>
+    time(() => spawnSync("sh", ["-c", `seq ${N} | xargs -P 4 -n 1 sh -c true`], { stdio: "ignore" })),
+  ),
+);
+const xargsTrue = median(
+  [1, 2, 3].map(() =>
+    time(() => spawnSync("sh", ["-c", `seq ${N} | xargs -P 4 -I{} true`], { stdio: "ignore" })),
+  ),
+);
+const bare: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const t = process.hrtime.bigint();
+  await nodeSpawnLoop();
+  bare.push(Number(process.hrtime.bigint() - t) / 1e9);
+}
+const grove = median(
+  [1, 2, 3].map(() =>
+    time(() => {
+      const r = spawnSync(
+        process.execPath,
+        [GROVE, "run", "--workers", "4", "--report", `${repo.root}/r.json`],
+        { cwd: repo.main, stdio: "ignore" },
+      );
+      if (r.status !== 0) throw new Error(`grove exited ${r.status}`);
+    }),
+  ),
+);
+rmSync(repo.root, { recursive: true, force: true });
+console.log(`overhead: ${N} no-op scenarios over 4 worktrees, 4 workers (median of 3)`);
+console.log(row("xargs -P 4 true (floor)", xargsTrue));
+console.log(row("xargs -P 4 sh -c true", xargs, xargsTrue));
+console.log(row("bare Node child_process.spawn loop", median(bare), xargsTrue));
+console.log(row("grove run (whole process)", grove, xargsTrue));
+console.log(
+  `target <= 3x the xargs floor: ${grove / xargsTrue <= 3 ? "met" : "NOT met"} (${(grove / xargsTrue).toFixed(2)}x)`,
+);

@@ -133,7 +133,7 @@ export class Coordinator {
   generateReport(outputFile?: string): Report {
     if (!this.last) throw new UsageError("generateReport() needs a finished runAllScenarios() first");
     const { outcome, workers } = this.last;
-    const report = buildReport(outcome.results, outcome.leaks, [], {
+    const report = buildReport(outcome.results, outcome.leaks, outcome.worktrees, {
       version: GROVE_VERSION,
       runId: outcome.runId,
       runDir: outcome.runDir,

@@ -4,16 +4,16 @@
  * Returns the results; writing reports is the caller's business (reporters consume the events).
  */
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { InspectionEvent } from "xstate";
-import { renderTemplate } from "../config/templates.js";
 import type { Pipeline, Scenario } from "../config/types.js";
 import { type EventListener, type ResourceLeak, type ScenarioResult, timestamp } from "../events.js";
 import { type RunScenarioSpec, startRun } from "../machines/start-run.js";
 import type { Plan } from "../plan/plan.js";
+import type { WorktreeReport } from "../reporters/build-report.js";
 import { killProcessGroupNow } from "../steps/end-process-group.js";
 import { createScenarioActors } from "../steps/scenario-actors.js";
+import { branchFor } from "./branch-for.js";
+import { startWorktrees } from "./worktree-lifecycle.js";
 
 export interface ExecuteRunOptions {
   plan: Plan;
@@ -29,6 +29,13 @@ export interface ExecuteRunOptions {
   /** Second abort: SIGKILL every live process group at once. */
   hardStop?: AbortSignal;
   inspect?(event: InspectionEvent, actor: string): void;
+  /** --setup-worktrees: create missing worktrees and run setup where needed. */
+  setupWorktrees?: boolean;
+  /** --pull-coordinator: merge the coordinator ref into each worktree first. */
+  pullCoordinator?: boolean;
+  coordinatorRef?: string;
+  /** --cleanup: remove the worktrees Grove created, unless they hold work. */
+  cleanup?: boolean;
 }
 
 export interface RunOutcome {
@@ -41,15 +48,12 @@ export interface RunOutcome {
   interrupted: boolean;
   maxConcurrency: number;
   leaks: ResourceLeak[];
+  worktrees: WorktreeReport[];
 }
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   return `${stamp}-${randomBytes(3).toString("hex")}`;
-}
-
-export function branchFor(pipeline: Pipeline, worktree: string): string {
-  return renderTemplate(pipeline.worktree.branch, { worktree, worktree_slug: worktree.replace(/_/g, "-") });
 }
 
 export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
@@ -156,20 +160,26 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   options.interrupt?.addEventListener("abort", onInterrupt, { once: true });
   options.hardStop?.addEventListener("abort", onHardStop, { once: true });
 
-  for (const worktree of plan.worktrees) {
-    const path = join(options.basePath, worktree);
-    if (existsSync(join(path, ".git"))) {
-      emit({ type: "worktree-status", at: timestamp(), worktree, state: "ready" });
-      handle.worktreeReady(worktree);
-    } else {
-      const detail = `worktree "${worktree}" does not exist at ${path}; create it with --setup-worktrees`;
-      emit({ type: "worktree-status", at: timestamp(), worktree, state: "missing", detail });
-      handle.worktreeFailed(worktree, { reason: "worktree-missing", detail });
-    }
-  }
+  const worktrees = await startWorktrees({
+    mainRepo: options.mainRepo,
+    basePath: options.basePath,
+    pipeline,
+    runId,
+    runDir: options.runDir,
+    worktrees: plan.worktrees,
+    setup: options.setupWorktrees ?? false,
+    pull: options.pullCoordinator ?? false,
+    ...(options.coordinatorRef ? { coordinatorRef: options.coordinatorRef } : {}),
+    onEvent: emit,
+    onReady: (wt) => handle.worktreeReady(wt),
+    onFailed: (wt, cause) => handle.worktreeFailed(wt, cause),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  });
+  options.interrupt?.addEventListener("abort", () => worktrees.cancel(), { once: true });
 
   try {
     const results = await handle.finished;
+    const worktreeReports = await worktrees.finish(options.cleanup ?? false);
     const ended = new Date();
     const wallSeconds = (ended.getTime() - started.getTime()) / 1000;
     emit({ type: "run-finished", at: timestamp(ended), interrupted, wallSeconds });
@@ -183,6 +193,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       interrupted,
       maxConcurrency: handle.maxConcurrency(),
       leaks: [],
+      worktrees: worktreeReports,
     };
   } finally {
     options.interrupt?.removeEventListener("abort", onInterrupt);

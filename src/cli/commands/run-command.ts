@@ -92,6 +92,13 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   if (values["dry-run"]) return printPlan(values, io);
 
   const ctx = await resolveContext(values, io.cwd);
+  if (values["pull-coordinator"] && !values["coordinator-ref"] && !ctx.pipeline.pull.from) {
+    throw new UsageError(
+      `--pull-coordinator needs a ref to merge: pass --coordinator-ref REF or set pull.from in ${ctx.pipeline.source}`,
+    );
+  }
+  if (!ctx.mainRepoIsGit)
+    throw new UsageError(`${ctx.mainRepo} is not a git repository; pass --main-repo PATH`);
   const runId = newRunId();
   const runDir = values["run-dir"]
     ? resolve(io.cwd, values["run-dir"] as string)
@@ -135,9 +142,13 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       onEvent,
       interrupt: interrupt.signal,
       hardStop: hardStop.signal,
+      setupWorktrees: values["setup-worktrees"] === true,
+      pullCoordinator: values["pull-coordinator"] === true,
+      ...(values["coordinator-ref"] ? { coordinatorRef: values["coordinator-ref"] as string } : {}),
+      cleanup: values.cleanup === true && values["keep-worktrees"] !== true,
     });
     const exitCode = exitCodeFor(outcome.results, outcome.interrupted);
-    const report = buildReport(outcome.results, outcome.leaks, [], {
+    const report = buildReport(outcome.results, outcome.leaks, outcome.worktrees, {
       version: GROVE_VERSION,
       runId,
       runDir,

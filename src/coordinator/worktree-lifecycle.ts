@@ -1,0 +1,273 @@
+/**
+ * Runs one worktree machine per worktree of the plan, in parallel (the racy git operations serialise
+ * themselves per repository), with the real git steps. Reports each state change as an event, tells
+ * the run when a worktree is ready or failed, and at the end cleans up or releases every worktree.
+ */
+import { join } from "node:path";
+import { createActor, fromPromise, type InspectionEvent } from "xstate";
+import type { Pipeline } from "../config/types.js";
+import { type EventListener, type Reason, type SkipCause, timestamp } from "../events.js";
+import { createWorktreeMachine, type WorktreeFailure } from "../machines/worktree-machine.js";
+import type { WorktreeReport } from "../reporters/build-report.js";
+import { git } from "../steps/git.js";
+import { cleanupWorktree } from "../steps/worktree-cleanup.js";
+import { createWorktree, lockWorktree, probeWorktree, unlockWorktree } from "../steps/worktree-create.js";
+import { commonGitDir, worktreePath } from "../steps/worktree-paths.js";
+import { pullCoordinator } from "../steps/worktree-pull.js";
+import { markSetupDone, runChecks, runSetupStep, setupIsCurrent } from "../steps/worktree-setup.js";
+import { branchFor } from "./branch-for.js";
+
+export interface WorktreeLifecycleOptions {
+  mainRepo: string;
+  basePath: string;
+  pipeline: Pipeline;
+  runId: string;
+  runDir: string;
+  worktrees: readonly string[];
+  setup: boolean;
+  pull: boolean;
+  /** Overrides the pipeline's pull.from. */
+  coordinatorRef?: string;
+  onEvent?: EventListener;
+  onReady(worktree: string): void;
+  onFailed(worktree: string, cause: SkipCause): void;
+  inspect?(event: InspectionEvent, actor: string): void;
+}
+
+const SKIP_REASON: Record<WorktreeFailure, Reason> = {
+  "worktree-missing": "worktree-missing",
+  "not-a-worktree-of-this-repo": "worktree-failed",
+  "create-failed": "setup-failed",
+  "setup-failed": "setup-failed",
+  "verify-failed": "setup-failed",
+  "pull-conflict": "merge-conflict",
+  "pull-refused": "worktree-failed",
+  "pull-failed": "worktree-failed",
+  cancelled: "cancelled",
+};
+
+/** State names as people read them: setup_2 is "setting-up step 3 (build)". */
+function describeState(value: string, steps: readonly string[]): string {
+  const m = /^setup_(\d+)$/.exec(value);
+  return m ? `setting-up step ${Number(m[1]) + 1} (${steps[Number(m[1])]})` : value;
+}
+
+export async function startWorktrees(options: WorktreeLifecycleOptions) {
+  const { pipeline } = options;
+  const commonDir = await commonGitDir(options.mainRepo);
+  const lockReason = `grove run ${options.runId}`;
+  const stepNames = pipeline.worktree.setup.map((s) => s.name);
+  const from = options.coordinatorRef ?? pipeline.pull.from;
+  const emit = options.onEvent ?? (() => {});
+  const info = new Map<
+    string,
+    {
+      path: string;
+      branch: string;
+      setupStarted?: number;
+      setupSeconds?: number;
+      locked: boolean;
+      locking?: Promise<void>;
+    }
+  >();
+  const ctxOf = (name: string) => {
+    const i = info.get(name)!;
+    return {
+      mainRepo: options.mainRepo,
+      worktree: i.path,
+      name,
+      branch: i.branch,
+      logDir: join(options.runDir, "logs"),
+      killGraceMs: pipeline.test.killGrace * 1000,
+    };
+  };
+  const started = (name: string) => {
+    const i = info.get(name)!;
+    i.setupStarted ??= Date.now();
+  };
+
+  const machine = createWorktreeMachine(stepNames).provide({
+    actors: {
+      verifyWorktree: fromPromise(async ({ input }) => {
+        const i = info.get(input.name)!;
+        const presence = await probeWorktree(i.path, commonDir);
+        if (presence.kind === "missing")
+          return {
+            presence: "missing" as const,
+            setupCurrent: false,
+            detail: `worktree "${input.name}" does not exist at ${i.path}; create it with --setup-worktrees`,
+          };
+        if (presence.kind === "foreign")
+          return { presence: "foreign" as const, setupCurrent: false, detail: presence.detail };
+        if (presence.branch !== i.branch) {
+          return {
+            presence: "ours" as const,
+            setupCurrent: false,
+            detail: `${i.path} is on ${presence.branch ?? "a detached HEAD"}, expected ${i.branch}`,
+          };
+        }
+        const current = stepNames.length === 0 || (await setupIsCurrent(i.path, pipeline.worktree.setup));
+        const checks = await runChecks(pipeline.worktree.verify, ctxOf(input.name));
+        return {
+          presence: "ours" as const,
+          setupCurrent: current && checks.ok,
+          detail: current ? checks.detail : "setup has not run with the current pipeline",
+        };
+      }),
+      createWorktree: fromPromise(async ({ input }) => {
+        const i = info.get(input.name)!;
+        started(input.name);
+        await createWorktree({
+          mainRepo: options.mainRepo,
+          commonDir,
+          basePath: options.basePath,
+          name: input.name,
+          path: i.path,
+          branch: i.branch,
+          startPoint: pipeline.worktree.startPoint,
+        });
+        return { ok: true, detail: "created" };
+      }),
+      runSetupStep: fromPromise(async ({ input }) => {
+        started(input.name);
+        return runSetupStep(pipeline.worktree.setup[input.index]!, ctxOf(input.name));
+      }),
+      runChecks: fromPromise(async ({ input }) => {
+        const result = await runChecks(pipeline.worktree.verify, ctxOf(input.name));
+        const i = info.get(input.name)!;
+        if (result.ok) await markSetupDone(i.path, pipeline.worktree.setup);
+        if (i.setupStarted !== undefined) i.setupSeconds = (Date.now() - i.setupStarted) / 1000;
+        return result;
+      }),
+      pullCoordinator: fromPromise(async ({ input }) => {
+        const r = await pullCoordinator({
+          worktree: info.get(input.name)!.path,
+          from: from!,
+          ...(pipeline.pull.remote ? { remote: pipeline.pull.remote } : {}),
+          strategy: pipeline.pull.strategy,
+          autostash: pipeline.pull.autostash,
+        });
+        if (r.kind === "conflict")
+          return {
+            kind: r.kind,
+            files: r.files,
+            detail: `merging ${from} conflicts in ${r.files.join(", ")}; the merge was aborted and the worktree is as before`,
+          };
+        if (r.kind === "refused" || r.kind === "failed") return { kind: r.kind, detail: r.detail };
+        return { kind: r.kind, detail: r.kind };
+      }),
+      cleanupWorktree: fromPromise(async ({ input }) => {
+        const i = info.get(input.name)!;
+        const r = await cleanupWorktree({
+          mainRepo: options.mainRepo,
+          commonDir,
+          path: i.path,
+          disposable: pipeline.worktree.disposable,
+          deleteBranch: pipeline.cleanup.deleteBranches,
+          ...(i.locked ? { ourLockReason: lockReason } : {}),
+        });
+        if (r.kind === "removed") i.locked = false;
+        return r.kind === "kept" ? { kind: "kept" as const, reasons: r.reasons } : { kind: r.kind };
+      }),
+    },
+  });
+
+  const actors = options.worktrees.map((name) => {
+    info.set(name, {
+      path: worktreePath(options.basePath, name),
+      branch: branchFor(pipeline, name),
+      locked: false,
+    });
+    const actor = createActor(machine, {
+      input: { name, canSetup: options.setup, pull: options.pull && from !== undefined },
+      ...(options.inspect ? { inspect: (e) => options.inspect!(e, `worktree:${name}`) } : {}),
+    });
+    let last = "";
+    actor.subscribe((snapshot) => {
+      const value = String(snapshot.value);
+      if (value === last) return;
+      last = value;
+      const ctx = snapshot.context;
+      const state =
+        value === "failed" && ctx.failure === "pull-conflict" ? "conflict" : describeState(value, stepNames);
+      emit({
+        type: "worktree-status",
+        at: timestamp(),
+        worktree: name,
+        state,
+        ...(ctx.detail || ctx.keptReasons.length ? { detail: ctx.keptReasons.join(", ") || ctx.detail } : {}),
+      });
+      if (value === "ready") {
+        // Locked while in use so that no other tool prunes it; its scenarios start once it is.
+        const i = info.get(name)!;
+        i.locking = lockWorktree(options.mainRepo, commonDir, i.path, lockReason).then(() => {
+          i.locked = true;
+          options.onReady(name);
+        });
+      }
+      if (value === "failed")
+        options.onFailed(name, {
+          reason: SKIP_REASON[ctx.failure ?? "setup-failed"],
+          detail: `worktree "${name}" ${ctx.failure}: ${ctx.detail}`,
+        });
+    });
+    return { name, actor };
+  });
+  for (const { actor } of actors) actor.start();
+
+  return {
+    cancel: () => {
+      for (const { actor } of actors) actor.send({ type: "CANCEL" });
+    },
+    /** Cleans up (or releases) every worktree and reports what remains. */
+    finish: async (cleanup: boolean): Promise<WorktreeReport[]> => {
+      const reports = await Promise.all(
+        actors.map(async ({ name, actor }) => {
+          const settled = new Promise<void>((resolve) => {
+            const check = () => {
+              const v = actor.getSnapshot().value;
+              if (v === "ready" || v === "failed" || actor.getSnapshot().status === "done") resolve();
+            };
+            actor.subscribe(check);
+            check();
+          });
+          await settled;
+          const i = info.get(name)!;
+          await i.locking;
+          if (actor.getSnapshot().value === "ready" && i.locked && !cleanup) {
+            await unlockWorktree(options.mainRepo, commonDir, i.path);
+            i.locked = false;
+          }
+          const done = new Promise<void>((resolve) => {
+            actor.subscribe((s) => s.status === "done" && resolve());
+            if (actor.getSnapshot().status === "done") resolve();
+          });
+          actor.send({ type: cleanup ? "CLEANUP" : "RELEASE" });
+          await done;
+          if (i.locked) await unlockWorktree(options.mainRepo, commonDir, i.path);
+          const snap = actor.getSnapshot();
+          const head = await git(options.mainRepo, [
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            `refs/heads/${i.branch}`,
+          ]);
+          const report: WorktreeReport = {
+            name,
+            path: i.path,
+            branch: i.branch,
+            ...(head.exitCode === 0 ? { head: head.stdout } : {}),
+            state: snap.value === "released" ? (snap.context.failure ?? "ready") : String(snap.value),
+            ...(i.setupSeconds !== undefined
+              ? { setup_seconds: Math.round(i.setupSeconds * 1000) / 1000 }
+              : {}),
+            ...(snap.context.keptReasons.length ? { kept_reasons: snap.context.keptReasons } : {}),
+            ...(snap.context.detail ? { detail: snap.context.detail } : {}),
+          };
+          return report;
+        }),
+      );
+      return reports;
+    },
+  };
+}

@@ -1,0 +1,276 @@
+/**
+ * A worktree's lifecycle as an XState machine compiled from the pipeline's `worktree` section:
+ * verifying -> (missing) creating -> one state per setup step -> checking -> pulling -> ready ->
+ * cleaning -> removed | kept; or failed with a reason. `RELEASE` ends a worktree that is not cleaned.
+ * Actors are named by string and provided by the executor; this file never imports `steps/`.
+ */
+import { assign, fromPromise, setup } from "xstate";
+import { InternalError } from "../errors.js";
+
+export type WorktreeFailure =
+  | "worktree-missing"
+  | "not-a-worktree-of-this-repo"
+  | "create-failed"
+  | "setup-failed"
+  | "verify-failed"
+  | "pull-conflict"
+  | "pull-refused"
+  | "pull-failed"
+  | "cancelled";
+
+export interface VerifyOutput {
+  presence: "missing" | "ours" | "foreign";
+  /** Setup ran with the current definition and the verify checks pass. */
+  setupCurrent: boolean;
+  detail?: string;
+}
+export interface StepOutput {
+  ok: boolean;
+  detail: string;
+}
+export interface PullOutput {
+  kind: "up-to-date" | "updated" | "conflict" | "refused" | "failed";
+  detail: string;
+  files?: string[];
+}
+export interface CleanupOutput {
+  kind: "removed" | "kept" | "not-ours";
+  reasons?: string[];
+}
+
+export interface WorktreeMachineInput {
+  name: string;
+  /** --setup-worktrees: create missing worktrees and (re)run setup. */
+  canSetup: boolean;
+  /** --pull-coordinator. */
+  pull: boolean;
+}
+
+export interface WorktreeContext extends WorktreeMachineInput {
+  failure: WorktreeFailure | null;
+  detail: string;
+  conflictFiles: string[];
+  keptReasons: string[];
+  setupSteps: number;
+  cancelled: boolean;
+}
+
+export type WorktreeEvent = { type: "CLEANUP" } | { type: "RELEASE" } | { type: "CANCEL" };
+
+const notProvided = <O>(name: string) =>
+  fromPromise<O, { name: string; index: number }>(async () => {
+    throw new InternalError(`actor "${name}" was not provided to the worktree machine`);
+  });
+
+const machineSetup = setup({
+  types: { context: {} as WorktreeContext, input: {} as WorktreeMachineInput, events: {} as WorktreeEvent },
+  actors: {
+    verifyWorktree: notProvided<VerifyOutput>("verifyWorktree"),
+    createWorktree: notProvided<StepOutput>("createWorktree"),
+    runSetupStep: notProvided<StepOutput>("runSetupStep"),
+    runChecks: notProvided<StepOutput>("runChecks"),
+    pullCoordinator: notProvided<PullOutput>("pullCoordinator"),
+    cleanupWorktree: notProvided<CleanupOutput>("cleanupWorktree"),
+  },
+  guards: { cancelled: ({ context }) => context.cancelled },
+});
+
+type Args = { context: WorktreeContext; event: unknown };
+const out = <T>(event: unknown) => (event as { output: T }).output;
+const errorText = (event: unknown) => String((event as { error?: unknown }).error);
+/** Records why the worktree failed (typed loosely: it is shared by transitions on different events). */
+const fail = (failure: WorktreeFailure, detail: (a: Args) => string) =>
+  assign(({ context, event }: Args) => ({
+    failure: context.cancelled ? ("cancelled" as const) : failure,
+    detail: context.cancelled ? "interrupted" : detail({ context, event }),
+  })) as never;
+
+export function createWorktreeMachine(setupStepNames: readonly string[]) {
+  const stepKeys = setupStepNames.map((_, i) => `setup_${i}`);
+  const afterCreate = stepKeys[0] ?? "checking";
+  const states: Record<string, object> = {};
+  setupStepNames.forEach((name, i) => {
+    states[stepKeys[i]!] = {
+      description: `setup step "${name}"`,
+      meta: { step: name },
+      invoke: {
+        id: stepKeys[i],
+        src: "runSetupStep",
+        input: ({ context }: Args) => ({ name: context.name, index: i }),
+        onDone: [
+          {
+            guard: ({ context, event }: Args) => out<StepOutput>(event).ok && !context.cancelled,
+            target: stepKeys[i + 1] ?? "checking",
+          },
+          {
+            target: "failed",
+            actions: fail(
+              "setup-failed",
+              ({ event }) => `setup step ${i + 1} "${name}" failed: ${out<StepOutput>(event).detail}`,
+            ),
+          },
+        ],
+        onError: {
+          target: "failed",
+          actions: fail("setup-failed", ({ event }) => `setup step ${i + 1} "${name}": ${errorText(event)}`),
+        },
+      },
+    };
+  });
+
+  return machineSetup.createMachine({
+    id: "worktree",
+    initial: "verifying",
+    context: ({ input }) => ({
+      ...input,
+      failure: null,
+      detail: "",
+      conflictFiles: [],
+      keptReasons: [],
+      setupSteps: setupStepNames.length,
+      cancelled: false,
+    }),
+    on: { CANCEL: { actions: assign({ cancelled: true }) } },
+    states: {
+      verifying: {
+        invoke: {
+          id: "verify",
+          src: "verifyWorktree",
+          input: ({ context }) => ({ name: context.name, index: 0 }),
+          onDone: [
+            { guard: "cancelled", target: "failed", actions: fail("cancelled", () => "interrupted") },
+            {
+              guard: ({ event }) => event.output.presence === "foreign",
+              target: "failed",
+              actions: fail(
+                "not-a-worktree-of-this-repo",
+                ({ event }) => out<VerifyOutput>(event).detail ?? "",
+              ),
+            },
+            {
+              guard: ({ event, context }) => event.output.presence === "missing" && context.canSetup,
+              target: "creating",
+            },
+            {
+              guard: ({ event }) => event.output.presence === "missing",
+              target: "failed",
+              actions: fail(
+                "worktree-missing",
+                ({ event }) => out<VerifyOutput>(event).detail ?? "missing; create it with --setup-worktrees",
+              ),
+            },
+            {
+              guard: ({ event, context }) => !event.output.setupCurrent && context.canSetup,
+              target: afterCreate,
+            },
+            {
+              guard: ({ event }) => !event.output.setupCurrent,
+              target: "failed",
+              actions: fail(
+                "verify-failed",
+                ({ event }) =>
+                  `${out<VerifyOutput>(event).detail ?? "verify checks fail"}; rerun with --setup-worktrees`,
+              ),
+            },
+            { guard: ({ context }) => context.pull, target: "pulling" },
+            { target: "ready" },
+          ],
+          onError: {
+            target: "failed",
+            actions: fail("not-a-worktree-of-this-repo", ({ event }) => errorText(event)),
+          },
+        },
+      },
+      creating: {
+        invoke: {
+          id: "create",
+          src: "createWorktree",
+          input: ({ context }) => ({ name: context.name, index: 0 }),
+          onDone: [
+            { guard: ({ event, context }) => event.output.ok && !context.cancelled, target: afterCreate },
+            {
+              target: "failed",
+              actions: fail("create-failed", ({ event }) => out<StepOutput>(event).detail),
+            },
+          ],
+          onError: { target: "failed", actions: fail("create-failed", ({ event }) => errorText(event)) },
+        },
+      },
+      ...states,
+      checking: {
+        description: "verify checks after setup; records the setup as done",
+        invoke: {
+          id: "checks",
+          src: "runChecks",
+          input: ({ context }) => ({ name: context.name, index: 0 }),
+          onDone: [
+            {
+              guard: ({ event, context }) => event.output.ok && !context.cancelled && context.pull,
+              target: "pulling",
+            },
+            { guard: ({ event, context }) => event.output.ok && !context.cancelled, target: "ready" },
+            {
+              target: "failed",
+              actions: fail("verify-failed", ({ event }) => out<StepOutput>(event).detail),
+            },
+          ],
+          onError: { target: "failed", actions: fail("verify-failed", ({ event }) => errorText(event)) },
+        },
+      },
+      pulling: {
+        invoke: {
+          id: "pull",
+          src: "pullCoordinator",
+          input: ({ context }) => ({ name: context.name, index: 0 }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.kind === "up-to-date" || event.output.kind === "updated",
+              target: "ready",
+            },
+            {
+              guard: ({ event }) => event.output.kind === "conflict",
+              target: "failed",
+              actions: [
+                fail("pull-conflict", ({ event }) => out<PullOutput>(event).detail),
+                assign({ conflictFiles: ({ event }) => event.output.files ?? [] }),
+              ],
+            },
+            {
+              guard: ({ event }) => event.output.kind === "refused",
+              target: "failed",
+              actions: fail("pull-refused", ({ event }) => out<PullOutput>(event).detail),
+            },
+            { target: "failed", actions: fail("pull-failed", ({ event }) => out<PullOutput>(event).detail) },
+          ],
+          onError: { target: "failed", actions: fail("pull-failed", ({ event }) => errorText(event)) },
+        },
+      },
+      ready: { description: "its scenarios may run", on: { CLEANUP: "cleaning", RELEASE: "released" } },
+      failed: {
+        description: "cannot be made ready; its scenarios are skipped",
+        on: { CLEANUP: "cleaning", RELEASE: "released" },
+      },
+      cleaning: {
+        invoke: {
+          id: "cleanup",
+          src: "cleanupWorktree",
+          input: ({ context }) => ({ name: context.name, index: 0 }),
+          onDone: [
+            { guard: ({ event }) => event.output.kind === "removed", target: "removed" },
+            { guard: ({ event }) => event.output.kind === "not-ours", target: "released" },
+            { target: "kept", actions: assign({ keptReasons: ({ event }) => event.output.reasons ?? [] }) },
+          ],
+          onError: {
+            target: "kept",
+            actions: assign({ keptReasons: ({ event }) => [`cleanup failed: ${errorText(event)}`] }),
+          },
+        },
+      },
+      removed: { type: "final" },
+      kept: { type: "final", description: "holds work; left in place" },
+      released: { type: "final", description: "left in place (not created by Grove, or no --cleanup)" },
+    },
+  });
+}
+
+export type WorktreeMachine = ReturnType<typeof createWorktreeMachine>;

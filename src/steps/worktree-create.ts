@@ -1,0 +1,143 @@
+/**
+ * Verifying and creating worktrees. Creation is idempotent: an existing branch is reused, our own
+ * half-built worktree is kept (setup reruns), a directory in the way or a branch checked out elsewhere
+ * is a clear error. `worktree add` and branch creation hold the repository lock; a branch created by a
+ * failed add is deleted only if this call created it and it still points at the start commit.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { WorktreeError } from "../errors.js";
+import { timestamp } from "../events.js";
+import { git, gitOrThrow } from "./git.js";
+import { withRepoLock } from "./repo-lock.js";
+import { assertRealInside } from "./worktree-paths.js";
+import { updateRegistry } from "./worktree-registry.js";
+
+export type WorktreePresence =
+  | { kind: "missing" }
+  | { kind: "ours"; branch: string | undefined }
+  | { kind: "foreign"; detail: string };
+
+/** Is `path` a worktree of the repository whose common git dir is `commonDir`? */
+export async function probeWorktree(path: string, commonDir: string): Promise<WorktreePresence> {
+  if (!existsSync(path)) return { kind: "missing" };
+  if (!existsSync(join(path, ".git")))
+    return {
+      kind: "foreign",
+      detail: `${path} exists but is not a git worktree (no .git entry); move it away or pick another base path`,
+    };
+  const dir = await git(path, ["rev-parse", "--path-format=absolute", "--git-common-dir"]);
+  if (dir.exitCode !== 0 || dir.stdout !== commonDir) {
+    return {
+      kind: "foreign",
+      detail: `${path} is a worktree of another repository (${dir.stdout || "unknown"}); move it away or pick another base path`,
+    };
+  }
+  const head = await git(path, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  return { kind: "ours", branch: head.exitCode === 0 ? head.stdout : undefined };
+}
+
+/** git check-ref-format --branch, compared with the input (it expands `@{-1}` and the like). */
+export async function validateBranch(repo: string, branch: string): Promise<void> {
+  const r = await git(repo, ["check-ref-format", "--branch", branch]);
+  if (r.exitCode !== 0 || r.stdout !== branch || branch.startsWith("-")) {
+    throw new WorktreeError(
+      "E_BRANCH_NAME",
+      `"${branch}" is not a valid branch name; fix worktree.branch in the pipeline or the worktree name`,
+    );
+  }
+}
+
+/** The worktree that has `branch` checked out, if any. */
+async function checkedOutAt(mainRepo: string, branch: string): Promise<string | undefined> {
+  const list = await gitOrThrow(mainRepo, ["worktree", "list", "--porcelain"], "listing worktrees");
+  let current: string | undefined;
+  for (const line of list.split("\n")) {
+    if (line.startsWith("worktree ")) current = line.slice(9);
+    else if (line === `branch refs/heads/${branch}`) return current;
+  }
+  return undefined;
+}
+
+const TRANSIENT = /failed to read .*commondir|could not lock config file|cannot lock ref/i;
+
+export interface CreateRequest {
+  mainRepo: string;
+  commonDir: string;
+  basePath: string;
+  name: string;
+  path: string;
+  branch: string;
+  startPoint: string;
+}
+
+/** Creates the worktree (reusing its branch when it exists); returns whether the branch was new. */
+export async function createWorktree(
+  req: CreateRequest,
+): Promise<{ createdBranch: boolean; startCommit: string }> {
+  await validateBranch(req.mainRepo, req.branch);
+  return withRepoLock(req.commonDir, async () => {
+    const startCommit = await gitOrThrow(
+      req.mainRepo,
+      ["rev-parse", "--verify", "--end-of-options", `${req.startPoint}^{commit}`],
+      `resolving start point "${req.startPoint}"`,
+    ).catch(() => {
+      throw new WorktreeError(
+        "E_START_POINT",
+        `start point "${req.startPoint}" is not a commit in ${req.mainRepo}; fix worktree.start_point in the pipeline`,
+      );
+    });
+    const exists =
+      (await git(req.mainRepo, ["rev-parse", "--verify", "--quiet", `refs/heads/${req.branch}`])).exitCode ===
+      0;
+    if (exists) {
+      const elsewhere = await checkedOutAt(req.mainRepo, req.branch);
+      if (elsewhere) {
+        throw new WorktreeError(
+          "E_BRANCH_BUSY",
+          `branch "${req.branch}" is already checked out at ${elsewhere}; remove that worktree or change worktree.branch`,
+        );
+      }
+    }
+    await git(req.mainRepo, ["worktree", "prune"]);
+    const args = exists
+      ? ["worktree", "add", "--end-of-options", req.path, req.branch]
+      : ["worktree", "add", "--no-track", "-b", req.branch, "--end-of-options", req.path, startCommit];
+    let result = await git(req.mainRepo, args);
+    for (let retry = 0; retry < 3 && result.exitCode !== 0 && TRANSIENT.test(result.stderr); retry++)
+      result = await git(req.mainRepo, args);
+    if (result.exitCode !== 0) {
+      if (!exists) {
+        const now = await git(req.mainRepo, ["rev-parse", "--verify", "--quiet", `refs/heads/${req.branch}`]);
+        if (now.exitCode === 0 && now.stdout === startCommit)
+          await git(req.mainRepo, ["branch", "-D", "--end-of-options", req.branch]);
+      }
+      throw new WorktreeError(
+        "E_WORKTREE_ADD",
+        `git worktree add for "${req.name}" failed: ${result.stderr}`,
+      );
+    }
+    assertRealInside(req.basePath, req.path, req.name);
+    updateRegistry(req.commonDir, (entries) => [
+      ...entries.filter((e) => e.path !== req.path),
+      { path: req.path, branch: req.branch, createdBranch: !exists, startCommit, createdAt: timestamp() },
+    ]);
+    return { createdBranch: !exists, startCommit };
+  });
+}
+
+/** Lock a worktree against pruning by other tools while Grove uses it. */
+export async function lockWorktree(
+  mainRepo: string,
+  commonDir: string,
+  path: string,
+  reason: string,
+): Promise<void> {
+  await withRepoLock(commonDir, () =>
+    git(mainRepo, ["worktree", "lock", "--reason", reason, "--end-of-options", path]),
+  );
+}
+
+export async function unlockWorktree(mainRepo: string, commonDir: string, path: string): Promise<void> {
+  await withRepoLock(commonDir, () => git(mainRepo, ["worktree", "unlock", "--end-of-options", path]));
+}

@@ -223,6 +223,7 @@ export function createWorktreeMachine(setupStepNames: readonly string[]) {
           src: "pullCoordinator",
           input: ({ context }) => ({ name: context.name, index: 0 }),
           onDone: [
+            { guard: "cancelled", target: "failed", actions: fail("cancelled", () => "interrupted") },
             {
               guard: ({ event }) => event.output.kind === "up-to-date" || event.output.kind === "updated",
               target: "ready",

@@ -6,9 +6,10 @@ import { GROVE_VERSION } from "../version.js";
 import type { CommandIo } from "./commands/command-io.js";
 import { planCommand } from "./commands/plan-command.js";
 import { runCommand } from "./commands/run-command.js";
+import { worktreesCommand } from "./commands/worktrees-command.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 
-const COMMANDS = ["run", "plan", "help"] as const;
+const COMMANDS = ["run", "plan", "worktrees", "help"] as const;
 
 const HELP = `Usage: grove <command> [options]
 
@@ -17,6 +18,7 @@ Run integration-test scenarios across git worktrees.
 Commands:
   run        Run the scenarios (the default when the first argument is an option)
   plan       Validate and show what would run, in which order, and why
+  worktrees  List, set up, pull or clean the worktrees (grove worktrees --help)
   help       Show help for a command: grove help run
 
 Options:
@@ -50,6 +52,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         return await runCommand(rest, io);
       case "plan":
         return await planCommand(rest, io);
+      case "worktrees":
+        return await worktreesCommand(rest, io);
       case "help":
         if (rest[0] === undefined) io.stdout(HELP);
         else return await main([rest[0], "--help"], io);

@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, toPromise } from "xstate";
-import { createWorktreeMachine, type PullOutput, type StepOutput, type VerifyOutput } from "../../src/machines/worktree-machine.js";
+import {
+  createWorktreeMachine,
+  type PullOutput,
+  type StepOutput,
+  type VerifyOutput,
+} from "../../src/machines/worktree-machine.js";
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
@@ -17,7 +22,9 @@ const scenarioArb = fc.record({
   cleanupKind: fc.constantFrom<"removed" | "kept" | "not-ours">("removed", "kept", "not-ours"),
   cleanup: fc.boolean(),
   cancelAt: fc.option(fc.nat({ max: 8 }), { nil: undefined }),
-  throwIn: fc.option(fc.constantFrom("verify", "create", "step", "checks", "pull", "cleanup"), { nil: undefined }),
+  throwIn: fc.option(fc.constantFrom("verify", "create", "step", "checks", "pull", "cleanup"), {
+    nil: undefined,
+  }),
 });
 
 describe("worktree machine (random step outcomes x interrupts at any state)", () => {
@@ -40,12 +47,18 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
           });
         const machine = createWorktreeMachine(c.steps.map((_, i) => `s${i}`)).provide({
           actors: {
-            verifyWorktree: act<VerifyOutput>("verify", () => ({ presence: c.presence, setupCurrent: c.setupCurrent })),
+            verifyWorktree: act<VerifyOutput>("verify", () => ({
+              presence: c.presence,
+              setupCurrent: c.setupCurrent,
+            })),
             createWorktree: act<StepOutput>("create", () => ({ ok: c.createOk, detail: "" })),
             runSetupStep: act<StepOutput>("step", ({ index }) => ({ ok: c.steps[index]!, detail: "" })),
             runChecks: act<StepOutput>("checks", () => ({ ok: c.checksOk, detail: "" })),
             pullCoordinator: act<PullOutput>("pull", () => ({ kind: c.pullKind, detail: "" })),
-            cleanupWorktree: act("cleanup", () => ({ kind: c.cleanupKind, reasons: c.cleanupKind === "kept" ? ["1 modified"] : [] })),
+            cleanupWorktree: act("cleanup", () => ({
+              kind: c.cleanupKind,
+              reasons: c.cleanupKind === "kept" ? ["1 modified"] : [],
+            })),
           },
         });
         const actor = createActor(machine, { input: { name: "w", canSetup: c.canSetup, pull: c.pull } });
@@ -85,7 +98,8 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
           expect(actor.getSnapshot().context.failure).not.toBeNull();
         }
         // A foreign directory is never created over, set up or cleaned.
-        if (c.presence === "foreign") expect(ran.filter((r) => r !== "verify" && r !== "cleanup")).toEqual([]);
+        if (c.presence === "foreign")
+          expect(ran.filter((r) => r !== "verify" && r !== "cleanup")).toEqual([]);
         // Without --setup-worktrees nothing is created or set up.
         if (!c.canSetup) expect(ran.some((r) => r === "create" || r.startsWith("step"))).toBe(false);
         // Cleanup runs only when asked, and "kept" is never reported as removed.

@@ -55,7 +55,7 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
             runSetupStep: act<StepOutput>("step", ({ index }) => ({ ok: c.steps[index]!, detail: "" })),
             runChecks: act<StepOutput>("checks", () => ({ ok: c.checksOk, detail: "" })),
             pullCoordinator: act<PullOutput>("pull", () => ({ kind: c.pullKind, detail: "" })),
-            cleanupWorktree: act("cleanup", () => ({
+            cleanupWorktree: act<CleanupOutput>("cleanup", () => ({
               kind: c.cleanupKind,
               reasons: c.cleanupKind === "kept" ? ["1 modified"] : [],
             })),

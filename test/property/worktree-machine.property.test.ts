@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, toPromise } from "xstate";
 import {
+  type CleanupOutput,
   createWorktreeMachine,
   type PullOutput,
   type StepOutput,

@@ -1,14 +1,17 @@
 /**
  * Verifying and creating worktrees. Creation is idempotent: an existing branch is reused, our own
  * half-built worktree is kept (setup reruns), a directory in the way or a branch checked out elsewhere
- * is a clear error. `worktree add` and branch creation hold the repository lock; a branch created by a
- * failed add is deleted only if this call created it and it still points at the start commit.
+ * is a clear error. `worktree add --no-checkout` and branch creation hold the repository lock (they
+ * race on .git/worktrees and .git/config); the checkout that fills the tree runs after, in parallel
+ * with other worktrees'. A branch created by a failed add is deleted only if this call created it and
+ * it still points at the start commit.
  */
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { WorktreeError } from "../errors.js";
 import { timestamp } from "../events.js";
 import { git, gitOrThrow } from "./git.js";
+import { currentBranch, gitDirsOf } from "./linked-worktree-git.js";
 import { withRepoLock } from "./repo-lock.js";
 import { assertRealInside } from "./worktree-paths.js";
 import { updateRegistry } from "./worktree-registry.js";
@@ -18,7 +21,7 @@ export type WorktreePresence =
   | { kind: "ours"; branch: string | undefined }
   | { kind: "foreign"; detail: string };
 
-/** Is `path` a worktree of the repository whose common git dir is `commonDir`? */
+/** Is `path` a worktree of the repository whose common git dir is `commonDir`? Answered without a process. */
 export async function probeWorktree(path: string, commonDir: string): Promise<WorktreePresence> {
   if (!existsSync(path)) return { kind: "missing" };
   if (!existsSync(join(path, ".git")))
@@ -26,15 +29,19 @@ export async function probeWorktree(path: string, commonDir: string): Promise<Wo
       kind: "foreign",
       detail: `${path} exists but is not a git worktree (no .git entry); move it away or pick another base path`,
     };
-  const dir = await git(path, ["rev-parse", "--path-format=absolute", "--git-common-dir"]);
-  if (dir.exitCode !== 0 || dir.stdout !== commonDir) {
+  let theirs: string;
+  try {
+    theirs = realpathSync(gitDirsOf(path).commonDir);
+  } catch {
+    theirs = "unknown";
+  }
+  if (theirs !== realpathSync(commonDir)) {
     return {
       kind: "foreign",
-      detail: `${path} is a worktree of another repository (${dir.stdout || "unknown"}); move it away or pick another base path`,
+      detail: `${path} is a worktree of another repository (${theirs}); move it away or pick another base path`,
     };
   }
-  const head = await git(path, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
-  return { kind: "ours", branch: head.exitCode === 0 ? head.stdout : undefined };
+  return { kind: "ours", branch: await currentBranch(path).catch(() => undefined) };
 }
 
 /** git check-ref-format --branch, compared with the input (it expands `@{-1}` and the like). */
@@ -100,9 +107,20 @@ export async function createWorktree(
       }
     }
     await git(req.mainRepo, ["worktree", "prune"]);
+    // Only the bookkeeping is racy: add without checkout under the lock, populate the tree after it.
     const args = exists
-      ? ["worktree", "add", "--end-of-options", req.path, req.branch]
-      : ["worktree", "add", "--no-track", "-b", req.branch, "--end-of-options", req.path, startCommit];
+      ? ["worktree", "add", "--no-checkout", "--end-of-options", req.path, req.branch]
+      : [
+          "worktree",
+          "add",
+          "--no-checkout",
+          "--no-track",
+          "-b",
+          req.branch,
+          "--end-of-options",
+          req.path,
+          startCommit,
+        ];
     let result = await git(req.mainRepo, args);
     for (let retry = 0; retry < 3 && result.exitCode !== 0 && TRANSIENT.test(result.stderr); retry++)
       result = await git(req.mainRepo, args);
@@ -123,6 +141,12 @@ export async function createWorktree(
       { path: req.path, branch: req.branch, createdBranch: !exists, startCommit, createdAt: timestamp() },
     ]);
     return { createdBranch: !exists, startCommit };
+  }).then(async (created) => {
+    // A checkout inside a worktree touches only its own index and files: safe in parallel.
+    const populate = await git(req.path, ["reset", "--hard", "--quiet", "HEAD"]);
+    if (populate.exitCode !== 0)
+      throw new WorktreeError("E_WORKTREE_CHECKOUT", `checking out "${req.name}" failed: ${populate.stderr}`);
+    return created;
   });
 }
 

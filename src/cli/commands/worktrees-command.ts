@@ -9,6 +9,7 @@ import { startWorktrees } from "../../coordinator/worktree-lifecycle.js";
 import { UsageError } from "../../errors.js";
 import { ensureGroveStateDir } from "../../reporters/timings-store.js";
 import { git } from "../../steps/git.js";
+import { containsRef } from "../../steps/linked-worktree-git.js";
 import { cleanupWorktree } from "../../steps/worktree-cleanup.js";
 import { probeWorktree } from "../../steps/worktree-create.js";
 import { commonGitDir, worktreePath } from "../../steps/worktree-paths.js";
@@ -159,8 +160,8 @@ async function describeWorktree(
   if (ctx.pipeline.worktree.setup.length && !(await setupIsCurrent(path, ctx.pipeline.worktree.setup)))
     return { ...base, state: "stale-setup" };
   if (ref) {
-    const behind = await git(path, ["merge-base", "--is-ancestor", "--end-of-options", ref, "HEAD"]);
-    if (behind.exitCode === 1)
+    const contains = await containsRef(path, ref).catch(() => undefined);
+    if (contains === false)
       return { ...base, state: "behind-coordinator", detail: `does not contain ${ref}` };
   }
   return { ...base, state: "ready" };

@@ -138,7 +138,7 @@ describe("worktree lifecycle (real git)", () => {
 
   it("cleanup keeps worktrees with a modified file, an untracked file, an unpushed commit or a lock, and removes only clean ones", async () => {
     const repo = await makeRepo({ "f.txt": "original\n", ".gitignore": "build/\n.env\n" });
-    const names = ["modified", "untracked", "unpushed", "locked", "clean", "clean-with-build", "secret-env"];
+    const names = ["modified", "untracked", "unpushed", "locked", "stashed", "clean", "clean-with-build", "secret-env"];
     await lifecycle(repo, names, "");
     const p = (n: string) => join(repo.base, n);
     writeFileSync(join(p("modified"), "f.txt"), "changed\n");
@@ -146,6 +146,8 @@ describe("worktree lifecycle (real git)", () => {
     writeFileSync(join(p("unpushed"), "f.txt"), "committed\n");
     await sh(p("unpushed"), "commit", "-qam", "work");
     await sh(repo.main, "worktree", "lock", "--reason", "someone else", p("locked"));
+    writeFileSync(join(p("stashed"), "f.txt"), "stashed work\n");
+    await sh(p("stashed"), "stash", "push", "-q", "-m", "later");
     const { mkdirSync } = await import("node:fs");
     mkdirSync(join(p("clean-with-build"), "build"));
     writeFileSync(join(p("clean-with-build"), "build", "out.o"), "x");
@@ -159,6 +161,7 @@ describe("worktree lifecycle (real git)", () => {
       kept_reasons: ["1 commit no other ref holds"],
     });
     expect(r.reports.get("locked")).toMatchObject({ state: "kept", kept_reasons: ["locked: someone else"] });
+    expect(r.reports.get("stashed")).toMatchObject({ state: "kept", kept_reasons: ["1 stash"] });
     expect(r.reports.get("secret-env")!.kept_reasons![0]).toContain("ignored but not disposable: .env");
     expect(r.reports.get("clean")!.state).toBe("removed");
     expect(r.reports.get("clean-with-build")!.state).toBe("removed");

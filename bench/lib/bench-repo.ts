@@ -23,7 +23,7 @@ export function makeBenchRepo(worktrees: string[], pipeline: string, scenarios: 
   writeFileSync(join(main, "README"), "bench\n");
   git("add", "-A");
   git("commit", "-qm", "init");
-  for (const wt of worktrees) git("worktree", "add", "-q", "-b", `b-${wt}`, join(base, wt));
+  for (const wt of worktrees) git("worktree", "add", "-q", "-b", `feature/test-${wt}`, join(base, wt));
   writeFileSync(join(main, "grove.pipeline.yaml"), pipeline);
   writeFileSync(join(main, "scenarios.json"), JSON.stringify({ scenarios }));
   return { root, main, base };

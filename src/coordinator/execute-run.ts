@@ -10,6 +10,7 @@ import { type EventListener, type ResourceLeak, type ScenarioResult, timestamp }
 import { type RunScenarioSpec, startRun } from "../machines/start-run.js";
 import type { Plan } from "../plan/plan.js";
 import type { WorktreeReport } from "../reporters/build-report.js";
+import { LeakTracker } from "../resources/leak-tracker.js";
 import { killProcessGroupNow } from "../steps/end-process-group.js";
 import { createScenarioActors } from "../steps/scenario-actors.js";
 import { branchFor } from "./branch-for.js";
@@ -36,6 +37,8 @@ export interface ExecuteRunOptions {
   coordinatorRef?: string;
   /** --cleanup: remove the worktrees Grove created, unless they hold work. */
   cleanup?: boolean;
+  /** --keep-leaks: report leaked processes but leave them running. */
+  keepLeaks?: boolean;
 }
 
 export interface RunOutcome {
@@ -64,7 +67,22 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   const scenarios = new Map<string, Scenario>(plan.scenarios.map((p) => [p.name, p.scenario]));
   const liveGroups = new Set<number>();
 
+  const tracker = new LeakTracker({
+    runId,
+    keepLeaks: options.keepLeaks ?? false,
+    killGraceMs: pipeline.test.killGrace * 1000,
+    onLeak: (leak) => emit({ type: "leak-found", at: timestamp(), leak }),
+  });
   const { actors, abortAttempt } = createScenarioActors({
+    env: { GROVE_TMPDIR: tracker.tempDir },
+    afterCommand: (end) =>
+      tracker.sweepAttempt({
+        scenario: end.scenario,
+        attempt: end.attempt,
+        ...(end.pgid !== undefined ? { pgid: end.pgid } : {}),
+        sinceTicks: tracker.ticksAt(end.startedAt),
+        durationMs: Date.now() - end.startedAt.getTime(),
+      }),
     runId,
     runDir: options.runDir,
     mainRepo: options.mainRepo,
@@ -180,6 +198,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   try {
     const results = await handle.finished;
     const worktreeReports = await worktrees.finish(options.cleanup ?? false);
+    tracker.recordWorktreeLeaks(worktreeReports, options.cleanup ?? false);
+    tracker.finish();
     const ended = new Date();
     const wallSeconds = (ended.getTime() - started.getTime()) / 1000;
     emit({ type: "run-finished", at: timestamp(ended), interrupted, wallSeconds });
@@ -192,7 +212,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       results,
       interrupted,
       maxConcurrency: handle.maxConcurrency(),
-      leaks: [],
+      leaks: tracker.leaks,
       worktrees: worktreeReports,
     };
   } finally {

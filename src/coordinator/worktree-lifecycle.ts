@@ -68,6 +68,8 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
       setupSeconds?: number;
       locked: boolean;
       locking?: Promise<void>;
+      /** This run created it (so a --cleanup run that leaves it behind leaked it). */
+      created?: boolean;
     }
   >();
   const ctxOf = (name: string) => {
@@ -103,7 +105,7 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           return {
             presence: "ours" as const,
             setupCurrent: false,
-            detail: `${i.path} is on ${presence.branch ?? "a detached HEAD"}, expected ${i.branch}`,
+            detail: `${i.path} is on ${presence.branch ?? "a detached HEAD"}, expected ${i.branch} (the pipeline's worktree.branch); check that branch out there, or set worktree.branch to match`,
           };
         }
         const current = stepNames.length === 0 || (await setupIsCurrent(i.path, pipeline.worktree.setup));
@@ -117,6 +119,7 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
       createWorktree: fromPromise(async ({ input }) => {
         const i = info.get(input.name)!;
         started(input.name);
+        i.created = true;
         await createWorktree({
           mainRepo: options.mainRepo,
           commonDir,
@@ -258,6 +261,7 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
             branch: i.branch,
             ...(head.exitCode === 0 ? { head: head.stdout } : {}),
             state: snap.value === "released" ? (snap.context.failure ?? "ready") : String(snap.value),
+            ...(i.created ? { created: true } : {}),
             ...(i.setupSeconds !== undefined
               ? { setup_seconds: Math.round(i.setupSeconds * 1000) / 1000 }
               : {}),

@@ -33,6 +33,10 @@ export interface ScenarioActorOptions {
   ): void;
   onSpawn?(pid: number, scenario: string, attempt: number): void;
   onExit?(pid: number): void;
+  /** Extra environment for every command (e.g. GROVE_TMPDIR). */
+  env?: Record<string, string>;
+  /** Awaited after each command ends, before its result counts (leak sweeps). */
+  afterCommand?(end: { scenario: string; attempt: number; pgid?: number; startedAt: Date }): Promise<void>;
 }
 
 /** Log file for one command of one attempt; one flat directory per run (created once). */
@@ -109,6 +113,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       ...pipeline.test.env,
       ...step?.env,
       ...scenario.env,
+      ...options.env,
       GROVE_RUN_ID: options.runId,
       GROVE_SCENARIO: scenario.name,
       GROVE_WORKTREE: scenario.worktree,
@@ -133,6 +138,12 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       createLogDir: false,
       onSpawn: (pid) => options.onSpawn?.(pid, ci.scenario, ci.attempt),
       onExit: (pid) => options.onExit?.(pid),
+    });
+    await options.afterCommand?.({
+      scenario: ci.scenario,
+      attempt: ci.attempt,
+      ...(outcome.pid !== undefined ? { pgid: outcome.pid } : {}),
+      startedAt: outcome.startedAt,
     });
     xstateSignal.removeEventListener("abort", onStateExit);
     if (controllers.get(ci.scenario) === controller) controllers.delete(ci.scenario);

@@ -165,3 +165,35 @@ describe("grove run (built CLI, real processes)", () => {
     expect(groveProcessesOf(report.grove.run_id)).toEqual([]);
   });
 });
+
+describe("grove run --fail-on-leak (built CLI)", () => {
+  it("reports a leaked daemon in the console and report, and fails the run only with --fail-on-leak", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const { FIXTURES } = await import("../helpers/paths.js");
+    writeFileSync(
+      join(sample.mainRepo, "scenarios.json"),
+      JSON.stringify({
+        scenarios: [
+          {
+            name: "leaky",
+            worktree: "cli",
+            run: [process.execPath, join(FIXTURES, "spawn-daemon.mjs")],
+            tags: [],
+          },
+        ],
+      }),
+    );
+    const lenient = await runGrove(["run"], sample.mainRepo);
+    expect(lenient.exitCode).toBe(0);
+    expect(lenient.stdout).toMatch(/leak: process process:\d+/);
+    const report = JSON.parse(readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"));
+    expect(report.resource_leaks[0]).toMatchObject({
+      type: "process",
+      module: "leaky",
+      scenario: "leaky",
+      ended: true,
+    });
+    const strict = await runGrove(["run", "--fail-on-leak"], sample.mainRepo);
+    expect(strict.exitCode).toBe(1);
+  });
+});

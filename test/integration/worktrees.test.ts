@@ -138,7 +138,16 @@ describe("worktree lifecycle (real git)", () => {
 
   it("cleanup keeps worktrees with a modified file, an untracked file, an unpushed commit or a lock, and removes only clean ones", async () => {
     const repo = await makeRepo({ "f.txt": "original\n", ".gitignore": "build/\n.env\n" });
-    const names = ["modified", "untracked", "unpushed", "locked", "stashed", "clean", "clean-with-build", "secret-env"];
+    const names = [
+      "modified",
+      "untracked",
+      "unpushed",
+      "locked",
+      "stashed",
+      "clean",
+      "clean-with-build",
+      "secret-env",
+    ];
     await lifecycle(repo, names, "");
     const p = (n: string) => join(repo.base, n);
     writeFileSync(join(p("modified"), "f.txt"), "changed\n");

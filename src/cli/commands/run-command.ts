@@ -146,8 +146,11 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       pullCoordinator: values["pull-coordinator"] === true,
       ...(values["coordinator-ref"] ? { coordinatorRef: values["coordinator-ref"] as string } : {}),
       cleanup: values.cleanup === true && values["keep-worktrees"] !== true,
+      keepLeaks: values["keep-leaks"] === true,
     });
-    const exitCode = exitCodeFor(outcome.results, outcome.interrupted);
+    const leaked = values["fail-on-leak"] === true && outcome.leaks.length > 0;
+    const exitCode =
+      leaked && !outcome.interrupted ? EXIT.failed : exitCodeFor(outcome.results, outcome.interrupted);
     const report = buildReport(outcome.results, outcome.leaks, outcome.worktrees, {
       version: GROVE_VERSION,
       runId,

@@ -1,0 +1,121 @@
+/**
+ * Finds the processes an attempt left behind: the union of its process group (catches a child that
+ * dropped the tag with `env -i`) and processes whose environment carries its GROVE_RUN_ID and
+ * GROVE_SCENARIO (catches one that escaped the group with `setsid` or a double fork). Only processes
+ * started after the attempt began are considered, so nothing older (nothing that is not Grove's) is
+ * ever reported. Scans repeat until two agree, so a process forked during a scan is not missed.
+ * Reads /proc synchronously: measured in bench/scan.ts, 500 tiny async reads cost ~70 ms of
+ * thread-pool round trips, the same reads done synchronously a few ms.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+
+export interface ProcessRecord {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  state: string;
+  startTicks: number;
+  command: string;
+}
+
+export interface SurvivorQuery {
+  /** The attempt's process group (its first process's pid). */
+  pgid?: number;
+  runId: string;
+  scenario: string;
+  /** Clock ticks after boot when the attempt started (see bootTicksNow). */
+  sinceTicks: number;
+  /** Never report these (Grove itself). */
+  exclude?: readonly number[];
+  /**
+   * The attempt's first pid, for a short attempt. Linux hands out pids upwards, so what the attempt
+   * started has a larger pid unless the counter wrapped; when /proc/loadavg's last pid shows no wrap,
+   * only larger pids are read. Long attempts (which may see a full wrap) are scanned in full.
+   */
+  minPid?: number;
+}
+
+/** The pid floor to scan from: minPid when no wrap happened since, else 0 (full scan). */
+function scanFloor(minPid: number | undefined): number {
+  if (minPid === undefined) return 0;
+  try {
+    const lastPid = Number(readFileSync("/proc/loadavg", "utf8").trim().split(" ")[4]);
+    return Number.isInteger(lastPid) && lastPid >= minPid ? minPid : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const CLK_TCK = 100;
+
+/** Clock ticks since boot now, to compare with /proc/<pid>/stat's start time. */
+export async function bootTicksNow(): Promise<number> {
+  const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  return Math.floor(uptime * CLK_TCK);
+}
+
+export function ageSeconds(startTicks: number, nowTicks: number): number {
+  return Math.max(0, (nowTicks - startTicks) / CLK_TCK);
+}
+
+function readStat(pid: number): Omit<ProcessRecord, "command"> | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { pid, state: f[0]!, ppid: Number(f[1]), pgid: Number(f[2]), startTicks: Number(f[19]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function readTags(pid: number): { runId?: string; scenario?: string } {
+  try {
+    const env = readFileSync(`/proc/${pid}/environ`, "utf8");
+    const out: { runId?: string; scenario?: string } = {};
+    for (const entry of env.split("\0")) {
+      if (entry.startsWith("GROVE_RUN_ID=")) out.runId = entry.slice(13);
+      else if (entry.startsWith("GROVE_SCENARIO=")) out.scenario = entry.slice(15);
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+function readCommand(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0+$/, "").split("\0").join(" ");
+  } catch {
+    return "";
+  }
+}
+
+function scanOnce(q: SurvivorQuery): Map<number, Omit<ProcessRecord, "command">> {
+  const exclude = new Set([process.pid, ...(q.exclude ?? [])]);
+  const found = new Map<number, Omit<ProcessRecord, "command">>();
+  const floor = scanFloor(q.minPid);
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid < floor || exclude.has(pid)) continue;
+    const s = readStat(pid);
+    if (!s || s.state === "Z" || s.state === "X" || s.startTicks < q.sinceTicks) continue;
+    if (q.pgid !== undefined && s.pgid === q.pgid) found.set(pid, s);
+    else {
+      const tags = readTags(pid);
+      if (tags.runId === q.runId && tags.scenario === q.scenario) found.set(pid, s);
+    }
+  }
+  return found;
+}
+
+/** Processes of the attempt still alive; scans until two consecutive scans see the same set. */
+export async function findSurvivors(q: SurvivorQuery): Promise<ProcessRecord[]> {
+  let previous = scanOnce(q);
+  for (let i = 0; i < 5; i++) {
+    const next = scanOnce(q);
+    const same = next.size === previous.size && [...next.keys()].every((k) => previous.has(k));
+    previous = next;
+    if (same) break;
+  }
+  return [...previous.values()].map((s) => ({ ...s, command: readCommand(s.pid) }));
+}

@@ -4,12 +4,13 @@ import { ConfigError, GroveError, InternalError } from "../errors.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { GROVE_VERSION } from "../version.js";
 import type { CommandIo } from "./commands/command-io.js";
+import { inspectCommand } from "./commands/inspect-command.js";
 import { planCommand } from "./commands/plan-command.js";
 import { runCommand } from "./commands/run-command.js";
 import { worktreesCommand } from "./commands/worktrees-command.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 
-const COMMANDS = ["run", "plan", "worktrees", "help"] as const;
+const COMMANDS = ["run", "plan", "worktrees", "inspect", "help"] as const;
 
 const HELP = `Usage: grove <command> [options]
 
@@ -19,6 +20,7 @@ Commands:
   run        Run the scenarios (the default when the first argument is an option)
   plan       Validate and show what would run, in which order, and why
   worktrees  List, set up, pull or clean the worktrees (grove worktrees --help)
+  inspect    Replay a recorded run in the browser (grove run --inspect serves it live)
   help       Show help for a command: grove help run
 
 Options:
@@ -54,6 +56,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         return await planCommand(rest, io);
       case "worktrees":
         return await worktreesCommand(rest, io);
+      case "inspect":
+        return await inspectCommand(rest, io);
       case "help":
         if (rest[0] === undefined) io.stdout(HELP);
         else return await main([rest[0], "--help"], io);

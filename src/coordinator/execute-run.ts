@@ -6,7 +6,15 @@
 import { randomBytes } from "node:crypto";
 import type { InspectionEvent } from "xstate";
 import type { Pipeline, Scenario } from "../config/types.js";
-import { type EventListener, type ResourceLeak, type ScenarioResult, timestamp } from "../events.js";
+import {
+  type EventListener,
+  type GroveEvent,
+  type ResourceLeak,
+  type ScenarioResult,
+  timestamp,
+} from "../events.js";
+import { type RunDefinitions, RunRecorder } from "../inspector/recorder.js";
+import { runDefinitions } from "../inspector/run-source.js";
 import { type RunScenarioSpec, startRun } from "../machines/start-run.js";
 import type { Plan } from "../plan/plan.js";
 import type { WorktreeReport } from "../reporters/build-report.js";
@@ -39,6 +47,11 @@ export interface ExecuteRunOptions {
   cleanup?: boolean;
   /** --keep-leaks: report leaked processes but leave them running. */
   keepLeaks?: boolean;
+  /**
+   * Every run records itself for the inspector (events.ndjson + machines.json in the run dir). Called
+   * once the recorder exists and before anything starts, e.g. to serve the live view.
+   */
+  onRecorderReady?(recorder: RunRecorder, definitions: RunDefinitions): Promise<void> | void;
 }
 
 export interface RunOutcome {
@@ -62,7 +75,18 @@ export function newRunId(now = new Date()): string {
 export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
   const { plan, pipeline } = options;
   const runId = options.runId ?? newRunId();
-  const emit = options.onEvent ?? (() => {});
+  const definitions = runDefinitions(runId, plan, pipeline);
+  const recorder = new RunRecorder(options.runDir, definitions);
+  const userEmit = options.onEvent ?? (() => {});
+  const emit = (e: GroveEvent) => {
+    recorder.grove(e);
+    userEmit(e);
+  };
+  const inspect = (e: InspectionEvent, actor: string) => {
+    recorder.inspect(e, actor);
+    options.inspect?.(e, actor);
+  };
+  await options.onRecorderReady?.(recorder, definitions);
   const started = new Date();
   const scenarios = new Map<string, Scenario>(plan.scenarios.map((p) => [p.name, p.scenario]));
   const liveGroups = new Set<number>();
@@ -163,7 +187,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
         result,
       }),
     onFinished: (result) => emit({ type: "scenario-finished", at: timestamp(), result }),
-    ...(options.inspect ? { inspect: options.inspect } : {}),
+    inspect,
   });
 
   let interrupted = false;
@@ -191,7 +215,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     onEvent: emit,
     onReady: (wt) => handle.worktreeReady(wt),
     onFailed: (wt, cause) => handle.worktreeFailed(wt, cause),
-    ...(options.inspect ? { inspect: options.inspect } : {}),
+    inspect,
   });
   options.interrupt?.addEventListener("abort", () => worktrees.cancel(), { once: true });
 
@@ -203,6 +227,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     const ended = new Date();
     const wallSeconds = (ended.getTime() - started.getTime()) / 1000;
     emit({ type: "run-finished", at: timestamp(ended), interrupted, wallSeconds });
+    await recorder.close();
     return {
       runId,
       runDir: options.runDir,

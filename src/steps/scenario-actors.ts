@@ -3,6 +3,7 @@
  * into argv, run them in the scenario's worktree with the GROVE_* environment, one log file per
  * command, and turn the outcome into a CommandResult. Also provides "abortAttempt".
  */
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fromPromise } from "xstate";
@@ -47,7 +48,20 @@ export function commandLogPath(
   phase: string,
   step?: string,
 ): string {
-  return join(runDir, "logs", `${scenario}.${attempt}.${phase}${step ? `-${step}` : ""}.log`);
+  return join(
+    runDir,
+    "logs",
+    `${safeFileName(scenario)}.${attempt}.${phase}${step ? `-${safeFileName(step)}` : ""}.log`,
+  );
+}
+
+/** Scenario names may hold any printable text: keep safe characters, and add a hash when any were changed. */
+export function safeFileName(name: string): string {
+  const safe = name
+    .replace(/[^A-Za-z0-9_.@+-]/g, "_")
+    .replace(/^\.+/, "_")
+    .slice(0, 100);
+  return safe === name ? safe : `${safe}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
 }
 
 export function createScenarioActors(options: ScenarioActorOptions) {

@@ -3,6 +3,10 @@ import { join, resolve } from "node:path";
 import { executeRun, newRunId } from "../../coordinator/execute-run.js";
 import { UsageError } from "../../errors.js";
 import type { GroveEvent } from "../../events.js";
+import { writeHtmlReport } from "../../inspector/html-report.js";
+import type { RunDefinitions, RunRecorder } from "../../inspector/recorder.js";
+import { liveSource } from "../../inspector/run-source.js";
+import { type InspectorServer, startInspectorServer } from "../../inspector/server.js";
 import { buildReport, exitCodeFor } from "../../reporters/build-report.js";
 import { ConsoleReporter } from "../../reporters/console-reporter.js";
 import { writeJsonReport } from "../../reporters/json-reporter.js";
@@ -46,6 +50,23 @@ export const RUN_OPTIONS: OptionSpecs = {
     type: "string",
     valueName: "DIR",
     description: "Where logs go (default <main-repo>/.grove/runs/<run-id>)",
+  },
+  inspect: {
+    type: "integer",
+    implicitValue: "0",
+    valueName: "PORT",
+    description: "Serve the live inspector on 127.0.0.1 (a free port unless given); prints its URL",
+  },
+  reporter: {
+    type: "string",
+    multiple: true,
+    valueName: "html",
+    description: "Extra report: html (the inspector page as one offline file)",
+  },
+  "html-report": {
+    type: "string",
+    valueName: "FILE",
+    description: "Where --reporter html writes (default integration_report.html)",
   },
   "dry-run": {
     type: "boolean",
@@ -106,6 +127,27 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const reportPath = resolve(io.cwd, (values.report as string | undefined) ?? "integration_report.json");
   const junitPath = values.junit ? resolve(io.cwd, values.junit as string) : undefined;
 
+  const reporters = (values.reporter as string[] | undefined) ?? [];
+  for (const r of reporters)
+    if (r !== "html")
+      throw new UsageError(
+        `unknown reporter "${r}"; the extra reporter is html (the console and JSON reports are always written)`,
+      );
+  const htmlPath =
+    reporters.includes("html") || values["html-report"]
+      ? resolve(io.cwd, (values["html-report"] as string | undefined) ?? "integration_report.html")
+      : undefined;
+  let inspector: InspectorServer | undefined;
+  let live: ReturnType<typeof liveSource> | undefined;
+  let recorded: { recorder: RunRecorder; definitions: RunDefinitions } | undefined;
+  const onRecorderReady = async (recorder: RunRecorder, definitions: RunDefinitions) => {
+    recorded = { recorder, definitions };
+    if (values.inspect === undefined) return;
+    live = liveSource(recorder, definitions);
+    inspector = await startInspectorServer(live.source, { port: values.inspect as number });
+    io.stdout(`Inspector (live; read-only, 127.0.0.1 only):\n${inspector.url}\n`);
+  };
+
   const consoleReporter = new ConsoleReporter({
     write: io.stdout,
     tty: io.isTTY,
@@ -147,7 +189,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       ...(values["coordinator-ref"] ? { coordinatorRef: values["coordinator-ref"] as string } : {}),
       cleanup: values.cleanup === true && values["keep-worktrees"] !== true,
       keepLeaks: values["keep-leaks"] === true,
+      onRecorderReady,
     });
+    live?.finish();
     const leaked = values["fail-on-leak"] === true && outcome.leaks.length > 0;
     const exitCode =
       leaked && !outcome.interrupted ? EXIT.failed : exitCodeFor(outcome.results, outcome.interrupted);
@@ -168,15 +212,22 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     writeJsonReport(reportPath, report);
     writeJsonReport(join(runDir, "report.json"), report);
     if (junitPath) writeFileAtomic(junitPath, renderJUnit(report));
+    if (htmlPath && recorded) writeHtmlReport(htmlPath, recorded.definitions, recorded.recorder.lines);
     const durations = new Map(
       report.scenarios
         .filter((s) => s.status === "passed" || s.status === "failed")
         .map((s) => [s.name, s.attempt_results[s.attempt_results.length - 1]!.durationSeconds]),
     );
     recordTimings(ctx.mainRepo, durations);
-    consoleReporter.summary(report, { report: reportPath, ...(junitPath ? { junit: junitPath } : {}) });
+    consoleReporter.summary(report, {
+      report: reportPath,
+      ...(junitPath ? { junit: junitPath } : {}),
+      ...(htmlPath ? { html: htmlPath } : {}),
+    });
+    if (!inspector) io.stdout(`Replay: grove inspect ${runId}\n`);
     return exitCode;
   } finally {
+    await inspector?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

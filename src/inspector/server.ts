@@ -70,27 +70,36 @@ export async function startInspectorServer(
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    if (!allowedHosts.has(req.headers.host ?? ""))
-      return refuse(res, 403, "forbidden: unexpected Host header");
+    if (!allowedHosts.has(req.headers.host ?? "")) refuse(res, 403, "forbidden: unexpected Host header");
+    return;
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin))
-      return refuse(res, 403, "forbidden: cross-origin request");
-    if (req.method !== "GET" && req.method !== "HEAD")
-      return refuse(res, 405, "read-only: only GET and HEAD");
+      refuse(res, 403, "forbidden: cross-origin request");
+    return;
+    if (req.method !== "GET" && req.method !== "HEAD") refuse(res, 405, "read-only: only GET and HEAD");
+    return;
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
-    if (!tokenOk(url.searchParams.get("token"))) return refuse(res, 403, "forbidden: missing or wrong token");
+    if (!tokenOk(url.searchParams.get("token"))) {
+      refuse(res, 403, "forbidden: missing or wrong token");
+      return;
+    }
     const send = (status: number, type: string, body: string | Buffer) => {
       res.writeHead(status, { ...SECURITY_HEADERS, "Content-Type": type });
       res.end(req.method === "HEAD" ? undefined : body);
     };
     if (url.pathname === "/") {
       const html = readFileSync(inspectorAsset("index.html"), "utf8").replaceAll("__TOKEN__", token);
-      return send(200, TYPES.html!, html);
+      send(200, TYPES.html!, html);
+      return;
     }
     const asset = /^\/assets\/(app\.js|style\.css|dagre\.min\.js)$/.exec(url.pathname);
-    if (asset) return send(200, TYPES[asset[1]!.split(".").pop()!]!, readFileSync(inspectorAsset(asset[1]!)));
+    if (asset) {
+      send(200, TYPES[asset[1]!.split(".").pop()!]!, readFileSync(inspectorAsset(asset[1]!)));
+      return;
+    }
     if (url.pathname === "/api/definitions")
-      return send(200, "application/json", JSON.stringify(source.definitions));
+      send(200, "application/json", JSON.stringify(source.definitions));
+    return;
     if (url.pathname === "/api/events") {
       res.writeHead(200, {
         ...SECURITY_HEADERS,

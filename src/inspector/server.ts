@@ -69,57 +69,54 @@ export async function startInspectorServer(
     return timingSafeEqual(Buffer.from(given), Buffer.from(token));
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
-    if (!allowedHosts.has(req.headers.host ?? "")) refuse(res, 403, "forbidden: unexpected Host header");
-    return;
+  /** The reason to refuse a request, or undefined when it may be served. */
+  function refusal(req: IncomingMessage, url: URL): [number, string] | undefined {
+    if (!allowedHosts.has(req.headers.host ?? "")) return [403, "forbidden: unexpected Host header"];
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins.has(origin))
-      refuse(res, 403, "forbidden: cross-origin request");
-    return;
-    if (req.method !== "GET" && req.method !== "HEAD") refuse(res, 405, "read-only: only GET and HEAD");
-    return;
+    if (origin !== undefined && !allowedOrigins.has(origin)) return [403, "forbidden: cross-origin request"];
+    if (req.method !== "GET" && req.method !== "HEAD") return [405, "read-only: only GET and HEAD"];
+    if (!tokenOk(url.searchParams.get("token"))) return [403, "forbidden: missing or wrong token"];
+    return undefined;
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
-    if (!tokenOk(url.searchParams.get("token"))) {
-      refuse(res, 403, "forbidden: missing or wrong token");
+    const refused = refusal(req, url);
+    if (refused) {
+      refuse(res, refused[0], refused[1]);
       return;
     }
-    const send = (status: number, type: string, body: string | Buffer) => {
-      res.writeHead(status, { ...SECURITY_HEADERS, "Content-Type": type });
+    const send = (type: string, body: string | Buffer) => {
+      res.writeHead(200, { ...SECURITY_HEADERS, "Content-Type": type });
       res.end(req.method === "HEAD" ? undefined : body);
     };
-    if (url.pathname === "/") {
-      const html = readFileSync(inspectorAsset("index.html"), "utf8").replaceAll("__TOKEN__", token);
-      send(200, TYPES.html!, html);
-      return;
-    }
     const asset = /^\/assets\/(app\.js|style\.css|dagre\.min\.js)$/.exec(url.pathname);
-    if (asset) {
-      send(200, TYPES[asset[1]!.split(".").pop()!]!, readFileSync(inspectorAsset(asset[1]!)));
+    if (url.pathname === "/")
+      send(TYPES.html!, readFileSync(inspectorAsset("index.html"), "utf8").replaceAll("__TOKEN__", token));
+    else if (asset) send(TYPES[asset[1]!.split(".").pop()!]!, readFileSync(inspectorAsset(asset[1]!)));
+    else if (url.pathname === "/api/definitions")
+      send("application/json", JSON.stringify(source.definitions));
+    else if (url.pathname === "/api/events") streamEvents(req, res);
+    else refuse(res, 404, "not found");
+  }
+
+  function streamEvents(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      "Content-Type": "text/event-stream",
+      Connection: "keep-alive",
+    });
+    for (const line of source.lines()) res.write(`data: ${JSON.stringify(line)}\n\n`);
+    if (source.finished()) {
+      res.end("event: end\ndata: {}\n\n");
       return;
     }
-    if (url.pathname === "/api/definitions")
-      send(200, "application/json", JSON.stringify(source.definitions));
-    return;
-    if (url.pathname === "/api/events") {
-      res.writeHead(200, {
-        ...SECURITY_HEADERS,
-        "Content-Type": "text/event-stream",
-        Connection: "keep-alive",
-      });
-      for (const line of source.lines()) res.write(`data: ${JSON.stringify(line)}\n\n`);
-      if (source.finished()) {
-        res.write("event: end\ndata: {}\n\n");
-        return;
-      }
-      sseClients.add(res);
-      const unsubscribe = source.subscribe?.((line) => res.write(`data: ${JSON.stringify(line)}\n\n`));
-      req.on("close", () => {
-        unsubscribe?.();
-        sseClients.delete(res);
-      });
-      return;
-    }
-    refuse(res, 404, "not found");
+    sseClients.add(res);
+    const unsubscribe = source.subscribe?.((line) => res.write(`data: ${JSON.stringify(line)}\n\n`));
+    req.on("close", () => {
+      unsubscribe?.();
+      sseClients.delete(res);
+    });
   }
 
   source.onFinished?.(() => {

@@ -65,7 +65,7 @@
     g.setDefaultEdgeLabel(() => ({}));
     for (const w of defs.worktrees) g.setNode(`wt:${w}`, { label: w, clusterLabelPos: "top" });
     for (const sc of defs.scenarios) {
-      g.setNode(`s:${sc.name}`, { width: Math.min(260, 24 + sc.name.length * 7), height: 40 });
+      g.setNode(`s:${sc.name}`, { width: Math.min(300, 24 + Math.max(sc.name.length, 34) * 7), height: 40 });
       g.setParent(`s:${sc.name}`, `wt:${sc.worktree}`);
     }
     for (const sc of defs.scenarios) for (const d of sc.dependencies) g.setEdge(`s:${d}`, `s:${sc.name}`);
@@ -106,7 +106,7 @@
       node.append(el("svg:rect", { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height }));
       node.append(el("svg:text", { x: n.x - n.width / 2 + 6, y: n.y - 4 }, sc.name));
       const sub = st.status === "skipped" ? `skipped: ${st.detail}` : st.status;
-      node.append(el("svg:text", { class: "reason", x: n.x - n.width / 2 + 6, y: n.y + 12 }, sub.length > 40 ? `${sub.slice(0, 39)}…` : sub));
+      node.append(el("svg:text", { class: "reason", x: n.x - n.width / 2 + 6, y: n.y + 12 }, sub.length > 44 ? `${sub.slice(0, 43)}…` : sub));
       node.append(el("svg:title", {}, `${sc.name}\n${sc.description}\n${st.status}${st.detail ? `: ${st.detail}` : ""}`));
       node.addEventListener("click", () => select({ kind: "scenario", name: sc.name }));
       svg.append(node);

@@ -52,6 +52,8 @@ export interface ExecuteRunOptions {
    * once the recorder exists and before anything starts, e.g. to serve the live view.
    */
   onRecorderReady?(recorder: RunRecorder, definitions: RunDefinitions): Promise<void> | void;
+  /** Record the run for the inspector (default true; --no-record turns it off). */
+  record?: boolean;
 }
 
 export interface RunOutcome {
@@ -75,18 +77,24 @@ export function newRunId(now = new Date()): string {
 export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
   const { plan, pipeline } = options;
   const runId = options.runId ?? newRunId();
-  const definitions = runDefinitions(runId, plan, pipeline);
-  const recorder = new RunRecorder(options.runDir, definitions);
+  const recorder =
+    options.record === false
+      ? undefined
+      : new RunRecorder(options.runDir, runDefinitions(runId, plan, pipeline));
   const userEmit = options.onEvent ?? (() => {});
-  const emit = (e: GroveEvent) => {
-    recorder.grove(e);
-    userEmit(e);
-  };
-  const inspect = (e: InspectionEvent, actor: string) => {
-    recorder.inspect(e, actor);
-    options.inspect?.(e, actor);
-  };
-  await options.onRecorderReady?.(recorder, definitions);
+  const emit = recorder
+    ? (e: GroveEvent) => {
+        recorder.grove(e);
+        userEmit(e);
+      }
+    : userEmit;
+  const inspect = recorder
+    ? (e: InspectionEvent, actor: string) => {
+        recorder.inspect(e, actor);
+        options.inspect?.(e, actor);
+      }
+    : options.inspect;
+  if (recorder) await options.onRecorderReady?.(recorder, recorder.definitions);
   const started = new Date();
   const scenarios = new Map<string, Scenario>(plan.scenarios.map((p) => [p.name, p.scenario]));
   const liveGroups = new Set<number>();
@@ -187,7 +195,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
         result,
       }),
     onFinished: (result) => emit({ type: "scenario-finished", at: timestamp(), result }),
-    inspect,
+    ...(inspect ? { inspect } : {}),
   });
 
   let interrupted = false;
@@ -215,7 +223,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     onEvent: emit,
     onReady: (wt) => handle.worktreeReady(wt),
     onFailed: (wt, cause) => handle.worktreeFailed(wt, cause),
-    inspect,
+    ...(inspect ? { inspect } : {}),
   });
   options.interrupt?.addEventListener("abort", () => worktrees.cancel(), { once: true });
 
@@ -227,7 +235,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     const ended = new Date();
     const wallSeconds = (ended.getTime() - started.getTime()) / 1000;
     emit({ type: "run-finished", at: timestamp(ended), interrupted, wallSeconds });
-    await recorder.close();
+    await recorder?.close();
     return {
       runId,
       runDir: options.runDir,

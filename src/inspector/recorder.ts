@@ -36,17 +36,32 @@ export class RunRecorder {
 
   constructor(
     readonly runDir: string,
-    definitions: RunDefinitions,
+    readonly definitions: RunDefinitions,
   ) {
     mkdirSync(runDir, { recursive: true });
     writeFileAtomic(join(runDir, "machines.json"), `${JSON.stringify(definitions)}\n`);
     this.out = createWriteStream(join(runDir, "events.ndjson"), { flags: "w" });
   }
 
+  private pending: string[] = [];
+  private flushScheduled = false;
+
   private write(line: RecordLine): void {
     this.lines.push(line);
-    this.out.write(`${JSON.stringify(line)}\n`);
+    // Serialised and written once per tick: one write call for many lines keeps recording cheap.
+    this.pending.push(JSON.stringify(line));
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
     for (const l of this.listeners) l(line);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    this.out.write(`${this.pending.join("\n")}\n`);
+    this.pending = [];
   }
 
   onLine(listener: (line: RecordLine) => void): () => void {
@@ -74,6 +89,7 @@ export class RunRecorder {
   };
 
   async close(): Promise<void> {
+    this.flush();
     await new Promise<void>((resolve) => this.out.end(resolve));
   }
 }

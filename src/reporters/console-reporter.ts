@@ -13,6 +13,9 @@ export interface ConsoleOptions {
   now?: () => number;
 }
 
+/** Worktree states not worth a line of their own (the report has them). */
+const ROUTINE_WORKTREE_STATES = new Set(["verifying", "checking", "ready", "released", "cleaning"]);
+
 const ICON: Record<string, string> = {
   passed: "✓",
   failed: "✗",
@@ -75,7 +78,7 @@ export class ConsoleReporter {
         if (this.o.tty) this.timer = setInterval(() => this.draw(), 250).unref();
         break;
       case "worktree-status":
-        if (event.state !== "ready")
+        if (!ROUTINE_WORKTREE_STATES.has(event.state))
           this.line(`worktree ${event.worktree}: ${event.state}${event.detail ? ` (${event.detail})` : ""}`);
         break;
       case "attempt-started":

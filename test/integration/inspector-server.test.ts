@@ -11,15 +11,23 @@ const definitions: RunDefinitions = {
   worktrees: ["w"],
 };
 
-function get(port: number, path: string, headers: Record<string, string> = {}, method = "GET"): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+  method = "GET",
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method, headers: { Host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      let body = "";
-      res.on("data", (d) => {
-        body += d;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path, method, headers: { Host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        let body = "";
+        res.on("data", (d) => {
+          body += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -46,8 +54,12 @@ describe("inspector server (real HTTP)", () => {
 
     expect((await get(server.port, "/api/definitions")).status).toBe(403);
     expect((await get(server.port, `/api/definitions?token=${"0".repeat(48)}`)).status).toBe(403);
-    expect((await get(server.port, `/api/definitions?token=${t}`, { Host: `evil.example:${server.port}` })).status).toBe(403);
-    expect((await get(server.port, `/api/definitions?token=${t}`, { Origin: "http://evil.example" })).status).toBe(403);
+    expect(
+      (await get(server.port, `/api/definitions?token=${t}`, { Host: `evil.example:${server.port}` })).status,
+    ).toBe(403);
+    expect(
+      (await get(server.port, `/api/definitions?token=${t}`, { Origin: "http://evil.example" })).status,
+    ).toBe(403);
     expect((await get(server.port, `/api/definitions?token=${t}`, {}, "POST")).status).toBe(405);
     expect((await get(server.port, `/assets/../package.json?token=${t}`)).status).toBe(404);
   });
@@ -60,7 +72,9 @@ describe("inspector server (real HTTP)", () => {
       .find((i) => i && i.family === "IPv4" && !i.internal);
     if (external) {
       const refused = await new Promise<boolean>((resolve) => {
-        const req = request({ host: external.address, port: server!.port, path: "/", timeout: 2000 }, () => resolve(false));
+        const req = request({ host: external.address, port: server!.port, path: "/", timeout: 2000 }, () =>
+          resolve(false),
+        );
         req.on("error", () => resolve(true));
         req.on("timeout", () => {
           req.destroy();

@@ -57,6 +57,7 @@ export const RUN_OPTIONS: OptionSpecs = {
     valueName: "PORT",
     description: "Serve the live inspector on 127.0.0.1 (a free port unless given); prints its URL",
   },
+  record: { type: "boolean", negatable: true, description: "Record the run for grove inspect (default on)" },
   reporter: {
     type: "string",
     multiple: true,
@@ -137,6 +138,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     reporters.includes("html") || values["html-report"]
       ? resolve(io.cwd, (values["html-report"] as string | undefined) ?? "integration_report.html")
       : undefined;
+  if (values.record === false && (values.inspect !== undefined || htmlPath)) {
+    throw new UsageError("--inspect and --reporter html show the recording; drop --no-record");
+  }
   let inspector: InspectorServer | undefined;
   let live: ReturnType<typeof liveSource> | undefined;
   let recorded: { recorder: RunRecorder; definitions: RunDefinitions } | undefined;
@@ -190,6 +194,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       cleanup: values.cleanup === true && values["keep-worktrees"] !== true,
       keepLeaks: values["keep-leaks"] === true,
       onRecorderReady,
+      record: values.record !== false,
     });
     live?.finish();
     const leaked = values["fail-on-leak"] === true && outcome.leaks.length > 0;
@@ -224,7 +229,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       ...(junitPath ? { junit: junitPath } : {}),
       ...(htmlPath ? { html: htmlPath } : {}),
     });
-    if (!inspector) io.stdout(`Replay: grove inspect ${runId}\n`);
+    if (!inspector && values.record !== false) io.stdout(`Replay: grove inspect ${runId}\n`);
     return exitCode;
   } finally {
     await inspector?.close();

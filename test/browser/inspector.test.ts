@@ -1,0 +1,204 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa, type ResultPromise } from "execa";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSampleRepo, type SampleRepo } from "../../src/demo/sample-repo.js";
+import { launchBrowser } from "../helpers/browser.js";
+import { GROVE_BIN, REPO_ROOT } from "../helpers/paths.js";
+
+const XSS = "<img src=x onerror=alert(1)>";
+
+/** Starts a grove command and resolves with the URL it prints on a line of its own. */
+async function startWithUrl(args: string[], cwd: string): Promise<{ child: ResultPromise; url: string }> {
+  const child = execa(process.execPath, [GROVE_BIN, ...args], { cwd, reject: false, env: { NO_COLOR: "1" } });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)$/m.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on("exit", () => reject(new Error(`grove exited before printing a URL:\n${out}`)));
+  });
+  return { child, url };
+}
+
+function rawGet(url: string, headers: Record<string, string>): Promise<number> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("inspector in a real browser", () => {
+  let browser: Browser;
+  let sample: SampleRepo;
+  let release: string;
+  let runId = "";
+  const root = mkdtempSync(join(tmpdir(), "grove-browser-"));
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    sample = await createSampleRepo(root);
+    release = join(sample.root, "release");
+    writeFileSync(
+      join(root, "gate.mjs"),
+      `import { existsSync } from "node:fs";\nconst t = setInterval(() => { if (existsSync(process.argv[2])) { clearInterval(t); console.error("gate released: failing"); process.exit(1); } }, 50);\n`,
+    );
+    writeFileSync(
+      join(sample.mainRepo, "scenarios.json"),
+      JSON.stringify({
+        scenarios: [
+          {
+            name: "gate",
+            worktree: "parser",
+            run: ["node", join(root, "gate.mjs"), release],
+            timeout: 60,
+            tags: [],
+          },
+          {
+            name: "after_gate",
+            worktree: "cli",
+            test_file: "tests/pass.mjs",
+            dependencies: ["gate"],
+            tags: [],
+          },
+          { name: XSS, description: XSS, worktree: "export", test_file: "tests/pass.mjs", tags: [] },
+        ],
+      }),
+    );
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("live: a scenario turns from running to failed and its dependent to skipped, without reloading", async () => {
+    const { child, url } = await startWithUrl(["run", "--inspect"], sample.mainRepo);
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    let navigations = 0;
+    page.on("framenavigated", () => navigations++);
+    await page.goto(url);
+    await page.waitForSelector('.node[data-name="gate"][data-status="running"]');
+    expect(await page.getAttribute('.node[data-name="after_gate"]', "data-status")).toBe("waiting");
+    writeFileSync(release, "go");
+    await page.waitForSelector('.node[data-name="gate"][data-status="failed"]');
+    await page.waitForSelector('.node[data-name="after_gate"][data-status="skipped"]');
+    expect(await page.textContent('.node[data-name="after_gate"] .reason')).toContain(
+      'dependency "gate" failed',
+    );
+    expect(navigations).toBe(1);
+    // The hostile name is text: shown verbatim, no element made from it, no script run.
+    await page.waitForSelector(`.node[data-status="passed"]`);
+    expect(await page.locator("svg#graph text", { hasText: XSS }).count()).toBe(1);
+    expect(await page.locator("img").count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    const r = await child;
+    expect(r.exitCode).toBe(1);
+    runId = /Grove run (\S+):/.exec(String(r.stdout))![1]!;
+    await page.close();
+  });
+
+  it("replay: scrubbing to the middle shows the states of that moment; a clicked node shows its statechart", async () => {
+    expect(runId).not.toBe("");
+    const { child, url } = await startWithUrl(["inspect", runId], sample.mainRepo);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(url);
+      await page.waitForSelector('.node[data-name="gate"][data-status="failed"]');
+      expect(await page.textContent("#mode")).toBe("replay");
+
+      // Independent fold of the recording: the status of each scenario at the middle of the run.
+      const lines = readFileSync(join(sample.mainRepo, ".grove", "runs", runId, "events.ndjson"), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      const firstRunning = lines.find(
+        (l) =>
+          l.k === "grove" &&
+          l.e.type === "scenario-status" &&
+          l.e.name === "gate" &&
+          l.e.status === "running",
+      ).t;
+      const gateDone = lines.find(
+        (l) =>
+          l.k === "grove" && l.e.type === "scenario-status" && l.e.name === "gate" && l.e.status === "failed",
+      ).t;
+      const middle = Math.floor((firstRunning + gateDone) / 2);
+      const expected = new Map<string, string>();
+      for (const l of lines)
+        if (l.t <= middle && l.k === "grove" && l.e.type === "scenario-status")
+          expected.set(l.e.name, l.e.status);
+      await page.evaluate((t) => {
+        const s = document.getElementById("scrub") as HTMLInputElement;
+        s.value = String(t);
+        s.dispatchEvent(new Event("input"));
+      }, middle);
+      await page.waitForSelector('.node[data-name="gate"][data-status="running"]');
+      for (const [name, status] of expected) {
+        expect(
+          await page
+            .locator(".node")
+            .filter({ has: page.locator("text", { hasText: name }) })
+            .first()
+            .getAttribute("data-status"),
+        ).toBe(status);
+      }
+
+      await page.click('.node[data-name="gate"]');
+      await page.waitForSelector("#detail:not([hidden]) .chart-state.current");
+      expect(
+        await page.getAttribute("#chart .chart-state.current:not([data-state='running'])", "data-state"),
+      ).toBe("running.test");
+      expect(await page.locator("#chart .chart-state.visited").count()).toBeGreaterThan(3);
+      // Back to the end: the current state is the final one.
+      await page.evaluate(() => {
+        const s = document.getElementById("scrub") as HTMLInputElement;
+        s.value = s.max;
+        s.dispatchEvent(new Event("input"));
+      });
+      await page.waitForSelector('#chart .chart-state.current[data-state="failed"]');
+      await page.screenshot({ path: join(REPO_ROOT, "docs", "inspector.png") });
+      expect(existsSync(join(REPO_ROOT, "docs", "inspector.png"))).toBe(true);
+      await page.close();
+
+      // Wrong token and wrong Host are refused.
+      const u = new URL(url);
+      expect(await rawGet(url.replace(/token=[0-9a-f]+/, "token=bad"), { Host: u.host })).toBe(403);
+      expect(await rawGet(url, { Host: `attacker.example:${u.port}` })).toBe(403);
+      expect(await rawGet(url, { Host: u.host })).toBe(200);
+    } finally {
+      child.kill("SIGINT");
+      await child;
+    }
+  });
+
+  it("the offline HTML report opens from disk with the run embedded", async () => {
+    writeFileSync(release, "go"); // the gate fails at once
+    const r = await execa(
+      process.execPath,
+      [GROVE_BIN, "run", "--reporter", "html", "--html-report", "report.html"],
+      { cwd: sample.mainRepo, reject: false, env: { NO_COLOR: "1" } },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(String(r.stdout)).toContain("HTML: ");
+    const page = await browser.newPage();
+    await page.goto(`file://${join(sample.mainRepo, "report.html")}`);
+    await page.waitForSelector('.node[data-name="after_gate"][data-status="skipped"]');
+    expect(await page.locator("svg#graph text", { hasText: XSS }).count()).toBe(1);
+    await page.close();
+  });
+});

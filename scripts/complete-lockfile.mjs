@@ -24,7 +24,16 @@ let added = 0;
 for (const [name, [os, cpu, libc]] of Object.entries(platforms)) {
   const key = `node_modules/@biomejs/cli-${name}`;
   if (lock.packages[key] || !biome) continue;
-  lock.packages[key] = { version: biome.version, cpu: [cpu], dev: true, ...(libc ? { libc: [libc] } : {}), license: "MIT OR Apache-2.0", optional: true, os: [os], engines: { node: ">=14.21.3" } };
+  lock.packages[key] = {
+    version: biome.version,
+    cpu: [cpu],
+    dev: true,
+    ...(libc ? { libc: [libc] } : {}),
+    license: "MIT OR Apache-2.0",
+    optional: true,
+    os: [os],
+    engines: { node: ">=14.21.3" },
+  };
   added++;
 }
 const [root, ...rest] = Object.entries(lock.packages);

@@ -19,7 +19,8 @@ export interface LoadedScenarios {
   locate(path: readonly PathSegment[]): SourceLocation;
 }
 
-interface RawScenario {
+/** A scenario as written in scenarios.json (the original's field names), before normalization. */
+export interface ScenarioInput {
   name: string;
   description?: string;
   worktree: string;
@@ -47,7 +48,7 @@ export function parseScenarios(file: string, text: string): LoadedScenarios {
   if (!doc) throw new ConfigError(problems);
   const schemaProblems = validateDocument("scenarios", doc);
   if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
-  const raw = (doc.value as { scenarios: RawScenario[] }).scenarios;
+  const raw = (doc.value as { scenarios: ScenarioInput[] }).scenarios;
   const ruleProblems: Diagnostic[] = checkScenarioRules(raw, SCENARIO_VARIABLES).map((p) => ({
     location: doc.locate(p.path),
     message: p.message,
@@ -57,7 +58,7 @@ export function parseScenarios(file: string, text: string): LoadedScenarios {
   return { file, scenarios: raw.map(normalizeScenario), locate: doc.locate };
 }
 
-function normalizeScenario(s: RawScenario, index: number): Scenario {
+function normalizeScenario(s: ScenarioInput, index: number): Scenario {
   return {
     name: s.name,
     description: s.description ?? "",

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { loadPipeline } from "../config/load-pipeline.js";
-import { loadScenariosFile, parseScenarios } from "../config/load-scenarios.js";
+import { loadScenariosFile, parseScenarios, type ScenarioInput } from "../config/load-scenarios.js";
 import type { Pipeline, Scenario } from "../config/types.js";
 import { ConfigError, NothingSelectedError, UsageError } from "../errors.js";
 import type { EventListener, ScenarioResult } from "../events.js";
@@ -17,19 +17,7 @@ import { writeJsonReport } from "../reporters/json-reporter.js";
 import { GROVE_VERSION } from "../version.js";
 import { executeRun, newRunId, type RunOutcome } from "./execute-run.js";
 
-/** A scenario in the original's field names. */
-export interface ScenarioInput {
-  name: string;
-  description?: string;
-  worktree: string;
-  test_file?: string;
-  dependencies?: string[];
-  timeout?: number;
-  retry_count?: number;
-  tags?: string[];
-  run?: string[];
-  env?: Record<string, string>;
-}
+export type { ScenarioInput };
 
 export interface CoordinatorOptions {
   mainRepo: string;

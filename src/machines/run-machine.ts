@@ -21,12 +21,34 @@ export type RunEmitted = { type: "dispatch"; commands: SchedulerCommand[] };
  * The ReadySet is mutated in place by the actions below: copying a map of every scenario on each event
  * would make a run quadratic. It is the only state those actions touch, and each runs once per event.
  */
+/** What the ready set says to do about one event. */
+function commandsFor(ready: ReadySet, event: RunEvent): SchedulerCommand[] {
+  switch (event.type) {
+    case "START":
+      return ready.begin();
+    case "SCENARIO_SETTLED":
+      return ready.settle(event.name, event.status);
+    case "WORKTREE_READY":
+      return ready.worktreeReady(event.worktree);
+    case "WORKTREE_FAILED":
+      return ready.worktreeFailed(event.worktree, event.cause);
+    case "INTERRUPT":
+      return ready.interrupt();
+  }
+}
+
 export const runMachine = setup({
   types: {
     context: {} as { ready: ReadySet },
     input: {} as { ready: ReadySet },
     events: {} as RunEvent,
     emitted: {} as RunEmitted,
+  },
+  actions: {
+    dispatch: emit(({ context, event }) => ({
+      type: "dispatch" as const,
+      commands: commandsFor(context.ready, event),
+    })),
   },
   guards: { allSettled: ({ context }) => context.ready.done },
 }).createMachine({
@@ -37,61 +59,24 @@ export const runMachine = setup({
     idle: {
       description: "planned; nothing started",
       on: {
-        START: {
-          target: "running",
-          actions: emit(({ context }) => ({ type: "dispatch" as const, commands: context.ready.begin() })),
-        },
-        INTERRUPT: {
-          target: "draining",
-          actions: emit(({ context }) => ({
-            type: "dispatch" as const,
-            commands: context.ready.interrupt(),
-          })),
-        },
+        START: { target: "running", actions: "dispatch" },
+        INTERRUPT: { target: "draining", actions: "dispatch" },
       },
     },
     running: {
       description: "scenarios start as slots and worktrees free up",
       always: { guard: "allSettled", target: "done" },
       on: {
-        SCENARIO_SETTLED: {
-          actions: emit(({ context, event }) => ({
-            type: "dispatch" as const,
-            commands: context.ready.settle(event.name, event.status),
-          })),
-        },
-        WORKTREE_READY: {
-          actions: emit(({ context, event }) => ({
-            type: "dispatch" as const,
-            commands: context.ready.worktreeReady(event.worktree),
-          })),
-        },
-        WORKTREE_FAILED: {
-          actions: emit(({ context, event }) => ({
-            type: "dispatch" as const,
-            commands: context.ready.worktreeFailed(event.worktree, event.cause),
-          })),
-        },
-        INTERRUPT: {
-          target: "draining",
-          actions: emit(({ context }) => ({
-            type: "dispatch" as const,
-            commands: context.ready.interrupt(),
-          })),
-        },
+        SCENARIO_SETTLED: { actions: "dispatch" },
+        WORKTREE_READY: { actions: "dispatch" },
+        WORKTREE_FAILED: { actions: "dispatch" },
+        INTERRUPT: { target: "draining", actions: "dispatch" },
       },
     },
     draining: {
       description: "interrupted: nothing new starts; running scenarios end and run their after steps",
       always: { guard: "allSettled", target: "done" },
-      on: {
-        SCENARIO_SETTLED: {
-          actions: emit(({ context, event }) => ({
-            type: "dispatch" as const,
-            commands: context.ready.settle(event.name, event.status),
-          })),
-        },
-      },
+      on: { SCENARIO_SETTLED: { actions: "dispatch" } },
     },
     done: { type: "final" },
   },

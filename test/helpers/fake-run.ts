@@ -3,6 +3,7 @@ import { fromPromise } from "xstate";
 import type { AttemptStatus, CommandResult, ScenarioResult } from "../../src/events.js";
 import type { CommandInput } from "../../src/machines/scenario-machine.js";
 import { type RunScenarioSpec, startRun } from "../../src/machines/start-run.js";
+import { commandResult } from "./command-result.js";
 
 export type FakeOutcome = "pass" | "fail" | "crash" | "hang" | "flaky";
 
@@ -54,20 +55,8 @@ export async function fakeRun(input: FakeRunInput): Promise<FakeRunObservation> 
   let testStarts = 0;
   let handle: ReturnType<typeof startRun> | undefined;
 
-  const result = (ci: CommandInput, status: AttemptStatus, reason: string): CommandResult => ({
-    phase: ci.phase,
-    name: ci.phase,
-    status,
-    reason,
-    command: ["fake", ci.scenario],
-    exitCode: status === "passed" ? 0 : 1,
-    signal: null,
-    startedAt: "",
-    endedAt: "",
-    durationSeconds: 0,
-    logPath: "",
-    outputTail: "",
-  });
+  const result = (ci: CommandInput, status: AttemptStatus, reason: string): CommandResult =>
+    commandResult(ci.phase, status, reason, ["fake", ci.scenario]);
 
   const runTest = fromPromise<CommandResult, CommandInput>(async ({ input: ci }) => {
     const i = Number(ci.scenario.slice(1));

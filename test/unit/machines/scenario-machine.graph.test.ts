@@ -3,21 +3,9 @@ import type { EventObject } from "xstate";
 import { getShortestPaths, getStateNodes } from "xstate/graph";
 import type { AttemptStatus, CommandResult } from "../../../src/events.js";
 import { createScenarioMachine } from "../../../src/machines/scenario-machine.js";
+import { commandResult } from "../../helpers/command-result.js";
 
-const output = (phase: CommandResult["phase"], status: AttemptStatus): CommandResult => ({
-  phase,
-  name: phase,
-  status,
-  reason: status,
-  command: [],
-  exitCode: status === "passed" ? 0 : 1,
-  signal: null,
-  startedAt: "",
-  endedAt: "",
-  durationSeconds: 0,
-  logPath: "",
-  outputTail: "",
-});
+const output = (phase: CommandResult["phase"], status: AttemptStatus) => commandResult(phase, status);
 
 const STATUSES: AttemptStatus[] = ["passed", "failed", "timed-out", "errored", "cancelled"];
 

@@ -15,6 +15,7 @@ import { createWorktree, lockWorktree, probeWorktree, unlockWorktree } from "../
 import { commonGitDir, worktreePath } from "../steps/worktree-paths.js";
 import { pullCoordinator } from "../steps/worktree-pull.js";
 import { markSetupDone, runChecks, runSetupStep, setupIsCurrent } from "../steps/worktree-setup.js";
+import { commitsOnlyOn } from "../steps/worktree-status.js";
 import { branchFor } from "./branch-for.js";
 
 export interface WorktreeLifecycleOptions {
@@ -70,6 +71,8 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
       locking?: Promise<void>;
       /** This run created it (so a --cleanup run that leaves it behind leaked it). */
       created?: boolean;
+      /** Removed, but the branch Grove created for it is still there though it holds no work. */
+      branchLeft?: boolean;
     }
   >();
   const ctxOf = (name: string) => {
@@ -169,7 +172,14 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           deleteBranch: pipeline.cleanup.deleteBranches,
           ...(i.locked ? { ourLockReason: lockReason } : {}),
         });
-        if (r.kind === "removed") i.locked = false;
+        if (r.kind === "removed") {
+          i.locked = false;
+          i.branchLeft =
+            pipeline.cleanup.deleteBranches &&
+            !r.branchDeleted &&
+            r.createdBranch &&
+            (await commitsOnlyOn(options.mainRepo, i.branch).catch(() => 1)) === 0;
+        }
         return r.kind === "kept" ? { kind: "kept" as const, reasons: r.reasons } : { kind: r.kind };
       }),
     },
@@ -262,6 +272,7 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
             ...(head.exitCode === 0 ? { head: head.stdout } : {}),
             state: snap.value === "released" ? (snap.context.failure ?? "ready") : String(snap.value),
             ...(i.created ? { created: true } : {}),
+            ...(i.branchLeft ? { branch_left: true } : {}),
             ...(i.setupSeconds !== undefined
               ? { setup_seconds: Math.round(i.setupSeconds * 1000) / 1000 }
               : {}),

@@ -28,6 +28,8 @@ export interface WorktreeReport {
   head?: string;
   state: string;
   created?: boolean;
+  /** Removed, but the branch Grove created is still there though no commit needs it. */
+  branch_left?: boolean;
   setup_seconds?: number;
   kept_reasons?: string[];
   detail?: string;

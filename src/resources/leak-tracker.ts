@@ -95,10 +95,20 @@ export class LeakTracker {
     }
   }
 
-  /** Worktrees a --cleanup run created and should have removed, left without a reason to keep them. */
+  /** Worktrees (and their branches) a --cleanup run created and should have removed, left without a reason to keep them. */
   recordWorktreeLeaks(reports: readonly WorktreeReport[], cleanupRequested: boolean): void {
     if (!cleanupRequested) return;
     for (const r of reports) {
+      if (r.branch_left && r.branch) {
+        const leak: ResourceLeak = {
+          resource_id: `branch:${r.branch}`,
+          type: "branch",
+          module: "worktrees",
+          path: r.path,
+        };
+        this.leaks.push(leak);
+        this.options.onLeak?.(leak);
+      }
       if (r.state === "removed" || r.state === "kept" || r.state === "released" || !r.created) continue;
       const leak: ResourceLeak = {
         resource_id: `worktree:${r.name}`,

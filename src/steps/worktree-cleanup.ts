@@ -11,7 +11,7 @@ import { readRegistry, updateRegistry } from "./worktree-registry.js";
 import { commitsOnlyOn, inspectWork, keptReasons } from "./worktree-status.js";
 
 export type CleanupOutcome =
-  | { kind: "removed"; branchDeleted: boolean }
+  | { kind: "removed"; branchDeleted: boolean; createdBranch: boolean }
   | { kind: "kept"; reasons: string[] }
   | { kind: "not-ours" };
 
@@ -31,12 +31,17 @@ export async function cleanupWorktree(req: CleanupRequest): Promise<CleanupOutco
   if (!entry) return { kind: "not-ours" };
   if (!existsSync(req.path)) {
     if (!req.dryRun) updateRegistry(req.commonDir, (all) => all.filter((e) => e.path !== req.path));
-    return { kind: "removed", branchDeleted: false };
+    return { kind: "removed", branchDeleted: false, createdBranch: entry.createdBranch };
   }
   const work = await inspectWork(req.mainRepo, req.path, entry.branch, req.disposable, req.ourLockReason);
   const reasons = keptReasons(work);
   if (reasons.length > 0) return { kind: "kept", reasons };
-  if (req.dryRun) return { kind: "removed", branchDeleted: req.deleteBranch && entry.createdBranch };
+  if (req.dryRun)
+    return {
+      kind: "removed",
+      branchDeleted: req.deleteBranch && entry.createdBranch,
+      createdBranch: entry.createdBranch,
+    };
   return withRepoLock(req.commonDir, async () => {
     if (req.ourLockReason !== undefined)
       await git(req.mainRepo, ["worktree", "unlock", "--end-of-options", req.path]);
@@ -51,6 +56,6 @@ export async function cleanupWorktree(req: CleanupRequest): Promise<CleanupOutco
     }
     await git(req.mainRepo, ["worktree", "prune"]);
     updateRegistry(req.commonDir, (all) => all.filter((e) => e.path !== req.path));
-    return { kind: "removed" as const, branchDeleted };
+    return { kind: "removed" as const, branchDeleted, createdBranch: entry.createdBranch };
   });
 }

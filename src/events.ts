@@ -103,6 +103,8 @@ export interface ScenarioResult {
   flaky: boolean;
   attempts: AttemptResult[];
   skip?: SkipCause;
+  /** Carried over by `--resume` from the run that passed it. */
+  resumedFrom?: string;
 }
 
 /** Events a run emits, in order. */

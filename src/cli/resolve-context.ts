@@ -23,6 +23,7 @@ export interface RunContext {
   scenariosFile: string;
   loaded: LoadedScenarios;
   pipeline: Pipeline;
+  /** Replaced by `--resume` with the plan of what is left. */
   plan: Plan;
 }
 

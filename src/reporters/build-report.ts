@@ -98,6 +98,7 @@ export interface ReportScenario {
   log_path: string | null;
   output_tail: string;
   skip?: ScenarioResult["skip"];
+  resumed_from?: string;
   attempt_results: ScenarioResult["attempts"];
 }
 
@@ -190,6 +191,7 @@ function toReportScenario(r: ScenarioResult): ReportScenario {
     log_path: test?.logPath ?? null,
     output_tail: test?.outputTail ?? "",
     ...(r.skip ? { skip: r.skip } : {}),
+    ...(r.resumedFrom ? { resumed_from: r.resumedFrom } : {}),
     attempt_results: r.attempts,
   };
 }

@@ -197,3 +197,128 @@ describe("grove run --fail-on-leak (built CLI)", () => {
     expect(strict.exitCode).toBe(1);
   });
 });
+
+describe("grove run --resume (built CLI)", () => {
+  it("after an interrupt, reruns only what did not pass and carries the passes into a complete report", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const gate = join(sample.root, "gate-open");
+    writeFileSync(
+      join(sample.root, "gate.mjs"),
+      `import { existsSync } from "node:fs";\nsetInterval(() => { if (existsSync(process.argv[2])) process.exit(0); }, 50);\n`,
+    );
+    writeFileSync(
+      join(sample.mainRepo, "scenarios.json"),
+      JSON.stringify({
+        scenarios: [
+          { name: "quick", worktree: "cli", test_file: "tests/pass.mjs", tags: [] },
+          {
+            name: "slow",
+            worktree: "parser",
+            run: [process.execPath, join(sample.root, "gate.mjs"), gate],
+            timeout: 60,
+            tags: [],
+          },
+          {
+            name: "after_slow",
+            worktree: "parser",
+            test_file: "tests/pass.mjs",
+            dependencies: ["slow"],
+            tags: [],
+          },
+        ],
+      }),
+    );
+    const child = execa(process.execPath, [GROVE_BIN, "run"], {
+      cwd: sample.mainRepo,
+      reject: false,
+      env: { NO_COLOR: "1" },
+    });
+    let seen = "";
+    await new Promise<void>((resolve) => {
+      child.stdout!.on("data", (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes("✓ quick") && seen.includes("▶ slow")) resolve();
+      });
+    });
+    child.kill("SIGINT");
+    expect((await child).exitCode).toBe(130);
+    const first = JSON.parse(
+      readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"),
+    ) as Report;
+    expect(new Map(first.scenarios.map((s) => [s.name, s.status]))).toEqual(
+      new Map([
+        ["quick", "passed"],
+        ["slow", "cancelled"],
+        ["after_slow", "cancelled"],
+      ]),
+    );
+
+    writeFileSync(gate, "open");
+    const resumed = await runGrove(["run", "--resume"], sample.mainRepo);
+    expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(
+      `Resuming run ${first.grove.run_id}: 1 passed scenario(s) carried over, 2 to run`,
+    );
+    expect(resumed.stdout).not.toContain("▶ quick");
+    const second = JSON.parse(readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"));
+    expect(reportSchemaErrors(second)).toEqual([]);
+    expect(second.summary).toMatchObject({ total: 3, passed: 3 });
+    expect(second.scenarios.find((s: { name: string }) => s.name === "quick").resumed_from).toBe(
+      first.grove.run_id,
+    );
+    const nothing = await runGrove(["run", "--resume"], sample.mainRepo);
+    expect(nothing.stdout).toContain("Nothing left to run");
+    expect(nothing.exitCode).toBe(0);
+  });
+});
+
+describe("second Ctrl-C (built CLI)", () => {
+  it("ends every process at once, even one ignoring SIGTERM under a very long grace period", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const { FIXTURES } = await import("../helpers/paths.js");
+    const pidFile = join(sample.root, "grandchild.pid");
+    writeFileSync(
+      join(sample.mainRepo, "grove.pipeline.yaml"),
+      "version: 1\ntest:\n  run: [node, '{test_file}']\n  kill_grace: 1000\n",
+    );
+    writeFileSync(
+      join(sample.mainRepo, "scenarios.json"),
+      JSON.stringify({
+        scenarios: [
+          {
+            name: "stubborn",
+            worktree: "cli",
+            run: [process.execPath, join(FIXTURES, "ignore-sigterm.mjs"), pidFile],
+            timeout: 600,
+            tags: [],
+          },
+        ],
+      }),
+    );
+    const child = execa(process.execPath, [GROVE_BIN, "run"], {
+      cwd: sample.mainRepo,
+      reject: false,
+      env: { NO_COLOR: "1" },
+    });
+    await new Promise<void>((resolve) => {
+      let seen = "";
+      child.stdout!.on("data", (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes("▶ stubborn")) setTimeout(resolve, 500);
+      });
+    });
+    child.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(String(r.stderr)).toContain("again: ending every process now");
+    const report = JSON.parse(
+      readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"),
+    ) as Report;
+    expect(report.scenarios[0]!.status).toBe("cancelled");
+    expect(groveProcessesOf(report.grove.run_id)).toEqual([]);
+    const { isAlive } = await import("../../src/steps/process-table.js");
+    expect(isAlive(Number(readFileSync(pidFile, "utf8")))).toBe(false);
+  });
+});

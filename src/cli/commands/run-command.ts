@@ -18,6 +18,7 @@ import { EXIT } from "../exit-codes.js";
 import { PLAN_OUTPUT_OPTIONS, SELECTION_OPTIONS } from "../options.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import { resolveContext } from "../resolve-context.js";
+import { planResume } from "../resume.js";
 import type { CommandIo } from "./command-io.js";
 import { printPlan } from "./plan-command.js";
 
@@ -68,6 +69,10 @@ export const RUN_OPTIONS: OptionSpecs = {
     type: "string",
     valueName: "FILE",
     description: "Where --reporter html writes (default integration_report.html)",
+  },
+  resume: {
+    type: "boolean",
+    description: "Run only what did not pass in the last report (e.g. after Ctrl-C); carry the passes over",
   },
   "dry-run": {
     type: "boolean",
@@ -121,11 +126,24 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   }
   if (!ctx.mainRepoIsGit)
     throw new UsageError(`${ctx.mainRepo} is not a git repository; pass --main-repo PATH`);
+  const reportPath = resolve(io.cwd, (values.report as string | undefined) ?? "integration_report.json");
+  const resumed = values.resume ? planResume(ctx, reportPath) : undefined;
+  if (values.resume && !resumed)
+    io.stderr(`grove: nothing to resume from (${reportPath} is missing or unreadable); running everything\n`);
+  if (resumed) {
+    io.stdout(
+      `Resuming run ${resumed.fromRun}: ${resumed.carried.length} passed scenario(s) carried over, ${resumed.plan.scenarios.length} to run\n`,
+    );
+    if (resumed.plan.scenarios.length === 0) {
+      io.stdout("Nothing left to run: every selected scenario passed.\n");
+      return EXIT.ok;
+    }
+    ctx.plan = resumed.plan;
+  }
   const runId = newRunId();
   const runDir = values["run-dir"]
     ? resolve(io.cwd, values["run-dir"] as string)
     : join(ensureGroveStateDir(ctx.mainRepo), "runs", runId);
-  const reportPath = resolve(io.cwd, (values.report as string | undefined) ?? "integration_report.json");
   const junitPath = values.junit ? resolve(io.cwd, values.junit as string) : undefined;
 
   const reporters = (values.reporter as string[] | undefined) ?? [];
@@ -198,9 +216,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     });
     live?.finish();
     const leaked = values["fail-on-leak"] === true && outcome.leaks.length > 0;
-    const exitCode =
-      leaked && !outcome.interrupted ? EXIT.failed : exitCodeFor(outcome.results, outcome.interrupted);
-    const report = buildReport(outcome.results, outcome.leaks, outcome.worktrees, {
+    const results = [...(resumed?.carried ?? []), ...outcome.results];
+    const exitCode = leaked && !outcome.interrupted ? EXIT.failed : exitCodeFor(results, outcome.interrupted);
+    const report = buildReport(results, outcome.leaks, outcome.worktrees, {
       version: GROVE_VERSION,
       runId,
       runDir,
@@ -220,7 +238,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     if (htmlPath && recorded) writeHtmlReport(htmlPath, recorded.definitions, recorded.recorder.lines);
     const durations = new Map(
       report.scenarios
-        .filter((s) => s.status === "passed" || s.status === "failed")
+        .filter((s) => (s.status === "passed" || s.status === "failed") && !s.resumed_from)
         .map((s) => [s.name, s.attempt_results[s.attempt_results.length - 1]!.durationSeconds]),
     );
     recordTimings(ctx.mainRepo, durations);

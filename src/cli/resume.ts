@@ -1,0 +1,55 @@
+/**
+ * `grove run --resume`: run again only what did not pass in the last report (an interrupted run's
+ * partial report included). Scenarios that passed there are not rerun; their dependents treat them as
+ * passed, and their results are carried into the new report, marked with the run they came from.
+ */
+import { readFileSync } from "node:fs";
+import type { ScenarioResult } from "../events.js";
+import { type Plan, planScenarios } from "../plan/plan.js";
+import type { Report } from "../reporters/build-report.js";
+import type { RunContext } from "./resolve-context.js";
+
+export interface ResumePlan {
+  plan: Plan;
+  carried: ScenarioResult[];
+  fromRun: string;
+}
+
+/** Undefined when there is no usable report to resume from (then everything runs). */
+export function planResume(ctx: RunContext, reportPath: string): ResumePlan | undefined {
+  let previous: Report;
+  try {
+    previous = JSON.parse(readFileSync(reportPath, "utf8")) as Report;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(previous.scenarios)) return undefined;
+  const passed = new Map(previous.scenarios.filter((s) => s.status === "passed").map((s) => [s.name, s]));
+  const inPlan = ctx.plan.scenarios.filter((p) => passed.has(p.name));
+  const rest = ctx.plan.scenarios.filter((p) => !passed.has(p.name)).map((p) => p.name);
+  const replanned = planScenarios(ctx.loaded.scenarios, {
+    filters: { names: rest.length ? rest : ["\u0000none"] },
+    withDependencies: false,
+    assumeDependenciesPassed: true,
+    defaultTimeout: ctx.pipeline.test.timeout,
+    defaultRetries: ctx.pipeline.test.retries,
+  });
+  if (!replanned.ok) return undefined;
+  const fromRun = previous.grove?.run_id ?? "previous run";
+  const carried = inPlan.map((p): ScenarioResult => {
+    const s = passed.get(p.name)!;
+    return {
+      name: s.name,
+      description: s.description,
+      worktree: s.worktree,
+      tags: s.tags,
+      status: "passed",
+      reason: s.reason,
+      detail: `passed in run ${fromRun} (resumed)`,
+      flaky: s.flaky,
+      attempts: s.attempt_results,
+      resumedFrom: fromRun,
+    };
+  });
+  return { plan: replanned.plan, carried, fromRun };
+}

@@ -6,6 +6,7 @@ import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { loadPipeline, resolvePipelinePath } from "../config/load-pipeline.js";
 import { type LoadedScenarios, loadScenariosFile } from "../config/load-scenarios.js";
+import { toPointer } from "../util/json-pointer.js";
 import type { Pipeline } from "../config/types.js";
 import { ConfigError, NothingSelectedError, UsageError } from "../errors.js";
 import { describePlanProblems } from "../plan/describe-problems.js";
@@ -90,5 +91,7 @@ export async function resolveContext(values: Values, cwd: string): Promise<RunCo
         : `no scenario matches ${what}\n  tags in ${basename(scenariosFile)}: ${known.tags.join(", ") || "(none)"}\n  worktrees: ${known.worktrees.join(", ")}`,
     );
   }
-  return { cwd, mainRepo, mainRepoIsGit, basePath, scenariosFile, loaded, pipeline, plan: result.plan };
+  // The plan is valid: let the parse tree behind `locate` go (it is large for big files).
+  const light: LoadedScenarios = { ...loaded, locate: (path) => ({ file: loaded.file, path: toPointer(path) }) };
+  return { cwd, mainRepo, mainRepoIsGit, basePath, scenariosFile, loaded: light, pipeline, plan: result.plan };
 }

@@ -31,8 +31,10 @@ export class RunRecorder {
   private readonly out: WriteStream;
   private readonly listeners = new Set<(line: RecordLine) => void>();
   private readonly lastState = new Map<string, string>();
-  /** Everything recorded so far (the live server replays it to late subscribers). */
+  /** Everything recorded so far, when retained (the live server and the HTML report need it). */
   readonly lines: RecordLine[] = [];
+  /** Keep lines in memory; off by default so a long run's memory stays flat (the file has them all). */
+  retain = false;
 
   constructor(
     readonly runDir: string,
@@ -47,7 +49,7 @@ export class RunRecorder {
   private flushScheduled = false;
 
   private write(line: RecordLine): void {
-    this.lines.push(line);
+    if (this.retain) this.lines.push(line);
     // Serialised and written once per tick: one write call for many lines keeps recording cheap.
     this.pending.push(JSON.stringify(line));
     if (!this.flushScheduled) {

@@ -164,6 +164,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   let recorded: { recorder: RunRecorder; definitions: RunDefinitions } | undefined;
   const onRecorderReady = async (recorder: RunRecorder, definitions: RunDefinitions) => {
     recorded = { recorder, definitions };
+    recorder.retain = values.inspect !== undefined || htmlPath !== undefined;
     if (values.inspect === undefined) return;
     live = liveSource(recorder, definitions);
     inspector = await startInspectorServer(live.source, { port: values.inspect as number });

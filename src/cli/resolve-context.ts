@@ -6,13 +6,13 @@ import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { loadPipeline, resolvePipelinePath } from "../config/load-pipeline.js";
 import { type LoadedScenarios, loadScenariosFile } from "../config/load-scenarios.js";
-import { toPointer } from "../util/json-pointer.js";
 import type { Pipeline } from "../config/types.js";
 import { ConfigError, NothingSelectedError, UsageError } from "../errors.js";
 import { describePlanProblems } from "../plan/describe-problems.js";
 import { type Plan, planScenarios } from "../plan/plan.js";
 import { readTimings } from "../reporters/timings-store.js";
 import { gitTopLevel } from "../steps/git-query.js";
+import { toPointer } from "../util/json-pointer.js";
 import type { ParsedValue } from "./parse-args.js";
 
 export interface RunContext {
@@ -92,6 +92,18 @@ export async function resolveContext(values: Values, cwd: string): Promise<RunCo
     );
   }
   // The plan is valid: let the parse tree behind `locate` go (it is large for big files).
-  const light: LoadedScenarios = { ...loaded, locate: (path) => ({ file: loaded.file, path: toPointer(path) }) };
-  return { cwd, mainRepo, mainRepoIsGit, basePath, scenariosFile, loaded: light, pipeline, plan: result.plan };
+  const light: LoadedScenarios = {
+    ...loaded,
+    locate: (path) => ({ file: loaded.file, path: toPointer(path) }),
+  };
+  return {
+    cwd,
+    mainRepo,
+    mainRepoIsGit,
+    basePath,
+    scenariosFile,
+    loaded: light,
+    pipeline,
+    plan: result.plan,
+  };
 }

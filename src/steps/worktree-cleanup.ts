@@ -4,7 +4,8 @@
  * is kept and the reasons are returned. A branch Grove created is deleted only when no commit would be
  * lost. `git worktree remove` deletes ignored files, which is why they are checked first.
  */
-import { existsSync } from "node:fs";
+import { existsSync, unlinkSync } from "node:fs";
+import { join } from "node:path";
 import { git } from "./git.js";
 import { withRepoLock } from "./repo-lock.js";
 import { readRegistry, updateRegistry } from "./worktree-registry.js";
@@ -45,6 +46,8 @@ export async function cleanupWorktree(req: CleanupRequest): Promise<CleanupOutco
   return withRepoLock(req.commonDir, async () => {
     if (req.ourLockReason !== undefined)
       await git(req.mainRepo, ["worktree", "unlock", "--end-of-options", req.path]);
+    // Shared links would make git refuse; unlinking removes the link only, never what it points to.
+    for (const link of work.sharedLinks) unlinkSync(join(req.path, link));
     const removed = await git(req.mainRepo, ["worktree", "remove", "--end-of-options", req.path]);
     if (removed.exitCode !== 0)
       return { kind: "kept" as const, reasons: [`git worktree remove refused: ${removed.stderr}`] };

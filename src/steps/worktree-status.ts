@@ -3,6 +3,8 @@
  * not declared disposable, stashes on its branch, commits no other ref holds, a lock. Native git
  * (`status --porcelain=v2` took 17 ms on 5,000 files here, isomorphic-git's statusMatrix 488 ms).
  */
+import { lstatSync, readlinkSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { git, gitOrThrow } from "./git.js";
 
 export interface WorkInWorktree {
@@ -13,6 +15,8 @@ export interface WorkInWorktree {
   stashes: number;
   unpushedCommits: number;
   locked?: string;
+  /** Symlinks a `link` setup step made (relative paths); cleanup unlinks them, never their targets. */
+  sharedLinks: string[];
 }
 
 export function keptReasons(w: WorkInWorktree): string[] {
@@ -65,11 +69,15 @@ export async function inspectWork(
   let modified = 0;
   let untracked = 0;
   const precious: string[] = [];
+  const sharedLinks: string[] = [];
   for (const line of status.split("\n")) {
     if (!line) continue;
     if (line.startsWith("1 ") || line.startsWith("2 ") || line.startsWith("u ")) modified++;
-    else if (line.startsWith("? ")) untracked++;
-    else if (line.startsWith("! ") && !isDisposable(line.slice(2), disposable)) precious.push(line.slice(2));
+    else if (line.startsWith("? ")) {
+      if (isSharedLink(mainRepo, worktree, line.slice(2), disposable)) sharedLinks.push(line.slice(2));
+      else untracked++;
+    } else if (line.startsWith("! ") && !isDisposable(line.slice(2), disposable))
+      precious.push(line.slice(2));
   }
   let stashes = 0;
   let unpushedCommits = 0;
@@ -87,6 +95,7 @@ export async function inspectWork(
     precious,
     stashes,
     unpushedCommits,
+    sharedLinks,
     ...(locked !== undefined && locked !== ourLockReason ? { locked } : {}),
   };
 }
@@ -109,6 +118,27 @@ export async function commitsOnlyOn(mainRepo: string, branch: string): Promise<n
   ]);
   const n = Number(r.stdout);
   return r.exitCode === 0 && Number.isInteger(n) ? n : 1;
+}
+
+/**
+ * A `link` setup step's symlink (node_modules -> the main repo's): untracked, since an ignore pattern
+ * like `node_modules/` matches directories only, but Grove's own and holding nothing of the worktree.
+ */
+function isSharedLink(
+  mainRepo: string,
+  worktree: string,
+  path: string,
+  disposable: readonly string[],
+): boolean {
+  if (!isDisposable(path, disposable)) return false;
+  try {
+    const full = join(worktree, path);
+    if (!lstatSync(full).isSymbolicLink()) return false;
+    const target = resolve(dirname(full), readlinkSync(full));
+    return target.startsWith(`${mainRepo}/`);
+  } catch {
+    return false;
+  }
 }
 
 /** The lock reason of a worktree ("" when locked without one), or undefined when not locked. */

@@ -184,6 +184,30 @@ describe("worktree lifecycle (real git)", () => {
     expect(branches).toContain("feature/test-unpushed");
   });
 
+  it("a link step shares node_modules when the lockfile matches; cleanup removes the worktree and leaves the main repo's node_modules intact", async () => {
+    const repo = await makeRepo({
+      "package-lock.json": '{"lockfileVersion":3}\n',
+      ".gitignore": "node_modules/\n",
+    });
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(repo.main, "node_modules", "dep"), { recursive: true });
+    writeFileSync(join(repo.main, "node_modules", "dep", "index.js"), "module.exports = 1;\n");
+    const yaml =
+      "worktree:\n  setup:\n    - name: share\n      link: { path: node_modules, key_files: [package-lock.json] }\n";
+    const first = await lifecycle(repo, ["shared"], yaml);
+    expect(first.ready).toEqual(["shared"]);
+    expect(readFileSync(join(repo.base, "shared", "node_modules", "dep", "index.js"), "utf8")).toBe(
+      "module.exports = 1;\n",
+    );
+    const r = await lifecycle(repo, ["shared"], yaml, { cleanup: true });
+    expect(r.reports.get("shared")!.kept_reasons).toBeUndefined();
+    expect(r.reports.get("shared")!.state).toBe("removed");
+    expect(existsSync(join(repo.base, "shared"))).toBe(false);
+    expect(readFileSync(join(repo.main, "node_modules", "dep", "index.js"), "utf8")).toBe(
+      "module.exports = 1;\n",
+    );
+  });
+
   it("cleanup never removes a worktree Grove did not create", async () => {
     const repo = await makeRepo();
     await sh(repo.main, "worktree", "add", "-q", "-b", "feature/test-theirs", join(repo.base, "theirs"));

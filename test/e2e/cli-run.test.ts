@@ -1,12 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { createSampleRepo } from "../../src/demo/sample-repo.js";
 import { listProcesses, readEnvironment } from "../../src/steps/process-table.js";
-import { GROVE_BIN } from "../helpers/paths.js";
 import { reportSchemaErrors } from "../helpers/report-schema.js";
-import { runGrove } from "../helpers/run-grove.js";
+import { runGrove, spawnGrove, waitForOutput } from "../helpers/run-grove.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 type Report = {
@@ -138,18 +136,9 @@ describe("grove run (built CLI, real processes)", () => {
         ],
       }),
     );
-    const child = execa(process.execPath, [GROVE_BIN, "run"], {
-      cwd: sample.mainRepo,
-      reject: false,
-      env: { NO_COLOR: "1" },
-    });
-    let seen = "";
-    await new Promise<void>((resolve) => {
-      child.stdout!.on("data", (d: Buffer) => {
-        seen += d.toString();
-        if (seen.includes("▶ long")) setTimeout(resolve, 500);
-      });
-    });
+    const child = spawnGrove(["run"], sample.mainRepo);
+    await waitForOutput(child, (seen) => seen.includes("▶ long"));
+    await new Promise((r) => setTimeout(r, 500));
     child.kill("SIGINT");
     const r = await child;
     expect(r.exitCode).toBe(130);
@@ -228,18 +217,8 @@ describe("grove run --resume (built CLI)", () => {
         ],
       }),
     );
-    const child = execa(process.execPath, [GROVE_BIN, "run"], {
-      cwd: sample.mainRepo,
-      reject: false,
-      env: { NO_COLOR: "1" },
-    });
-    let seen = "";
-    await new Promise<void>((resolve) => {
-      child.stdout!.on("data", (d: Buffer) => {
-        seen += d.toString();
-        if (seen.includes("✓ quick") && seen.includes("▶ slow")) resolve();
-      });
-    });
+    const child = spawnGrove(["run"], sample.mainRepo);
+    await waitForOutput(child, (seen) => seen.includes("✓ quick") && seen.includes("▶ slow"));
     child.kill("SIGINT");
     expect((await child).exitCode).toBe(130);
     const first = JSON.parse(
@@ -295,18 +274,9 @@ describe("second Ctrl-C (built CLI)", () => {
         ],
       }),
     );
-    const child = execa(process.execPath, [GROVE_BIN, "run"], {
-      cwd: sample.mainRepo,
-      reject: false,
-      env: { NO_COLOR: "1" },
-    });
-    await new Promise<void>((resolve) => {
-      let seen = "";
-      child.stdout!.on("data", (d: Buffer) => {
-        seen += d.toString();
-        if (seen.includes("▶ stubborn")) setTimeout(resolve, 500);
-      });
-    });
+    const child = spawnGrove(["run"], sample.mainRepo);
+    await waitForOutput(child, (seen) => seen.includes("▶ stubborn"));
+    await new Promise((r) => setTimeout(r, 500));
     child.kill("SIGINT");
     await new Promise((r) => setTimeout(r, 500));
     child.kill("SIGINT");

@@ -11,3 +11,22 @@ export async function runGrove(args: string[], cwd: string, env: Record<string, 
   });
   return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
+
+/** Starts the built CLI in the background (for tests that signal it or read it as it runs). */
+export function spawnGrove(args: string[], cwd: string) {
+  return execa(process.execPath, [GROVE_BIN, ...args], { cwd, reject: false, env: { NO_COLOR: "1" } });
+}
+
+/** Resolves once the child's stdout so far satisfies `ready`. */
+export function waitForOutput(
+  child: { stdout: NodeJS.ReadableStream | null },
+  ready: (seen: string) => boolean,
+): Promise<string> {
+  return new Promise((resolve) => {
+    let seen = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      seen += d.toString();
+      if (ready(seen)) resolve(seen);
+    });
+  });
+}

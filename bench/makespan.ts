@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { makeBenchRepo } from "./lib/bench-repo.js";
 import { seededRandom } from "./lib/measure.js";
 
-const GROVE = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const N = 30;
 const random = seededRandom(7);
 const durations = Array.from({ length: N }, () => Math.round((0.2 + random() * 0.8) * 100) / 100);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeBenchRepo } from "./lib/bench-repo.js";
 
-const GROVE = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const N = 10_000;
 const worktrees = ["w0", "w1", "w2", "w3"];
 const scenarios = Array.from({ length: N }, (_, i) => ({

@@ -11,7 +11,7 @@ import { makeBenchRepo } from "./lib/bench-repo.js";
 import { median, row } from "./lib/measure.js";
 
 const N = 1000;
-const GROVE = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const worktrees = ["w0", "w1", "w2", "w3"];
 const pipeline = 'version: 1\ntest:\n  run: ["true"]\n  timeout: 30\n  max_per_worktree: 1\n';
 const scenarios = Array.from({ length: N }, (_, i) => ({
@@ -50,7 +50,7 @@ const xargsTrue = median(
   ),
 );
 const bare: number[] = [];
-for (let i = 0; i < 3; i++) {
+for (let i = 0; i < 5; i++) {
   const t = process.hrtime.bigint();
   await nodeSpawnLoop();
   bare.push(Number(process.hrtime.bigint() - t) / 1e9);
@@ -67,14 +67,16 @@ const runGrove = (extra: string[]) =>
 // Interleaved, so that machine noise hits both alike.
 const withRecording: number[] = [];
 const withoutRecording: number[] = [];
-for (let i = 0; i < 3; i++) {
+for (let i = 0; i < 5; i++) {
   withRecording.push(runGrove([]));
   withoutRecording.push(runGrove(["--no-record"]));
 }
 const grove = median(withRecording);
 const groveNoRecord = median(withoutRecording);
 rmSync(repo.root, { recursive: true, force: true });
-console.log(`overhead: ${N} no-op scenarios over 4 worktrees, 4 workers (median of 3)`);
+console.log(
+  `overhead: ${N} no-op scenarios over 4 worktrees, 4 workers (median of 3; grove runs: 5 interleaved)`,
+);
 console.log(row("xargs -P 4 true (floor)", xargsTrue));
 console.log(row("xargs -P 4 sh -c true", xargs, xargsTrue));
 console.log(row("bare Node child_process.spawn loop", median(bare), xargsTrue));

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { row, seededRandom, timeCommand } from "./lib/measure.js";
 
 const N = 10_000;
-const GROVE = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 
 const random = seededRandom(42);
 const scenarios = Array.from({ length: N }, (_, i) => {

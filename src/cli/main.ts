@@ -1,5 +1,4 @@
-#!/usr/bin/env node
-/** The `grove` command: dispatch to a subcommand, map errors to exit codes, never print a stack for user errors. */
+/** The `grove` command (entry point: bin.ts): dispatch to a subcommand, map errors to exit codes, never print a stack for user errors. */
 import { ConfigError, GroveError, InternalError } from "../errors.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { GROVE_VERSION } from "../version.js";
@@ -90,25 +89,4 @@ function reportError(error: unknown, io: CommandIo): number {
     );
   }
   return exitCodeForError(error);
-}
-
-const isEntry =
-  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry || process.argv[1]?.endsWith("/grove")) {
-  const io: CommandIo = {
-    cwd: process.cwd(),
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    isTTY: Boolean(process.stdout.isTTY),
-    env: process.env,
-  };
-  main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`grove: internal error: ${String(error)}\n`);
-      process.exitCode = EXIT.internal;
-    },
-  );
 }

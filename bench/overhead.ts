@@ -75,7 +75,7 @@ const grove = median(withRecording);
 const groveNoRecord = median(withoutRecording);
 rmSync(repo.root, { recursive: true, force: true });
 console.log(
-  `overhead: ${N} no-op scenarios over 4 worktrees, 4 workers (median of 3; grove runs: 5 interleaved)`,
+  `overhead: ${N} no-op scenarios over 4 worktrees, 4 workers (medians: xargs of 3, Node loop of 5, grove of 5 interleaved)`,
 );
 console.log(row("xargs -P 4 true (floor)", xargsTrue));
 console.log(row("xargs -P 4 sh -c true", xargs, xargsTrue));

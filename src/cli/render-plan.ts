@@ -4,12 +4,12 @@ import { join } from "node:path";
 import type { Plan } from "../plan/plan.js";
 import type { RunContext } from "./resolve-context.js";
 
-export type WorktreePresence = "present" | "missing" | "not-a-worktree";
+export type PlanWorktreeState = "present" | "missing" | "not-a-worktree";
 
 export function worktreePresence(
   basePath: string,
   worktrees: readonly string[],
-): Map<string, WorktreePresence> {
+): Map<string, PlanWorktreeState> {
   return new Map(
     worktrees.map((wt) => {
       const dir = join(basePath, wt);
@@ -23,7 +23,7 @@ export function worktreePresence(
 
 const seconds = (s: number) => (s >= 120 ? `${Math.round(s / 6) / 10}m` : `${Math.round(s * 10) / 10}s`);
 
-export function renderPlanText(ctx: RunContext, presence: Map<string, WorktreePresence>): string {
+export function renderPlanText(ctx: RunContext, presence: Map<string, PlanWorktreeState>): string {
   const { plan } = ctx;
   const out: string[] = [];
   const present = [...presence.values()].filter((p) => p === "present").length;
@@ -85,7 +85,7 @@ function table(rows: string[][]): string[] {
 /** The plan as data for `--json` (stable field names; durations in seconds). */
 export function planToJson(
   ctx: RunContext,
-  presence: Map<string, WorktreePresence>,
+  presence: Map<string, PlanWorktreeState>,
   plan: Plan = ctx.plan,
 ): unknown {
   return {

@@ -8,13 +8,12 @@
  * thread-pool round trips, the same reads done synchronously a few ms.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { type ProcessInfo, readCommandLine, readEnvironment, readProcess } from "../steps/process-table.js";
 
-export interface ProcessRecord {
-  pid: number;
-  ppid: number;
-  pgid: number;
-  state: string;
-  startTicks: number;
+const TAGS = ["GROVE_RUN_ID", "GROVE_SCENARIO"] as const;
+
+/** A process of the attempt that is still alive, with its command line. */
+export interface ProcessRecord extends ProcessInfo {
   command: string;
 }
 
@@ -58,51 +57,20 @@ export function ageSeconds(startTicks: number, nowTicks: number): number {
   return Math.max(0, (nowTicks - startTicks) / CLK_TCK);
 }
 
-function readStat(pid: number): Omit<ProcessRecord, "command"> | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { pid, state: f[0]!, ppid: Number(f[1]), pgid: Number(f[2]), startTicks: Number(f[19]) };
-  } catch {
-    return undefined;
-  }
-}
-
-function readTags(pid: number): { runId?: string; scenario?: string } {
-  try {
-    const env = readFileSync(`/proc/${pid}/environ`, "utf8");
-    const out: { runId?: string; scenario?: string } = {};
-    for (const entry of env.split("\0")) {
-      if (entry.startsWith("GROVE_RUN_ID=")) out.runId = entry.slice(13);
-      else if (entry.startsWith("GROVE_SCENARIO=")) out.scenario = entry.slice(15);
-    }
-    return out;
-  } catch {
-    return {};
-  }
-}
-
-function readCommand(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0+$/, "").split("\0").join(" ");
-  } catch {
-    return "";
-  }
-}
-
-function scanOnce(q: SurvivorQuery): Map<number, Omit<ProcessRecord, "command">> {
+function scanOnce(q: SurvivorQuery): Map<number, ProcessInfo> {
   const exclude = new Set([process.pid, ...(q.exclude ?? [])]);
-  const found = new Map<number, Omit<ProcessRecord, "command">>();
+  const found = new Map<number, ProcessInfo>();
   const floor = scanFloor(q.minPid);
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid < floor || exclude.has(pid)) continue;
-    const s = readStat(pid);
+    const s = readProcess(pid);
     if (!s || s.state === "Z" || s.state === "X" || s.startTicks < q.sinceTicks) continue;
     if (q.pgid !== undefined && s.pgid === q.pgid) found.set(pid, s);
     else {
-      const tags = readTags(pid);
-      if (tags.runId === q.runId && tags.scenario === q.scenario) found.set(pid, s);
+      const tags = readEnvironment(pid, TAGS);
+      if (tags.get("GROVE_RUN_ID") === q.runId && tags.get("GROVE_SCENARIO") === q.scenario)
+        found.set(pid, s);
     }
   }
   return found;
@@ -117,5 +85,5 @@ export async function findSurvivors(q: SurvivorQuery): Promise<ProcessRecord[]> 
     previous = next;
     if (same) break;
   }
-  return [...previous.values()].map((s) => ({ ...s, command: readCommand(s.pid) }));
+  return [...previous.values()].map((s) => ({ ...s, command: readCommandLine(s.pid) }));
 }

@@ -12,7 +12,7 @@ import type { Pipeline, Scenario, Step } from "../config/types.js";
 import type { CommandResult } from "../events.js";
 import { timestamp } from "../events.js";
 import type { CommandInput } from "../machines/scenario-machine.js";
-import { type CommandSpec, execCommand } from "./exec-command.js";
+import { argvOf, type CommandSpec, execCommand } from "./exec-command.js";
 import { interpretExit } from "./interpret-exit.js";
 import { readTail } from "./output-tail.js";
 
@@ -137,7 +137,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       GROVE_PHASE: ci.phase,
       ...(scenario.testFile !== undefined ? { GROVE_TEST_FILE: scenario.testFile } : {}),
     };
-    const argv = command.kind === "argv" ? [...command.argv] : ["/bin/sh", "-c", command.script];
+    const argv = argvOf(command);
     options.onCommandStarted?.(ci.scenario, ci.attempt, ci.phase, argv, logPath);
     const stepDeadline =
       step?.timeout !== undefined ? Math.min(ci.deadline, Date.now() + step.timeout * 1000) : ci.deadline;

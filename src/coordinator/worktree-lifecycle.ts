@@ -4,7 +4,7 @@
  * the run when a worktree is ready or failed, and at the end cleans up or releases every worktree.
  */
 import { join } from "node:path";
-import { createActor, fromPromise, type InspectionEvent } from "xstate";
+import { createActor, fromPromise, type InspectionEvent, waitFor } from "xstate";
 import type { Pipeline } from "../config/types.js";
 import { type EventListener, type Reason, type SkipCause, timestamp } from "../events.js";
 import { createWorktreeMachine, type WorktreeFailure } from "../machines/worktree-machine.js";
@@ -236,27 +236,14 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
     finish: async (cleanup: boolean): Promise<WorktreeReport[]> => {
       const reports = await Promise.all(
         actors.map(async ({ name, actor }) => {
-          const settled = new Promise<void>((resolve) => {
-            const check = () => {
-              const v = actor.getSnapshot().value;
-              if (v === "ready" || v === "failed" || actor.getSnapshot().status === "done") resolve();
-            };
-            actor.subscribe(check);
-            check();
-          });
-          await settled;
+          await waitFor(
+            actor,
+            (snap) => snap.value === "ready" || snap.value === "failed" || snap.status === "done",
+          );
           const i = info.get(name)!;
           await i.locking;
-          if (actor.getSnapshot().value === "ready" && i.locked && !cleanup) {
-            await unlockWorktree(options.mainRepo, commonDir, i.path);
-            i.locked = false;
-          }
-          const done = new Promise<void>((resolve) => {
-            actor.subscribe((s) => s.status === "done" && resolve());
-            if (actor.getSnapshot().status === "done") resolve();
-          });
           actor.send({ type: cleanup ? "CLEANUP" : "RELEASE" });
-          await done;
+          await waitFor(actor, (snap) => snap.status === "done");
           if (i.locked) await unlockWorktree(options.mainRepo, commonDir, i.path);
           const snap = actor.getSnapshot();
           const head = await git(options.mainRepo, [

@@ -45,6 +45,11 @@ export class LeakTracker {
     this.bootMs = Date.now() - Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]) * 1000;
   }
 
+  private record(leak: ResourceLeak): void {
+    this.leaks.push(leak);
+    this.options.onLeak?.(leak);
+  }
+
   /** A wall-clock time as clock ticks after boot (the unit of /proc/<pid>/stat start times). */
   ticksAt(date: Date): number {
     return Math.floor((date.getTime() - this.bootMs) / 10);
@@ -90,8 +95,7 @@ export class LeakTracker {
       for (const leak of found) leak.ended = !isAlive(leak.pid!);
     }
     for (const leak of found) {
-      this.leaks.push(leak);
-      this.options.onLeak?.(leak);
+      this.record(leak);
     }
   }
 
@@ -106,8 +110,7 @@ export class LeakTracker {
           module: "worktrees",
           path: r.path,
         };
-        this.leaks.push(leak);
-        this.options.onLeak?.(leak);
+        this.record(leak);
       }
       if (r.state === "removed" || r.state === "kept" || r.state === "released" || !r.created) continue;
       const leak: ResourceLeak = {
@@ -116,8 +119,7 @@ export class LeakTracker {
         module: "worktrees",
         path: r.path,
       };
-      this.leaks.push(leak);
-      this.options.onLeak?.(leak);
+      this.record(leak);
     }
   }
 
@@ -132,8 +134,7 @@ export class LeakTracker {
         module: "grove",
         path: this.tempDir,
       };
-      this.leaks.push(leak);
-      this.options.onLeak?.(leak);
+      this.record(leak);
     }
   }
 }

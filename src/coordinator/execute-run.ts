@@ -21,6 +21,7 @@ import type { WorktreeReport } from "../reporters/build-report.js";
 import { LeakTracker } from "../resources/leak-tracker.js";
 import { killProcessGroupNow } from "../steps/end-process-group.js";
 import { createScenarioActors } from "../steps/scenario-actors.js";
+import { startSpawner } from "../steps/spawner.js";
 import { branchFor } from "./branch-for.js";
 import { startWorktrees } from "./worktree-lifecycle.js";
 
@@ -69,6 +70,9 @@ export interface RunOutcome {
   worktrees: WorktreeReport[];
 }
 
+/** Spawn helper processes per run (bench/overhead.ts: two beat one on two cores; more add nothing). */
+const SPAWN_HELPERS = 2;
+
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   return `${stamp}-${randomBytes(3).toString("hex")}`;
@@ -105,7 +109,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     killGraceMs: pipeline.test.killGrace * 1000,
     onLeak: (leak) => emit({ type: "leak-found", at: timestamp(), leak }),
   });
+  // Started first: the helpers boot while the worktrees are checked.
+  const spawner = startSpawner(Math.min(options.workers, SPAWN_HELPERS));
   const { actors, abortAttempt } = createScenarioActors({
+    launch: spawner.launch,
     env: { GROVE_TMPDIR: tracker.tempDir },
     afterCommand: (end) =>
       tracker.sweepAttempt({
@@ -249,6 +256,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       worktrees: worktreeReports,
     };
   } finally {
+    spawner.close();
     options.interrupt?.removeEventListener("abort", onInterrupt);
     options.hardStop?.removeEventListener("abort", onHardStop);
   }

@@ -3,17 +3,18 @@
  * in its own process group, output streamed straight into a log file (never buffered in memory),
  * ended as a group at its deadline (SIGTERM, grace, SIGKILL) or when its AbortSignal fires.
  *
- * This is Grove's hot path, so it calls child_process.spawn directly: measured here (bench/overhead.ts),
- * execa's option normalisation added ~0.45 ms per command on top of a ~1 ms spawn, and none of its
- * features apply (no buffering, no pipes, our own group kill). Git and setup commands use execa.
+ * This is Grove's hot path, so it forks with child_process.spawn (launch-process.ts), not execa: measured
+ * here (bench/overhead.ts), execa's option normalisation added ~0.45 ms per command on top of a ~1 ms
+ * spawn, and none of its features apply (no buffering, no pipes, our own group kill). In a run the
+ * forks happen in spawn helpers (spawner.ts). Git commands use execa.
  *
  * Not responsible for: what an exit code means (interpret-exit.ts), finding leaks after exit.
  */
 
-import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { endProcessGroup } from "./end-process-group.js";
+import { type Launcher, launchDirect } from "./launch-process.js";
 
 export type CommandSpec = { kind: "argv"; argv: readonly string[] } | { kind: "shell"; script: string };
 
@@ -29,6 +30,8 @@ export interface ExecRequest {
   deadline: number;
   killGraceMs: number;
   signal?: AbortSignal;
+  /** Who forks (default: this process; a run passes its spawn helpers). */
+  launch?: Launcher;
   /** Called with the pid (= process group id) right after the spawn, and when the group is gone. */
   onSpawn?(pid: number): void;
   onExit?(pid: number): void;
@@ -49,9 +52,6 @@ export interface ExecOutcome {
   endedAt: Date;
 }
 
-/** process.env is read through a native accessor; copying it once saves ~0.1 ms per spawn. */
-const BASE_ENV: Record<string, string | undefined> = { ...process.env };
-
 export function argvOf(command: CommandSpec): string[] {
   return command.kind === "argv" ? [...command.argv] : ["/bin/sh", "-c", command.script];
 }
@@ -60,81 +60,66 @@ export async function execCommand(req: ExecRequest): Promise<ExecOutcome> {
   const argv = argvOf(req.command);
   const startedAt = new Date();
   if (req.createLogDir !== false) mkdirSync(dirname(req.logPath), { recursive: true });
-  // Synchronous on purpose: measured in bench/overhead.ts, opening logs on libuv's thread pool made
-  // every fork slower (2.2 ms against ~1 ms) while those threads were busy.
-  const fd = openSync(req.logPath, "a");
-  let timedOut = false;
-  let cancelled = false;
-  let ending: Promise<{ forced: boolean }> | undefined;
-  try {
-    if (req.signal?.aborted || Date.now() >= req.deadline) {
-      return {
-        argv,
-        exitCode: null,
-        signal: null,
-        timedOut: !req.signal?.aborted,
-        cancelled: Boolean(req.signal?.aborted),
-        forced: false,
-        startedAt,
-        endedAt: new Date(),
-      };
-    }
-    // The child writes straight into the log file: no pipe through this process, no buffering.
-    const child = spawn(argv[0]!, argv.slice(1), {
-      cwd: req.cwd,
-      env: { ...BASE_ENV, ...req.env },
-      stdio: ["ignore", fd, fd],
-      detached: true,
-    });
-    const exited = new Promise<{
-      exitCode: number | null;
-      signal: string | null;
-      error?: NodeJS.ErrnoException;
-    }>((resolve) => {
-      child.once("error", (error: NodeJS.ErrnoException) => resolve({ exitCode: null, signal: null, error }));
-      child.once("exit", (code, sig) => resolve({ exitCode: code, signal: sig }));
-    });
-    const pid = child.pid;
-    if (pid !== undefined) req.onSpawn?.(pid);
-    const end = (why: "timeout" | "abort") => {
-      if (pid === undefined || ending) return;
-      if (why === "timeout") timedOut = true;
-      else cancelled = true;
-      ending = endProcessGroup(pid, req.killGraceMs);
-    };
-    const timer = setTimeout(() => end("timeout"), Math.max(0, req.deadline - Date.now()));
-    const onAbort = () => end("abort");
-    req.signal?.addEventListener("abort", onAbort, { once: true });
-    const result = await exited;
-    clearTimeout(timer);
-    req.signal?.removeEventListener("abort", onAbort);
-    const forced = ending ? (await ending).forced : false;
-    if (pid !== undefined) req.onExit?.(pid);
-    const spawnError = result.error ? spawnMessage(argv[0]!, result.error) : undefined;
-    if (spawnError) writeSync(fd, `# grove: ${spawnError}\n`);
-    if (timedOut)
-      writeSync(
-        fd,
-        `# grove: timed out; process group ${pid} ended${forced ? " with SIGKILL after the grace period" : ""}\n`,
-      );
+  if (req.signal?.aborted || Date.now() >= req.deadline) {
     return {
       argv,
-      ...(pid !== undefined ? { pid } : {}),
-      exitCode: result.exitCode ?? null,
-      signal: result.signal ?? null,
-      timedOut,
-      cancelled,
-      ...(spawnError ? { spawnError } : {}),
-      forced,
+      exitCode: null,
+      signal: null,
+      timedOut: !req.signal?.aborted,
+      cancelled: Boolean(req.signal?.aborted),
+      forced: false,
       startedAt,
       endedAt: new Date(),
     };
-  } finally {
-    closeSync(fd);
   }
+  let timedOut = false;
+  let cancelled = false;
+  let ending: Promise<{ forced: boolean }> | undefined;
+  const launched = await (req.launch ?? launchDirect)({
+    argv,
+    cwd: req.cwd,
+    env: req.env,
+    logPath: req.logPath,
+  });
+  const { pid } = launched;
+  if (pid !== undefined) req.onSpawn?.(pid);
+  const end = (why: "timeout" | "abort") => {
+    if (pid === undefined || ending) return;
+    if (why === "timeout") timedOut = true;
+    else cancelled = true;
+    ending = endProcessGroup(pid, req.killGraceMs);
+  };
+  const timer = setTimeout(() => end("timeout"), Math.max(0, req.deadline - Date.now()));
+  const onAbort = () => end("abort");
+  if (req.signal?.aborted) onAbort();
+  else req.signal?.addEventListener("abort", onAbort, { once: true });
+  const result = await launched.exited;
+  clearTimeout(timer);
+  req.signal?.removeEventListener("abort", onAbort);
+  const forced = ending ? (await ending).forced : false;
+  if (pid !== undefined) req.onExit?.(pid);
+  const spawnError = result.error ? spawnMessage(argv[0]!, result.error) : undefined;
+  if (spawnError) appendFileSync(req.logPath, `# grove: ${spawnError}\n`);
+  if (timedOut)
+    appendFileSync(
+      req.logPath,
+      `# grove: timed out; process group ${pid} ended${forced ? " with SIGKILL after the grace period" : ""}\n`,
+    );
+  return {
+    argv,
+    ...(pid !== undefined ? { pid } : {}),
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut,
+    cancelled,
+    ...(spawnError ? { spawnError } : {}),
+    forced,
+    startedAt,
+    endedAt: new Date(),
+  };
 }
 
-function spawnMessage(program: string, error: NodeJS.ErrnoException): string {
+function spawnMessage(program: string, error: { code?: string; message: string }): string {
   if (error.code === "ENOENT") return `command not found: ${program} (is it installed and on PATH?)`;
   if (error.code === "EACCES") return `permission denied: ${program} (is it executable?)`;
   return `could not start ${program}: ${error.message}`;

@@ -14,6 +14,7 @@ import { timestamp } from "../events.js";
 import type { CommandInput } from "../machines/scenario-machine.js";
 import { argvOf, type CommandSpec, execCommand } from "./exec-command.js";
 import { interpretExit } from "./interpret-exit.js";
+import type { Launcher } from "./launch-process.js";
 import { readTail } from "./output-tail.js";
 
 export interface ScenarioActorOptions {
@@ -34,6 +35,8 @@ export interface ScenarioActorOptions {
   ): void;
   onSpawn?(pid: number, scenario: string, attempt: number): void;
   onExit?(pid: number): void;
+  /** Who forks the commands (default: this process). */
+  launch?: Launcher;
   /** Extra environment for every command (e.g. GROVE_TMPDIR). */
   env?: Record<string, string>;
   /** Awaited after each command ends, before its result counts (leak sweeps). */
@@ -150,6 +153,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       killGraceMs: pipeline.test.killGrace * 1000,
       signal: controller.signal,
       createLogDir: false,
+      ...(options.launch ? { launch: options.launch } : {}),
       onSpawn: (pid) => options.onSpawn?.(pid, ci.scenario, ci.attempt),
       onExit: (pid) => options.onExit?.(pid),
     });

@@ -70,8 +70,13 @@ export interface RunOutcome {
   worktrees: WorktreeReport[];
 }
 
-/** Spawn helper processes per run (bench/overhead.ts: two beat one on two cores; more add nothing). */
+/**
+ * Spawn helper processes per run: two beat one on two cores and more add nothing (bench/overhead.ts).
+ * Each costs ~50 ms of CPU to boot, which a small run does not win back (each fork it takes over
+ * saves ~1 ms), so runs of fewer scenarios fork from this process.
+ */
 const SPAWN_HELPERS = 2;
+const SPAWN_HELPERS_FROM_SCENARIOS = 50;
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
@@ -110,7 +115,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     onLeak: (leak) => emit({ type: "leak-found", at: timestamp(), leak }),
   });
   // Started first: the helpers boot while the worktrees are checked.
-  const spawner = startSpawner(Math.min(options.workers, SPAWN_HELPERS));
+  const spawner = startSpawner(
+    plan.scenarios.length >= SPAWN_HELPERS_FROM_SCENARIOS ? Math.min(options.workers, SPAWN_HELPERS) : 0,
+  );
   const { actors, abortAttempt } = createScenarioActors({
     launch: spawner.launch,
     env: { GROVE_TMPDIR: tracker.tempDir },
@@ -130,6 +137,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     scenarios,
     branchOf: (wt) => branchFor(pipeline, wt),
     onCommandStarted: (name, attempt, phase, argv, logPath) => {
+      tracker.commandStarted(name, attempt);
       if (phase === "test")
         emit({
           type: "attempt-started",
@@ -236,6 +244,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
 
   try {
     const results = await handle.finished;
+    await tracker.flush();
     const worktreeReports = await worktrees.finish(options.cleanup ?? false);
     tracker.recordWorktreeLeaks(worktreeReports, options.cleanup ?? false);
     tracker.finish();

@@ -11,7 +11,7 @@ import type { ResourceLeak } from "../events.js";
 import type { WorktreeReport } from "../reporters/build-report.js";
 import { isAlive } from "../steps/process-table.js";
 import { listeningPorts } from "./listening-ports.js";
-import { ageSeconds, bootTicksNow, findSurvivors } from "./process-scan.js";
+import { ageSeconds, bootTicksNow, findSurvivors, findTagged, type ProcessRecord } from "./process-scan.js";
 
 export interface LeakTrackerOptions {
   runId: string;
@@ -29,6 +29,23 @@ export interface AttemptEnd {
   durationMs: number;
 }
 
+/** How often processes that escaped their group are looked for while commands end. */
+const ESCAPE_SCAN_MS = 100;
+
+function attemptKey(scenario: string, attempt: number): string {
+  return `${attempt}\0${scenario}`;
+}
+
+/** Whether any process (zombies included) is still in the group: one signal-0, no scan. */
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
@@ -39,6 +56,16 @@ export class LeakTracker {
   readonly leaks: ResourceLeak[] = [];
   readonly tempDir: string;
   private readonly bootMs: number;
+  /** Commands running per attempt. */
+  private readonly running = new Map<string, number>();
+  /** Attempts whose ended commands still need the escape check, with the earliest start. */
+  private readonly awaitingEscapeCheck = new Map<
+    string,
+    { scenario: string; attempt: number; sinceTicks: number }
+  >();
+  private escapeScanTimer: NodeJS.Timeout | undefined;
+  private readonly scans = new Set<Promise<void>>();
+  private readonly reported = new Set<string>();
 
   constructor(private readonly options: LeakTrackerOptions) {
     this.tempDir = mkdtempSync(join(tmpdir(), `grove-${options.runId}-`));
@@ -55,8 +82,33 @@ export class LeakTracker {
     return Math.floor((date.getTime() - this.bootMs) / 10);
   }
 
-  /** Looks for the attempt's survivors; reports and (unless keepLeaks) ends them. */
+  /** A command of the attempt is starting (its tagged processes are not leaks while it runs). */
+  commandStarted(scenario: string, attempt: number): void {
+    const key = attemptKey(scenario, attempt);
+    this.running.set(key, (this.running.get(key) ?? 0) + 1);
+  }
+
+  /**
+   * A command of the attempt ended: looks for what it left behind. Members of its process group are
+   * looked for at once (one kill(0) to the group, a full scan only when something is left). Processes
+   * that escaped the group (setsid, double fork) carry the run's tags in their environment; finding them
+   * takes a /proc scan, so those checks are batched: at most one scan per ESCAPE_SCAN_MS, and a last
+   * one in flush() before the report.
+   */
   async sweepAttempt(end: AttemptEnd): Promise<void> {
+    const key = attemptKey(end.scenario, end.attempt);
+    const left = (this.running.get(key) ?? 1) - 1;
+    if (left > 0) this.running.set(key, left);
+    else this.running.delete(key);
+    const checked = this.awaitingEscapeCheck.get(key);
+    if (checked === undefined || end.sinceTicks < checked.sinceTicks)
+      this.awaitingEscapeCheck.set(key, {
+        scenario: end.scenario,
+        attempt: end.attempt,
+        sinceTicks: end.sinceTicks,
+      });
+    this.escapeScanTimer ??= setTimeout(() => void this.scanForEscapes(), ESCAPE_SCAN_MS);
+    if (end.pgid !== undefined && !groupExists(end.pgid)) return;
     const query = {
       runId: this.options.runId,
       scenario: end.scenario,
@@ -66,15 +118,58 @@ export class LeakTracker {
       ...(end.pgid !== undefined && end.durationMs < 2000 ? { minPid: end.pgid } : {}),
     };
     const survivors = await findSurvivors(query);
+    await this.endAndRecord(
+      survivors.map((s) => ({ ...s, scenario: end.scenario, attempt: end.attempt })),
+      () => findSurvivors(query),
+    );
+  }
+
+  /** Runs the batched check for processes that escaped their attempt's group. */
+  private async scanForEscapes(): Promise<void> {
+    this.escapeScanTimer = undefined;
+    if (this.awaitingEscapeCheck.size === 0) return;
+    const due = [...this.awaitingEscapeCheck].filter(([key]) => !this.running.has(key));
+    if (due.length === 0) return;
+    for (const [key] of due) this.awaitingEscapeCheck.delete(key);
+    const since = new Map(due);
+    const escaped = () =>
+      findTagged(this.options.runId, Math.min(...due.map(([, d]) => d.sinceTicks)) - 1).filter((p) => {
+        const key = attemptKey(p.scenario, p.attempt);
+        const d = since.get(key);
+        return d !== undefined && p.startTicks >= d.sinceTicks - 1 && !this.running.has(key);
+      });
+    const found = escaped();
+    const scan = this.endAndRecord(found, escaped);
+    this.scans.add(scan);
+    await scan;
+    this.scans.delete(scan);
+  }
+
+  /** The last escape check of the run (nothing runs any more); call before writing the report. */
+  async flush(): Promise<void> {
+    if (this.escapeScanTimer) clearTimeout(this.escapeScanTimer);
+    this.running.clear();
+    await Promise.all(this.scans);
+    await this.scanForEscapes();
+  }
+
+  /** Reports survivors (with ports and age) and, unless keepLeaks, ends them in rounds. */
+  private async endAndRecord(
+    survivors: (ProcessRecord & { scenario: string; attempt: number })[],
+    rescan: () => ProcessRecord[] | Promise<ProcessRecord[]>,
+  ): Promise<void> {
+    // A process is reported once, however many scans see it (--keep-leaks leaves it running).
+    survivors = survivors.filter((s) => !this.reported.has(`${s.pid}:${s.startTicks}`));
     if (survivors.length === 0) return;
+    for (const s of survivors) this.reported.add(`${s.pid}:${s.startTicks}`);
     const ports = await listeningPorts(survivors.map((s) => s.pid));
     const now = await bootTicksNow();
     const found: ResourceLeak[] = survivors.map((s) => ({
       resource_id: `process:${s.pid}`,
       type: "process",
-      module: end.scenario,
-      scenario: end.scenario,
-      attempt: end.attempt,
+      module: s.scenario,
+      scenario: s.scenario,
+      attempt: s.attempt,
       pid: s.pid,
       command: s.command,
       ageSeconds: Math.round(ageSeconds(s.startTicks, now) * 100) / 100,
@@ -84,7 +179,7 @@ export class LeakTracker {
     if (!this.options.keepLeaks) {
       // Rounds: a survivor may fork while it is being ended; each round re-scans.
       for (let round = 0; round < 3; round++) {
-        const live = round === 0 ? survivors : await findSurvivors(query);
+        const live = round === 0 ? survivors : await rescan();
         if (live.length === 0) break;
         for (const s of live) signal(s.pid, "SIGTERM");
         const until = Date.now() + this.options.killGraceMs;
@@ -94,9 +189,7 @@ export class LeakTracker {
       }
       for (const leak of found) leak.ended = !isAlive(leak.pid!);
     }
-    for (const leak of found) {
-      this.record(leak);
-    }
+    for (const leak of found) this.record(leak);
   }
 
   /** Worktrees (and their branches) a --cleanup run created and should have removed, left without a reason to keep them. */

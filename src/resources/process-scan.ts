@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { type ProcessInfo, readCommandLine, readEnvironment, readProcess } from "../steps/process-table.js";
 
-const TAGS = ["GROVE_RUN_ID", "GROVE_SCENARIO"] as const;
+const TAGS = ["GROVE_RUN_ID", "GROVE_SCENARIO", "GROVE_ATTEMPT"] as const;
 
 /** A process of the attempt that is still alive, with its command line. */
 export interface ProcessRecord extends ProcessInfo {
@@ -86,4 +86,26 @@ export async function findSurvivors(q: SurvivorQuery): Promise<ProcessRecord[]> 
     if (same) break;
   }
   return [...previous.values()].map((s) => ({ ...s, command: readCommandLine(s.pid) }));
+}
+
+/** A live process carrying a run's tags: which scenario and attempt started it. */
+export interface TaggedProcess extends ProcessRecord {
+  scenario: string;
+  attempt: number;
+}
+
+/** Every live process started since sinceTicks whose environment carries this run's id (one scan). */
+export function findTagged(runId: string, sinceTicks: number): TaggedProcess[] {
+  const found: TaggedProcess[] = [];
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const s = readProcess(pid);
+    if (!s || s.state === "Z" || s.state === "X" || s.startTicks < sinceTicks) continue;
+    const tags = readEnvironment(pid, TAGS);
+    const scenario = tags.get("GROVE_SCENARIO");
+    if (tags.get("GROVE_RUN_ID") !== runId || scenario === undefined) continue;
+    found.push({ ...s, command: readCommandLine(pid), scenario, attempt: Number(tags.get("GROVE_ATTEMPT")) });
+  }
+  return found;
 }

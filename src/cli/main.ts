@@ -3,13 +3,19 @@ import { ConfigError, GroveError, InternalError } from "../errors.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { GROVE_VERSION } from "../version.js";
 import type { CommandIo } from "./commands/command-io.js";
-import { inspectCommand } from "./commands/inspect-command.js";
-import { planCommand } from "./commands/plan-command.js";
-import { runCommand } from "./commands/run-command.js";
-import { worktreesCommand } from "./commands/worktrees-command.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 
 const COMMANDS = ["run", "plan", "worktrees", "inspect", "help"] as const;
+
+// Each command is loaded when it is used: start-up time is most of a short run's overhead.
+const runCommand = async (argv: readonly string[], io: CommandIo) =>
+  (await import("./commands/run-command.js")).runCommand(argv, io);
+const planCommand = async (argv: readonly string[], io: CommandIo) =>
+  (await import("./commands/plan-command.js")).planCommand(argv, io);
+const worktreesCommand = async (argv: readonly string[], io: CommandIo) =>
+  (await import("./commands/worktrees-command.js")).worktreesCommand(argv, io);
+const inspectCommand = async (argv: readonly string[], io: CommandIo) =>
+  (await import("./commands/inspect-command.js")).inspectCommand(argv, io);
 
 const HELP = `Usage: grove <command> [options]
 

@@ -3,34 +3,47 @@
  * and turns ajv's errors into diagnostics a person can act on: where, what was expected, how to fix.
  */
 import { readFileSync } from "node:fs";
-import AjvModule, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { Diagnostic } from "../errors.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { fromPointer } from "../util/json-pointer.js";
+import { AJV_OPTIONS, type SchemaName } from "./schema-options.js";
 import type { SourceDocument } from "./source-document.js";
 
-const Ajv = AjvModule.default;
+export type { SchemaName } from "./schema-options.js";
 
-export type SchemaName = "scenarios" | "pipeline" | "report";
+const require = createRequire(import.meta.url);
 
 /** Where the schema files live: `<package>/schemas`, two levels above both `src/config` and `dist/config`. */
 export const SCHEMA_DIR = new URL("../../schemas/", import.meta.url);
 
 const compiled = new Map<SchemaName, ValidateFunction>();
 
+/**
+ * The build's precompiled validators (scripts/compile-schemas.mjs) when present next to this module;
+ * from src/ (tests) there are none and ajv compiles the schema here.
+ */
+function precompiled(name: SchemaName): ValidateFunction | undefined {
+  try {
+    return (require("./schema-validators.cjs") as Record<SchemaName, ValidateFunction>)[name];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") return undefined;
+    throw error;
+  }
+}
+
+export function compileSchema(name: SchemaName): ValidateFunction {
+  const Ajv = (require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js")).default;
+  const ajv = new Ajv({ ...AJV_OPTIONS });
+  ajv.addKeyword({ keyword: "tsType" });
+  return ajv.compile(JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), "utf8")));
+}
+
 export function schemaValidator(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    const schema = JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), "utf8"));
-    const ajv = new Ajv({
-      allErrors: true,
-      verbose: true,
-      strict: true,
-      strictRequired: false,
-      allowUnionTypes: true,
-    });
-    ajv.addKeyword({ keyword: "tsType" });
-    validate = ajv.compile(schema);
+    validate = precompiled(name) ?? compileSchema(name);
     compiled.set(name, validate);
   }
   return validate;

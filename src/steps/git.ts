@@ -2,7 +2,13 @@
  * Native git through execa with argument arrays, never a shell, and never interactive: no editor, no
  * pager, no credential prompt. Callers put `--end-of-options` before refs from config or flags.
  */
-import { execa } from "execa";
+
+/** execa is loaded on first use (~60 ms): a run that only checks its worktrees needs it late or never. */
+let execaModule: typeof import("execa") | undefined;
+export async function loadExeca(): Promise<typeof import("execa")> {
+  execaModule ??= await import("execa");
+  return execaModule;
+}
 
 export interface GitResult {
   exitCode: number;
@@ -22,6 +28,7 @@ const NON_INTERACTIVE = {
 };
 
 export async function git(cwd: string, args: readonly string[]): Promise<GitResult> {
+  const { execa } = await loadExeca();
   const r = await execa("git", args, {
     cwd,
     reject: false,

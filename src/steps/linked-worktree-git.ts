@@ -6,33 +6,15 @@
  * admin dir and everything else (objects, refs, packed-refs, config) to the common dir.
  * Writes are refused: every write goes through native git.
  */
-import { promises as fsp, readFileSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
-import git from "isomorphic-git";
+import { promises as fsp } from "node:fs";
+import { join } from "node:path";
+import { type GitDirs, gitDirsOf } from "./git-dirs.js";
 
-export interface GitDirs {
-  /** The worktree's own admin dir (`.git/worktrees/<id>`), or the main `.git`. */
-  adminDir: string;
-  commonDir: string;
-}
-
-/** Finds the admin and common dirs by reading `.git` and `commondir`, without running git. */
-export function gitDirsOf(worktree: string): GitDirs {
-  const dotGit = join(worktree, ".git");
-  let adminDir = dotGit;
-  try {
-    const text = readFileSync(dotGit, "utf8");
-    const m = /^gitdir: (.+)$/m.exec(text);
-    if (m) adminDir = resolve(worktree, m[1]!.trim());
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EISDIR") throw error;
-  }
-  let commonDir = adminDir;
-  try {
-    const rel = readFileSync(join(adminDir, "commondir"), "utf8").trim();
-    commonDir = isAbsolute(rel) ? rel : resolve(adminDir, rel);
-  } catch {}
-  return { adminDir, commonDir };
+/** Loaded on first use: most runs never need it, and it costs ~40 ms to load. */
+let loaded: typeof import("isomorphic-git").default | undefined;
+async function isomorphicGit() {
+  loaded ??= (await import("isomorphic-git")).default;
+  return loaded;
 }
 
 const PER_WORKTREE =
@@ -73,19 +55,23 @@ function args(worktree: string) {
 
 /** The checked-out branch (short name), or undefined on a detached HEAD. */
 export async function currentBranch(worktree: string): Promise<string | undefined> {
+  const git = await isomorphicGit();
   return (await git.currentBranch({ ...args(worktree), fullname: false })) ?? undefined;
 }
 
 export async function resolveRef(worktree: string, ref: string): Promise<string> {
+  const git = await isomorphicGit();
   return git.resolveRef({ ...args(worktree), ref });
 }
 
 export async function listBranches(worktree: string): Promise<string[]> {
+  const git = await isomorphicGit();
   return (await git.listBranches(args(worktree))).sort();
 }
 
 /** Does HEAD contain `ref` already ("is this worktree up to date with the coordinator ref?")? */
 export async function containsRef(worktree: string, ref: string): Promise<boolean> {
+  const git = await isomorphicGit();
   const a = args(worktree);
   const head = await git.resolveRef({ ...a, ref: "HEAD" });
   const target = await git.resolveRef({ ...a, ref });

@@ -2,11 +2,12 @@
  * Where a worktree lives: `resolve(base, name)`, refused when it leaves the base directory (checked
  * before any git command runs, and again with realpath after creation), and the repository's common git dir.
  */
-import { realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { worktreeNameProblem } from "../config/names.js";
 import { WorktreeError } from "../errors.js";
 import { gitOrThrow } from "./git.js";
+import { gitDirsOf } from "./git-dirs.js";
 
 export function worktreePath(basePath: string, name: string): string {
   const problem = worktreeNameProblem(name);
@@ -35,11 +36,12 @@ export function assertRealInside(basePath: string, path: string, name: string): 
   assertInside(realpathSync(basePath), realpathSync(path), name);
 }
 
+/** The repository's common git dir: read from `.git` at the top of a work tree, else asked of git. */
 export async function commonGitDir(repo: string): Promise<string> {
-  const dir = await gitOrThrow(
+  if (!process.env.GIT_DIR && existsSync(join(repo, ".git"))) return gitDirsOf(repo).commonDir;
+  return gitOrThrow(
     repo,
     ["rev-parse", "--path-format=absolute", "--git-common-dir"],
     "finding the git directory",
   );
-  return dir;
 }

@@ -3,10 +3,9 @@ import { join, resolve } from "node:path";
 import { executeRun, newRunId } from "../../coordinator/execute-run.js";
 import { UsageError } from "../../errors.js";
 import type { GroveEvent } from "../../events.js";
-import { writeHtmlReport } from "../../inspector/html-report.js";
 import type { RunDefinitions, RunRecorder } from "../../inspector/recorder.js";
-import { liveSource } from "../../inspector/run-source.js";
-import { type InspectorServer, startInspectorServer } from "../../inspector/server.js";
+import type { liveSource } from "../../inspector/run-source.js";
+import type { InspectorServer } from "../../inspector/server.js";
 import { buildReport, exitCodeFor } from "../../reporters/build-report.js";
 import { ConsoleReporter } from "../../reporters/console-reporter.js";
 import { writeJsonReport } from "../../reporters/json-reporter.js";
@@ -166,6 +165,11 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     recorded = { recorder, definitions };
     recorder.retain = values.inspect !== undefined || htmlPath !== undefined;
     if (values.inspect === undefined) return;
+    // The inspector's server and page are loaded only when asked for.
+    const [{ liveSource }, { startInspectorServer }] = await Promise.all([
+      import("../../inspector/run-source.js"),
+      import("../../inspector/server.js"),
+    ]);
     live = liveSource(recorder, definitions);
     inspector = await startInspectorServer(live.source, { port: values.inspect as number });
     io.stdout(`Inspector (live; read-only, 127.0.0.1 only):\n${inspector.url}\n`);
@@ -236,7 +240,10 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     writeJsonReport(reportPath, report);
     writeJsonReport(join(runDir, "report.json"), report);
     if (junitPath) writeFileAtomic(junitPath, renderJUnit(report));
-    if (htmlPath && recorded) writeHtmlReport(htmlPath, recorded.definitions, recorded.recorder.lines);
+    if (htmlPath && recorded) {
+      const { writeHtmlReport } = await import("../../inspector/html-report.js");
+      writeHtmlReport(htmlPath, recorded.definitions, recorded.recorder.lines);
+    }
     const durations = new Map(
       report.scenarios
         .filter((s) => (s.status === "passed" || s.status === "failed") && !s.resumed_from)

@@ -10,10 +10,26 @@ v8.setFlagsFromString("--optimize-for-size");
 
 const { main } = await import("./main.js");
 const { EXIT } = await import("./exit-codes.js");
+
+/**
+ * A reader that goes away (`grove run | head`) must not crash the run: its processes still need ending
+ * and its report writing. Output to a closed stream is dropped from then on.
+ */
+function writerTo(stream: NodeJS.WriteStream): (text: string) => void {
+  let open = true;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    open = false;
+  });
+  return (text) => {
+    if (open) stream.write(text);
+  };
+}
+
 main(process.argv.slice(2), {
   cwd: process.cwd(),
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: writerTo(process.stdout),
+  stderr: writerTo(process.stderr),
   isTTY: Boolean(process.stdout.isTTY),
   env: process.env,
 }).then(

@@ -87,6 +87,17 @@ describe("grove run (built CLI, real processes)", () => {
     ).toBe(true);
   });
 
+  it("keeps running and writes its report when the reader of its output goes away (grove run | head -1)", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const child = spawnGrove(["--filter-tag", "fast", "--report", "r.json"], sample.mainRepo);
+    await waitForOutput(child, (seen) => seen.length > 0);
+    child.stdout!.destroy();
+    const r = await child;
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(String(r.stderr)).not.toMatch(/EPIPE|Unhandled/);
+    expect(JSON.parse(readFileSync(join(sample.mainRepo, "r.json"), "utf8")).summary.passed).toBe(2);
+  });
+
   it("a missing worktree is a per-scenario error, not a crash", async () => {
     const sample = await createSampleRepo(tempDir(), { createWorktrees: false });
     const r = await runGrove(["run", "--filter-worktree", "cli"], sample.mainRepo);

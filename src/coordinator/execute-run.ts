@@ -71,9 +71,10 @@ export interface RunOutcome {
 }
 
 /**
- * Spawn helper processes per run: two beat one on two cores and more add nothing (bench/overhead.ts).
- * Each costs ~50 ms of CPU to boot, which a small run does not win back (each fork it takes over
- * saves ~1 ms), so runs of fewer scenarios fork from this process.
+ * Spawn helpers (steps/spawner.ts): one Python helper, or where Python is missing, Node helpers, of which
+ * two beat one on two cores and more add nothing (bench/overhead.ts). Booting them costs 15-100 ms of
+ * CPU, which a small run does not win back (each start they take over saves ~1 ms of this thread), so
+ * runs of fewer scenarios fork from this process.
  */
 const SPAWN_HELPERS = 2;
 const SPAWN_HELPERS_FROM_SCENARIOS = 50;

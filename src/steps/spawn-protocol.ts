@@ -11,3 +11,60 @@ export type HelperMessage =
   | { id: number; type: "exited"; exit: ProcessExit }
   /** The request itself failed (e.g. the log file could not be opened). */
   | { id: number; type: "failed"; message: string };
+
+/**
+ * A request for the Python helper: "<byte length>\n" and NUL-separated fields (see spawn-helper.py).
+ * Undefined when a field cannot travel that way (a NUL byte, an env name with "="): a request the
+ * operating system would refuse anyway, which launchDirect then reports.
+ */
+export function encodeRequest(request: SpawnRequest): Buffer | undefined {
+  const env = Object.entries(request.env);
+  if (env.some(([name]) => name.includes("=") || name === "")) return undefined;
+  const fields = [
+    String(request.id),
+    request.cwd,
+    request.logPath,
+    String(env.length),
+    ...env.map(([name, value]) => `${name}=${value}`),
+    String(request.argv.length),
+    ...request.argv,
+  ];
+  if (fields.some((f) => f.includes("\0"))) return undefined;
+  const record = Buffer.from(fields.join("\0"));
+  return Buffer.concat([Buffer.from(`${record.length}\n`), record]);
+}
+
+/** One answer line of the Python helper ("E" is a start that failed: no pid, then the error). */
+export function decodeAnswer(line: string): HelperMessage[] {
+  const [kind, idText, a = "", ...rest] = line.split(" ");
+  const id = Number(idText);
+  if (!Number.isInteger(id)) return [];
+  switch (kind) {
+    case "S":
+      return [{ id, type: "spawned", pid: Number(a) }];
+    case "E":
+      return [
+        { id, type: "spawned" },
+        {
+          id,
+          type: "exited",
+          exit: { exitCode: null, signal: null, error: { code: a, message: rest.join(" ") } },
+        },
+      ];
+    case "F":
+      return [{ id, type: "failed", message: [a, ...rest].join(" ") }];
+    case "X":
+      return [
+        {
+          id,
+          type: "exited",
+          exit: {
+            exitCode: a === "-" ? null : Number(a),
+            signal: rest[0] === "-" ? null : (rest[0] ?? null),
+          },
+        },
+      ];
+    default:
+      return [];
+  }
+}

@@ -1,7 +1,7 @@
 /**
- * The spawn helper: a small Node process that Grove forks at the start of a run and that starts the
- * scenarios' commands for it (see spawner.ts for why). It speaks the protocol in spawn-protocol.ts over
- * the IPC channel and does nothing else.
+ * The Node spawn helper, used where Python is missing: a small Node process that Grove forks at the
+ * start of a run and that starts the scenarios' commands for it (see spawner.ts for why). It speaks
+ * the messages in spawn-protocol.ts over the IPC channel and does nothing else.
  *
  * It ignores SIGINT, SIGTERM and SIGHUP (a Ctrl-C reaches the whole terminal group; Grove decides what
  * to end). When the channel closes while commands still run, Grove is gone without ending them: the
@@ -15,7 +15,8 @@ import type { HelperMessage, SpawnRequest } from "./spawn-protocol.js";
 const live = new Set<number>();
 
 function send(message: HelperMessage): void {
-  process.send?.(message);
+  // After Grove is gone there is nobody to tell.
+  if (process.connected) process.send?.(message);
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {

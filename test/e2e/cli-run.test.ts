@@ -303,3 +303,52 @@ describe("second Ctrl-C (built CLI)", () => {
     expect(isAlive(Number(readFileSync(pidFile, "utf8")))).toBe(false);
   });
 });
+
+describe("grove run at scale (built CLI; commands start from spawn helpers)", () => {
+  it.each(["python", "node"])(
+    "with the %s helper: outcomes, a timed-out group, a leaked daemon, all as when Grove starts commands itself",
+    async (helper) => {
+      const sample = await createSampleRepo(tempDir());
+      const { FIXTURES } = await import("../helpers/paths.js");
+      const plain = Array.from({ length: 57 }, (_, i) => ({
+        name: `noop_${i}`,
+        worktree: ["parser", "cli", "export"][i % 3],
+        run: ["true"],
+        tags: [],
+      }));
+      writeFileSync(
+        join(sample.mainRepo, "scenarios.json"),
+        JSON.stringify({
+          scenarios: [
+            ...plain,
+            { name: "fails", worktree: "parser", run: ["sh", "-c", "echo broken; exit 3"], tags: [] },
+            {
+              name: "hangs",
+              worktree: "cli",
+              run: [process.execPath, join(FIXTURES, "ignore-sigterm.mjs"), "grandchild.pid"],
+              timeout: 1,
+              tags: [],
+            },
+            {
+              name: "leaky",
+              worktree: "cli",
+              run: [process.execPath, join(FIXTURES, "spawn-daemon.mjs")],
+              tags: [],
+            },
+          ],
+        }),
+      );
+      const r = await runGrove(["run", "--workers", "4"], sample.mainRepo, { GROVE_SPAWN_HELPER: helper });
+      expect(r.exitCode, String(r.stderr)).toBe(1);
+      const report = JSON.parse(readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"));
+      expect(reportSchemaErrors(report)).toEqual([]);
+      expect(report.summary, JSON.stringify(report.summary)).toMatchObject({ total: 60, passed: 58, timed_out: 1 });
+      const by = new Map(report.scenarios.map((s: { name: string }) => [s.name, s]));
+      expect(by.get("fails")).toMatchObject({ status: "failed", exit_code: 3, output_tail: "broken" });
+      expect(by.get("hangs")).toMatchObject({ status: "timed-out", reason: "timeout" });
+      expect(report.resource_leaks).toHaveLength(1);
+      expect(report.resource_leaks[0]).toMatchObject({ scenario: "leaky", ended: true });
+      expect(groveProcessesOf(report.grove.run_id)).toEqual([]);
+    },
+  );
+});

@@ -3,48 +3,81 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { isAlive, readProcess } from "../../src/steps/process-table.js";
-import { type Spawner, startSpawner } from "../../src/steps/spawner.js";
+import { isAlive } from "../../src/steps/process-table.js";
+import { type Spawner, type SpawnHelperKind, startSpawner } from "../../src/steps/spawner.js";
 import { FIXTURES } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 let spawner: Spawner | undefined;
 afterEach(() => spawner?.close());
 
-describe("spawn helpers (real processes)", () => {
-  it("start commands in their own process group, with the extra environment, output in the log", async () => {
-    spawner = startSpawner(2);
-    expect(spawner.helperPids).toHaveLength(2);
+const node = (script: string, ...args: string[]) => [process.execPath, join(FIXTURES, script), ...args];
+
+// Both helpers must behave exactly like a start from Grove itself (launchDirect): "none" is the reference.
+describe.each(["python", "node", "none"] as SpawnHelperKind[])("spawn helper %s (real processes)", (kind) => {
+  it("runs as asked", async () => {
+    spawner = startSpawner(2, kind);
+    expect(await spawner.kind()).toBe(kind);
+  });
+
+  it("starts each command as the leader of a new session and group, in its cwd, argv intact, env added, output in its log", async () => {
+    spawner = startSpawner(2, kind);
     const dir = tempDir();
+    const odd = ["two words", "line\nbreak", "", "ünïcödé", "--flag=x", "$HOME;|&"];
     const results = await Promise.all(
       [0, 1, 2].map(async (i) => {
         const logPath = join(dir, `${i}.log`);
         const launched = await spawner!.launch({
-          argv: [process.execPath, join(FIXTURES, "print-env.mjs")],
+          argv: node("process-identity.mjs", ...odd),
           cwd: dir,
           env: { GROVE_SCENARIO: `s${i}` },
           logPath,
         });
-        const group = readProcess(launched.pid!)?.pgid;
         const exit = await launched.exited;
-        return { exit, group, pid: launched.pid, log: readFileSync(logPath, "utf8") };
+        return { exit, pid: launched.pid, state: JSON.parse(readFileSync(logPath, "utf8")) };
       }),
     );
-    results.forEach((r, i) => {
+    for (const r of results) {
       expect(r.exit).toEqual({ exitCode: 0, signal: null });
-      expect(r.group).toBe(r.pid);
-      expect(JSON.parse(r.log).env.GROVE_SCENARIO).toBe(`s${i}`);
+      expect(r.state).toMatchObject({ pid: r.pid, pgid: r.pid, sid: r.pid, cwd: dir, argv: odd });
+    }
+    const env = await spawner.launch({
+      argv: ["sh", "-c", 'printf "%s|%s" "$GROVE_SCENARIO" "$GROVE_ODD"'],
+      cwd: dir,
+      env: { GROVE_SCENARIO: "s9", GROVE_ODD: "a=b\nc" },
+      logPath: join(dir, "env.log"),
     });
+    await env.exited;
+    expect(readFileSync(join(dir, "env.log"), "utf8")).toBe("s9|a=b\nc");
   });
 
-  it("report a command that cannot start, and a failed request", async () => {
-    spawner = startSpawner(1);
+  it("starts commands with no signal ignored or blocked (a test that relies on SIGPIPE or SIGINT gets them)", async () => {
+    spawner = startSpawner(1, kind);
     const dir = tempDir();
+    const logPath = join(dir, "status.log");
+    // cat changes no disposition: its status shows exactly what it inherited.
+    await (await spawner.launch({ argv: ["cat", "/proc/self/status"], cwd: dir, env: {}, logPath })).exited;
+    const status = readFileSync(logPath, "utf8");
+    const mask = (name: string) =>
+      BigInt(`0x${new RegExp(`^${name}:\\s*([0-9a-f]+)$`, "m").exec(status)![1]}`);
+    // Signals 1-31; glibc's posix_spawn sets its two internal real-time signals (32, 33) to ignored,
+    // which glibc takes back when a program uses them.
+    expect(mask("SigIgn") & 0x7fffffffn).toBe(0n);
+    expect(mask("SigBlk")).toBe(0n);
+  });
+
+  it("reports exit codes and signals, a command that cannot start, and a log that cannot be opened", async () => {
+    spawner = startSpawner(1, kind);
+    const dir = tempDir();
+    const run = async (argv: string[]) =>
+      (await spawner!.launch({ argv, cwd: dir, env: {}, logPath: join(dir, "a.log") })).exited;
+    expect(await run(["sh", "-c", "exit 3"])).toEqual({ exitCode: 3, signal: null });
+    expect(await run(["sh", "-c", "kill -TERM $$"])).toEqual({ exitCode: null, signal: "SIGTERM" });
     const missing = await spawner.launch({
       argv: ["grove-no-such-command"],
       cwd: dir,
       env: {},
-      logPath: join(dir, "a.log"),
+      logPath: join(dir, "b.log"),
     });
     expect(missing.pid).toBeUndefined();
     expect((await missing.exited).error?.code).toBe("ENOENT");
@@ -52,18 +85,31 @@ describe("spawn helpers (real processes)", () => {
       spawner.launch({ argv: ["true"], cwd: dir, env: {}, logPath: join(dir, "no-such-dir", "a.log") }),
     ).rejects.toThrow(/ENOENT/);
   });
-
-  it("end the commands' process groups when Grove is killed outright", async () => {
-    const dir = tempDir();
-    const owner = spawn(process.execPath, [join(FIXTURES, "spawner-owner.mjs"), join(dir, "forever.log")], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const line = await new Promise<string>((resolve) => owner.stdout.once("data", (d) => resolve(String(d))));
-    const [commandPid, helperPid] = line.trim().split(" ").map(Number);
-    expect(isAlive(commandPid!)).toBe(true);
-    owner.kill("SIGKILL");
-    for (let i = 0; i < 100 && (isAlive(commandPid!) || isAlive(helperPid!)); i++) await sleep(50);
-    expect(isAlive(commandPid!)).toBe(false);
-    expect(isAlive(helperPid!)).toBe(false);
-  });
 });
+
+describe.each(["python", "node"] as SpawnHelperKind[])(
+  "spawn helper %s when Grove is killed outright",
+  (kind) => {
+    it("ends the commands' process groups and exits", async () => {
+      const dir = tempDir();
+      const owner = spawn(
+        process.execPath,
+        [join(FIXTURES, "spawner-owner.mjs"), join(dir, "forever.log"), kind],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      const line = await new Promise<string>((resolve) =>
+        owner.stdout.once("data", (d) => resolve(String(d))),
+      );
+      const [commandPid, helperPid, ran] = line.trim().split(" ");
+      expect(ran).toBe(kind);
+      expect(isAlive(Number(commandPid))).toBe(true);
+      owner.kill("SIGKILL");
+      for (let i = 0; i < 100 && (isAlive(Number(commandPid)) || isAlive(Number(helperPid))); i++)
+        await sleep(50);
+      expect(isAlive(Number(commandPid))).toBe(false);
+      expect(isAlive(Number(helperPid))).toBe(false);
+    });
+  },
+);

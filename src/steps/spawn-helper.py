@@ -1,0 +1,160 @@
+# Grove's fast spawn helper (see spawner.ts for why it exists, spawn-protocol.ts for the protocol).
+#
+# Starts commands with posix_spawn, which glibc implements with a vfork-style clone: no copy of this
+# process's page tables, so a start costs a fraction of Node's fork(). Measured here: 1,000 `true`
+# in 0.31 s, against 0.38 s for `xargs -P 4` and ~0.75 s from Node.
+#
+# Reads requests from stdin: "<byte length>\n" then NUL-separated fields
+#   id, cwd, log path, number of env entries, "NAME=value"..., number of args, args...
+# and answers on stdout, a line each:
+#   R                          ready (this Python can do the job)
+#   S <id> <pid>               started: the command leads its own session and process group
+#   E <id> <ERRNO> <message>   could not start (exec or chdir failed); nothing is left running
+#   F <id> <message>           the request failed (the log could not be opened)
+#   X <id> <code|-> <signal|-> the command exited
+# No shell: argv goes to execvp as a list. Standard library only; Python 3.8 or newer (setsid).
+# Ignores SIGINT, SIGTERM and SIGHUP (Grove decides what ends); when stdin closes while commands run,
+# Grove is gone without ending them, so their groups get SIGTERM, then SIGKILL, and the helper exits.
+import errno
+import os
+import select
+import signal
+import sys
+import time
+
+if sys.version_info < (3, 8) or not hasattr(os, "posix_spawnp"):
+    sys.exit(3)
+
+# Every signal starts at its default in the commands, as from Node's own spawn: Python ignores
+# SIGPIPE and SIGXFSZ, this helper ignores the terminal's signals, and ignored signals survive exec.
+DEFAULT_IN_CHILD = sorted(set(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP})
+BASE_ENV = dict(os.environb)
+live = {}  # pid -> request id
+
+for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+    signal.signal(getattr(signal, name), signal.SIG_IGN)
+wake_r, wake_w = os.pipe()
+os.set_blocking(wake_w, False)
+signal.set_wakeup_fd(wake_w)
+signal.signal(signal.SIGCHLD, lambda *_: None)
+devnull = os.open(os.devnull, os.O_RDONLY)
+
+
+grove_gone = False
+
+
+def out(line):
+    global grove_gone
+    data = (line + "\n").encode()
+    while data and not grove_gone:
+        try:
+            data = data[os.write(1, data) :]
+        except BrokenPipeError:
+            grove_gone = True
+
+
+def launch(request_id, cwd, log, env_pairs, argv):
+    try:
+        log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+    except OSError as e:
+        return out("F %s %s: %s, open '%s'" % (request_id, errno.errorcode.get(e.errno, "EIO"), e.strerror, os.fsdecode(log)))
+    try:
+        env = dict(BASE_ENV)
+        for pair in env_pairs:
+            name, _, value = pair.partition(b"=")
+            env[name] = value
+        os.chdir(cwd)
+        pid = os.posix_spawnp(
+            argv[0],
+            argv,
+            env,
+            file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, log_fd, 1), (os.POSIX_SPAWN_DUP2, log_fd, 2)],
+            setsid=True,
+            setsigdef=DEFAULT_IN_CHILD,
+            setsigmask=[],
+        )
+    except OSError as e:
+        return out("E %s %s %s" % (request_id, errno.errorcode.get(e.errno, "EIO"), e.strerror))
+    finally:
+        os.close(log_fd)
+    live[pid] = request_id
+    out("S %s %d" % (request_id, pid))
+
+
+def reap():
+    while live:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        request_id = live.pop(pid, None)
+        if request_id is None:
+            continue
+        if os.WIFSIGNALED(status):
+            out("X %s - %s" % (request_id, signal.Signals(os.WTERMSIG(status)).name))
+        else:
+            out("X %s %d -" % (request_id, os.WEXITSTATUS(status)))
+
+
+def orphaned():
+    for pid in list(live):
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except OSError:
+            pass
+    for _ in range(100):
+        reap()
+        if not live:
+            break
+        time.sleep(0.02)
+    for pid in list(live):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    sys.exit(0)
+
+
+def requests(buffer):
+    """Complete requests at the start of the buffer, and what is left of it."""
+    found = []
+    while True:
+        newline = buffer.find(b"\n")
+        if newline < 0:
+            break
+        length = int(buffer[:newline])
+        end = newline + 1 + length
+        if len(buffer) < end:
+            break
+        fields = buffer[newline + 1 : end].split(b"\0")
+        buffer = buffer[end:]
+        request_id, cwd, log, env_count = fields[0].decode(), fields[1], fields[2], int(fields[3])
+        env_pairs = fields[4 : 4 + env_count]
+        arg_count = int(fields[4 + env_count])
+        argv = fields[5 + env_count : 5 + env_count + arg_count]
+        found.append((request_id, cwd, log, env_pairs, argv))
+    return found, buffer
+
+
+out("R")
+pending = b""
+while True:
+    try:
+        readable, _, _ = select.select([0, wake_r], [], [])
+    except InterruptedError:
+        continue
+    if wake_r in readable:
+        os.read(wake_r, 4096)
+    reap()
+    if grove_gone:
+        orphaned()
+    if 0 not in readable:
+        continue
+    chunk = os.read(0, 65536)
+    if not chunk:
+        orphaned()
+    found, pending = requests(pending + chunk)
+    for request in found:
+        launch(*request)

@@ -26,3 +26,17 @@ export function gitDirsOf(worktree: string): GitDirs {
   } catch {}
   return { adminDir, commonDir };
 }
+
+/**
+ * The branch checked out in a worktree (short name), or undefined on a detached HEAD: read from its
+ * HEAD, which git keeps as "ref: refs/heads/<branch>" while a branch is checked out. Reading one small
+ * file beats loading isomorphic-git (~40 ms) on every run's start.
+ */
+export function checkedOutBranch(worktree: string): string | undefined {
+  try {
+    const head = readFileSync(join(gitDirsOf(worktree).adminDir, "HEAD"), "utf8").trim();
+    return head.startsWith("ref: refs/heads/") ? head.slice("ref: refs/heads/".length) : undefined;
+  } catch {
+    return undefined;
+  }
+}

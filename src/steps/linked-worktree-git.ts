@@ -53,12 +53,6 @@ function args(worktree: string) {
   return { fs: routedFs(gitDirsOf(worktree)), dir: worktree, gitdir: VIRTUAL };
 }
 
-/** The checked-out branch (short name), or undefined on a detached HEAD. */
-export async function currentBranch(worktree: string): Promise<string | undefined> {
-  const git = await isomorphicGit();
-  return (await git.currentBranch({ ...args(worktree), fullname: false })) ?? undefined;
-}
-
 export async function resolveRef(worktree: string, ref: string): Promise<string> {
   const git = await isomorphicGit();
   return git.resolveRef({ ...args(worktree), ref });

@@ -11,8 +11,7 @@ import { join } from "node:path";
 import { WorktreeError } from "../errors.js";
 import { timestamp } from "../events.js";
 import { git, gitOrThrow } from "./git.js";
-import { gitDirsOf } from "./git-dirs.js";
-import { currentBranch } from "./linked-worktree-git.js";
+import { checkedOutBranch, gitDirsOf } from "./git-dirs.js";
 import { withRepoLock } from "./repo-lock.js";
 import { assertRealInside } from "./worktree-paths.js";
 import { updateRegistry } from "./worktree-registry.js";
@@ -42,7 +41,7 @@ export async function probeWorktree(path: string, commonDir: string): Promise<Wo
       detail: `${path} is a worktree of another repository (${theirs}); move it away or pick another base path`,
     };
   }
-  return { kind: "ours", branch: await currentBranch(path).catch(() => undefined) };
+  return { kind: "ours", branch: checkedOutBranch(path) };
 }
 
 /** git check-ref-format --branch, compared with the input (it expands `@{-1}` and the like). */

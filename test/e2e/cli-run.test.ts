@@ -342,7 +342,11 @@ describe("grove run at scale (built CLI; commands start from spawn helpers)", ()
       expect(r.exitCode, String(r.stderr)).toBe(1);
       const report = JSON.parse(readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"));
       expect(reportSchemaErrors(report)).toEqual([]);
-      expect(report.summary, JSON.stringify(report.summary)).toMatchObject({ total: 60, passed: 58, timed_out: 1 });
+      expect(report.summary, JSON.stringify(report.summary)).toMatchObject({
+        total: 60,
+        passed: 58,
+        timed_out: 1,
+      });
       const by = new Map(report.scenarios.map((s: { name: string }) => [s.name, s]));
       expect(by.get("fails")).toMatchObject({ status: "failed", exit_code: 3, output_tail: "broken" });
       expect(by.get("hangs")).toMatchObject({ status: "timed-out", reason: "timeout" });

@@ -3,7 +3,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import git from "isomorphic-git";
 import { describe, expect, it } from "vitest";
-import { containsRef, currentBranch, listBranches, resolveRef } from "../../src/steps/linked-worktree-git.js";
+import { checkedOutBranch } from "../../src/steps/git-dirs.js";
+import { containsRef, listBranches, resolveRef } from "../../src/steps/linked-worktree-git.js";
 import { makeRepo, sh } from "../helpers/git-repo.js";
 
 async function fixture() {
@@ -25,13 +26,13 @@ async function fixture() {
   return { repo, wt, detached };
 }
 
-describe("isomorphic-git through the linked-worktree helper agrees with native git", () => {
+describe("git read without a process (isomorphic-git through the linked-worktree helper, HEAD read directly) agrees with native git", () => {
   it("current branch, HEAD, branches and ancestry, in the main repo and in linked worktrees", async () => {
     const { repo, wt, detached } = await fixture();
     for (const dir of [repo.main, wt, detached]) {
       const native =
         (await sh(dir, "symbolic-ref", "--quiet", "--short", "HEAD").catch(() => "")) || undefined;
-      expect(await currentBranch(dir)).toBe(native);
+      expect(checkedOutBranch(dir)).toBe(native);
       expect(await resolveRef(dir, "HEAD")).toBe(await sh(dir, "rev-parse", "HEAD"));
       expect(await listBranches(dir)).toEqual(
         (await sh(dir, "for-each-ref", "--format=%(refname:short)", "refs/heads")).split("\n").sort(),

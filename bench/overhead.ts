@@ -55,21 +55,23 @@ for (let i = 0; i < 5; i++) {
   await nodeSpawnLoop();
   bare.push(Number(process.hrtime.bigint() - t) / 1e9);
 }
-const runGrove = (extra: string[]) =>
+const runGrove = (extra: string[], env: Record<string, string> = {}) =>
   time(() => {
     const r = spawnSync(
       process.execPath,
       [GROVE, "run", "--workers", "4", "--report", `${repo.root}/r.json`, ...extra],
-      { cwd: repo.main, stdio: "ignore" },
+      { cwd: repo.main, stdio: "ignore", env: { ...process.env, ...env } },
     );
     if (r.status !== 0) throw new Error(`grove exited ${r.status}`);
   });
-// Interleaved, so that machine noise hits both alike.
+// Interleaved, so that machine noise hits all alike.
 const withRecording: number[] = [];
 const withoutRecording: number[] = [];
+const nodeHelpers: number[] = [];
 for (let i = 0; i < 5; i++) {
   withRecording.push(runGrove([]));
   withoutRecording.push(runGrove(["--no-record"]));
+  nodeHelpers.push(runGrove([], { GROVE_SPAWN_HELPER: "node" }));
 }
 const grove = median(withRecording);
 const groveNoRecord = median(withoutRecording);
@@ -82,6 +84,7 @@ console.log(row("xargs -P 4 sh -c true", xargs, xargsTrue));
 console.log(row("bare Node child_process.spawn loop", median(bare), xargsTrue));
 console.log(row("grove run --no-record (whole process)", groveNoRecord, xargsTrue));
 console.log(row("grove run, recording for the inspector", grove, xargsTrue));
+console.log(row("same without Python (Node spawn helpers)", median(nodeHelpers), xargsTrue));
 console.log(
   `recording costs ${(((grove - groveNoRecord) / groveNoRecord) * 100).toFixed(1)}% (noise between runs here is several %)`,
 );

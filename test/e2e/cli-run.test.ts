@@ -355,4 +355,36 @@ describe("grove run at scale (built CLI; commands start from spawn helpers)", ()
       expect(groveProcessesOf(report.grove.run_id)).toEqual([]);
     },
   );
+  it("a Ctrl-C to the terminal's process group (Grove and its helper) stops, ends every group, exits 130", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const { GROVE_BIN } = await import("../helpers/paths.js");
+    const { execa } = await import("execa");
+    writeFileSync(
+      join(sample.mainRepo, "scenarios.json"),
+      JSON.stringify({
+        scenarios: Array.from({ length: 60 }, (_, i) => ({
+          name: `sleepy_${i}`,
+          worktree: ["parser", "cli", "export"][i % 3],
+          run: ["sleep", "30"],
+          tags: [],
+        })),
+      }),
+    );
+    // Its own process group, as a shell gives a foreground job: the signal reaches Grove and its helper.
+    const child = execa(process.execPath, [GROVE_BIN, "run", "--workers", "4"], {
+      cwd: sample.mainRepo,
+      reject: false,
+      detached: true,
+      env: { NO_COLOR: "1" },
+    });
+    // The sample pipeline runs one scenario per worktree at a time: three run at once.
+    await waitForOutput(child, (seen) => (seen.match(/▶ sleepy/g) ?? []).length >= 3);
+    process.kill(-child.pid!, "SIGINT");
+    const r = await child;
+    expect(r.exitCode, String(r.stderr)).toBe(130);
+    const report = JSON.parse(readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"));
+    expect(report.summary).toMatchObject({ interrupted: true, total: 60, passed: 0 });
+    expect(report.scenarios.every((s: { status: string }) => s.status === "cancelled")).toBe(true);
+    expect(groveProcessesOf(report.grove.run_id)).toEqual([]);
+  });
 });

@@ -39,22 +39,8 @@ async function nodeSpawnLoop(): Promise<void> {
   await Promise.all([worker(), worker(), worker(), worker()]);
 }
 
-const xargs = median(
-  [1, 2, 3].map(() =>
-    time(() => spawnSync("sh", ["-c", `seq ${N} | xargs -P 4 -n 1 sh -c true`], { stdio: "ignore" })),
-  ),
-);
-const xargsTrue = median(
-  [1, 2, 3].map(() =>
-    time(() => spawnSync("sh", ["-c", `seq ${N} | xargs -P 4 -I{} true`], { stdio: "ignore" })),
-  ),
-);
-const bare: number[] = [];
-for (let i = 0; i < 5; i++) {
-  const t = process.hrtime.bigint();
-  await nodeSpawnLoop();
-  bare.push(Number(process.hrtime.bigint() - t) / 1e9);
-}
+const runXargs = (command: string) =>
+  time(() => spawnSync("sh", ["-c", `seq ${N} | xargs -P 4 ${command}`], { stdio: "ignore" }));
 const runGrove = (extra: string[], env: Record<string, string> = {}) =>
   time(() => {
     const r = spawnSync(
@@ -64,21 +50,30 @@ const runGrove = (extra: string[], env: Record<string, string> = {}) =>
     );
     if (r.status !== 0) throw new Error(`grove exited ${r.status}`);
   });
-// Interleaved, so that machine noise hits all alike.
+// Every variant once per round, five rounds: this machine's noise comes in waves of seconds, and
+// interleaving makes each wave hit the baseline and Grove alike.
+const xargsTrueRuns: number[] = [];
+const xargsShRuns: number[] = [];
+const bare: number[] = [];
 const withRecording: number[] = [];
 const withoutRecording: number[] = [];
 const nodeHelpers: number[] = [];
 for (let i = 0; i < 5; i++) {
+  xargsTrueRuns.push(runXargs("-I{} true"));
+  xargsShRuns.push(runXargs("-n 1 sh -c true"));
+  const t = process.hrtime.bigint();
+  await nodeSpawnLoop();
+  bare.push(Number(process.hrtime.bigint() - t) / 1e9);
   withRecording.push(runGrove([]));
   withoutRecording.push(runGrove(["--no-record"]));
   nodeHelpers.push(runGrove([], { GROVE_SPAWN_HELPER: "node" }));
 }
+const xargsTrue = median(xargsTrueRuns);
+const xargs = median(xargsShRuns);
 const grove = median(withRecording);
 const groveNoRecord = median(withoutRecording);
 rmSync(repo.root, { recursive: true, force: true });
-console.log(
-  `overhead: ${N} no-op scenarios over 4 worktrees, 4 workers (medians: xargs of 3, Node loop of 5, grove of 5 interleaved)`,
-);
+console.log(`overhead: ${N} no-op scenarios over 4 worktrees, 4 workers (medians of 5 interleaved rounds)`);
 console.log(row("xargs -P 4 true (floor)", xargsTrue));
 console.log(row("xargs -P 4 sh -c true", xargs, xargsTrue));
 console.log(row("bare Node child_process.spawn loop", median(bare), xargsTrue));

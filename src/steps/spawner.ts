@@ -192,16 +192,25 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
   // One Python helper keeps up with any worker count here (bench/overhead.ts: a second one adds
   // nothing); Node helpers are slower, so up to `count` of them share the work.
   const python = kind === "python" && count > 0 ? add(startPythonHelper(onMessage)) : undefined;
-  if (python)
+  if (python) {
     // A Python that cannot do the job (older than 3.8) says so by exiting: Node helpers take its place.
-    void python.ready.then((ok) => ok || (remove(python), startNode()));
-  else if (kind !== "none") startNode();
+    void python.ready.then((ok) => {
+      if (ok) return;
+      remove(python);
+      startNode();
+    });
+  } else if (kind !== "none") startNode();
 
   const launch: Launcher = async (request) => {
+    // The next helper in turn that is ready; ones that cannot serve are dropped on the way.
     let helper: Helper | undefined;
-    while ((helper = helpers[turn++ % Math.max(1, helpers.length)])) {
-      if ((await helper.ready) && helper.connected()) break;
-      remove(helper);
+    while (helpers.length > 0) {
+      const candidate = helpers[turn++ % helpers.length]!;
+      if ((await candidate.ready) && candidate.connected()) {
+        helper = candidate;
+        break;
+      }
+      remove(candidate);
     }
     if (!helper) return launchDirect(request);
     const id = nextId++;

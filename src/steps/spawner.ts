@@ -9,7 +9,8 @@
  *   in ~0.3 s, as fast as `xargs -P 4`. Used when a Python 3.8+ is installed (the original coordinator's
  *   users have one).
  * - "node" (spawn-server.ts) forks from a fresh 45 MB Node: ~0.75 s for the same 1,000. The fallback.
- * GROVE_SPAWN_HELPER=python|node|none picks one (none: fork from Grove itself).
+ * GROVE_SPAWN_HELPER=python|node|none picks one (none: fork from Grove itself); GROVE_PYTHON names the
+ * Python to use.
  *
  * The helpers only start and wait: deadlines, group kills, leak sweeps and what output means stay in
  * Grove (a process group can be signalled from any process). When a helper cannot start or dies,
@@ -68,8 +69,12 @@ function helperFile(name: string): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-/** The system's python3 first (no version-manager shims to start through), else the first on PATH. */
+/**
+ * GROVE_PYTHON when set; else the system's python3 (no version-manager shims to start through), else
+ * the first on PATH.
+ */
 function findPython(): string | undefined {
+  if (process.env.GROVE_PYTHON) return process.env.GROVE_PYTHON;
   const dirs = ["/usr/bin", ...(process.env.PATH ?? "").split(delimiter).filter(Boolean)];
   return dirs.map((d) => join(d, "python3")).find((p) => existsSync(p));
 }

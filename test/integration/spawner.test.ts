@@ -113,3 +113,30 @@ describe.each(["python", "node"] as SpawnHelperKind[])(
     });
   },
 );
+
+describe("a Python that cannot run the helper", () => {
+  it("is replaced by Node helpers, and commands run all the same", async () => {
+    const saved = process.env.GROVE_PYTHON;
+    process.env.GROVE_PYTHON = "/bin/false";
+    try {
+      spawner = startSpawner(2, "python");
+      const dir = tempDir();
+      const exits = await Promise.all(
+        [1, 2, 3].map(async (code) => {
+          const launched = await spawner!.launch({
+            argv: ["sh", "-c", `exit ${code}`],
+            cwd: dir,
+            env: {},
+            logPath: join(dir, `${code}.log`),
+          });
+          return (await launched.exited).exitCode;
+        }),
+      );
+      expect(exits).toEqual([1, 2, 3]);
+      expect(await spawner.kind()).toBe("node");
+    } finally {
+      if (saved === undefined) delete process.env.GROVE_PYTHON;
+      else process.env.GROVE_PYTHON = saved;
+    }
+  });
+});

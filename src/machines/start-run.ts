@@ -65,6 +65,20 @@ export function statusOf(value: unknown): ScenarioStatus {
   return value as ScenarioStatus;
 }
 
+/** How far along each status is; a final status is the last stage. */
+const STAGE: Record<ScenarioStatus, number> = {
+  pending: 0,
+  waiting: 1,
+  queued: 2,
+  running: 3,
+  passed: 4,
+  failed: 4,
+  "timed-out": 4,
+  errored: 4,
+  skipped: 4,
+  cancelled: 4,
+};
+
 export function startRun(options: StartRunOptions): RunHandle {
   const machine = createScenarioMachine(options.shape).provide({
     actors: options.actors as never,
@@ -92,7 +106,10 @@ export function startRun(options: StartRunOptions): RunHandle {
   });
 
   const setStatus = (name: string, status: ScenarioStatus, skip?: SkipCause) => {
-    if (statuses.get(name) === status) return;
+    // Statuses only move forward: a scenario's actor, created when it starts, replays pending ->
+    // waiting -> queued, which the ready set has reported already.
+    const current = statuses.get(name);
+    if (current !== undefined && STAGE[status] <= STAGE[current]) return;
     statuses.set(name, status);
     options.onStatus?.(name, status, skip);
   };

@@ -28,6 +28,8 @@ export interface FakeRunObservation {
   maxRunning: number;
   maxRunningPerWorktree: number;
   finishedCalls: Map<string, number>;
+  /** Every status each scenario reported, in order. */
+  statusLog: Map<string, string[]>;
   stepsRun: { name: string; phase: string; attempt: number }[];
   interrupted: boolean;
 }
@@ -46,6 +48,7 @@ export async function fakeRun(input: FakeRunInput): Promise<FakeRunObservation> 
     maxRunning: 0,
     maxRunningPerWorktree: 0,
     finishedCalls: new Map(),
+    statusLog: new Map(),
     stepsRun: [],
     interrupted: false,
   };
@@ -134,6 +137,7 @@ export async function fakeRun(input: FakeRunInput): Promise<FakeRunObservation> 
     },
     actors: { runStep, runTest },
     abortAttempt: (name) => aborts.get(name)?.(),
+    onStatus: (name, status) => obs.statusLog.set(name, [...(obs.statusLog.get(name) ?? []), status]),
     onFinished: (r) => {
       finalStatus.set(r.name, r.status);
       obs.finishedCalls.set(r.name, (obs.finishedCalls.get(r.name) ?? 0) + 1);

@@ -36,6 +36,15 @@ describe("run and scenario machines (random DAGs x outcomes x workers x interrup
           expect(FINAL_STATUSES).toContain(r.status);
           expect(obs.finishedCalls.get(r.name)).toBe(1);
         }
+        // Reported statuses only move forward, and end with the final one, reported once.
+        const stage = ["pending", "waiting", "queued", "running"];
+        for (const r of obs.results) {
+          const log = obs.statusLog.get(r.name) ?? [];
+          expect(log.at(-1)).toBe(r.status);
+          expect(log.filter((st) => FINAL_STATUSES.includes(st as never))).toHaveLength(1);
+          const ranks = log.map((st) => (stage.includes(st) ? stage.indexOf(st) : stage.length));
+          for (let k = 1; k < ranks.length; k++) expect(ranks[k]).toBeGreaterThan(ranks[k - 1]!);
+        }
         // A scenario's test starts only after all its dependencies passed.
         for (const s of obs.starts) for (const d of s.depStatuses) expect(d).toBe("passed");
         // Never more than N at once, nor more than the per-worktree limit.

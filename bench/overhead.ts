@@ -50,24 +50,29 @@ const runGrove = (extra: string[], env: Record<string, string> = {}) =>
     );
     if (r.status !== 0) throw new Error(`grove exited ${r.status}`);
   });
-// Every variant once per round, five rounds: this machine's noise comes in waves of seconds, and
-// interleaving makes each wave hit the baseline and Grove alike.
+// Every variant once per round, five rounds, each round starting one variant further on: this
+// machine's noise comes in waves of seconds, and a variant always run right after another (say, after
+// a thousand forks of the bare Node loop) would carry that neighbour's after-effects.
 const xargsTrueRuns: number[] = [];
 const xargsShRuns: number[] = [];
 const bare: number[] = [];
 const withRecording: number[] = [];
 const withoutRecording: number[] = [];
 const nodeHelpers: number[] = [];
-for (let i = 0; i < 5; i++) {
-  xargsTrueRuns.push(runXargs("-I{} true"));
-  xargsShRuns.push(runXargs("-n 1 sh -c true"));
-  const t = process.hrtime.bigint();
-  await nodeSpawnLoop();
-  bare.push(Number(process.hrtime.bigint() - t) / 1e9);
-  withRecording.push(runGrove([]));
-  withoutRecording.push(runGrove(["--no-record"]));
-  nodeHelpers.push(runGrove([], { GROVE_SPAWN_HELPER: "node" }));
-}
+const variants: (() => Promise<void> | void)[] = [
+  () => void xargsTrueRuns.push(runXargs("-I{} true")),
+  () => void xargsShRuns.push(runXargs("-n 1 sh -c true")),
+  async () => {
+    const t = process.hrtime.bigint();
+    await nodeSpawnLoop();
+    bare.push(Number(process.hrtime.bigint() - t) / 1e9);
+  },
+  () => void withRecording.push(runGrove([])),
+  () => void withoutRecording.push(runGrove(["--no-record"])),
+  () => void nodeHelpers.push(runGrove([], { GROVE_SPAWN_HELPER: "node" })),
+];
+for (let round = 0; round < 5; round++)
+  for (let k = 0; k < variants.length; k++) await variants[(round + k) % variants.length]!();
 const xargsTrue = median(xargsTrueRuns);
 const xargs = median(xargsShRuns);
 const grove = median(withRecording);

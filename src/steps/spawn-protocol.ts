@@ -1,4 +1,4 @@
-/** Messages between Grove and its spawn helpers (IPC, JSON). */
+/** Messages between Grove and its spawn helpers: objects over IPC for the Node helper, a byte-framed request and one answer line each for the Python helper. */
 import type { LaunchRequest, ProcessExit } from "./launch-process.js";
 
 export interface SpawnRequest extends LaunchRequest {

@@ -1,4 +1,7 @@
-/** Messages between Grove and its spawn helpers: objects over IPC for the Node helper, a byte-framed request and one answer line each for the Python helper. */
+/**
+ * Messages between Grove and its spawn helpers: objects over IPC for the Node helper; for the Python
+ * helper, a length-framed request and one answer line each (encodeRequest, decodeAnswer).
+ */
 import type { LaunchRequest, ProcessExit } from "./launch-process.js";
 
 export interface SpawnRequest extends LaunchRequest {

@@ -12,7 +12,8 @@
 #   E <id> <ERRNO> <message>   could not start (exec or chdir failed); nothing is left running
 #   F <id> <message>           the request failed (the log could not be opened)
 #   X <id> <code|-> <signal|-> the command exited
-# No shell: argv goes to execvp as a list. Standard library only; Python 3.8 or newer (setsid).
+# No shell: argv goes to exec as a list, the program looked up on the command's own PATH as execvp
+# would. Standard library only; Python 3.8 or newer (setsid).
 # Ignores SIGINT, SIGTERM and SIGHUP (Grove decides what ends); when stdin closes while commands run,
 # Grove is gone without ending them, so their groups get SIGTERM, then SIGKILL, and the helper exits.
 import errno
@@ -22,7 +23,7 @@ import signal
 import sys
 import time
 
-if sys.version_info < (3, 8) or not hasattr(os, "posix_spawnp"):
+if sys.version_info < (3, 8) or not hasattr(os, "posix_spawn"):
     sys.exit(3)
 
 # Every signal starts at its default in the commands, as from Node's own spawn: Python ignores
@@ -53,6 +54,21 @@ def out(line):
             grove_gone = True
 
 
+def resolve(program, env):
+    """The file execvp would run for a process with this environment: PATH is the command's own (a
+    pipeline may put a venv first), not this helper's, which posix_spawnp would search."""
+    if b"/" in program:
+        return program
+    denied = False
+    for directory in env.get(b"PATH", os.defpath.encode()).split(b":"):
+        candidate = os.path.join(directory or b".", program)
+        if os.path.isfile(candidate):
+            if os.access(candidate, os.X_OK):
+                return candidate
+            denied = True
+    raise OSError(errno.EACCES if denied else errno.ENOENT, os.strerror(errno.EACCES if denied else errno.ENOENT))
+
+
 def launch(request_id, cwd, log, env_pairs, argv):
     try:
         log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
@@ -64,8 +80,8 @@ def launch(request_id, cwd, log, env_pairs, argv):
             name, _, value = pair.partition(b"=")
             env[name] = value
         os.chdir(cwd)
-        pid = os.posix_spawnp(
-            argv[0],
+        pid = os.posix_spawn(
+            resolve(argv[0], env),
             argv,
             env,
             file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, log_fd, 1), (os.POSIX_SPAWN_DUP2, log_fd, 2)],

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
@@ -64,6 +64,23 @@ describe.each(["python", "node", "none"] as SpawnHelperKind[])("spawn helper %s 
     // which glibc takes back when a program uses them.
     expect(mask("SigIgn") & 0x7fffffffn).toBe(0n);
     expect(mask("SigBlk")).toBe(0n);
+  });
+
+  it("looks the program up on the PATH the command's environment sets (a pipeline's venv), as Node does", async () => {
+    spawner = startSpawner(1, kind);
+    const dir = tempDir();
+    const bin = join(dir, "venv-bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "grove-probe"), "#!/bin/sh\necho found in venv\n", { mode: 0o755 });
+    const logPath = join(dir, "probe.log");
+    const launched = await spawner.launch({
+      argv: ["grove-probe"],
+      cwd: dir,
+      env: { PATH: `${bin}:/usr/bin:/bin` },
+      logPath,
+    });
+    expect(await launched.exited).toEqual({ exitCode: 0, signal: null });
+    expect(readFileSync(logPath, "utf8")).toBe("found in venv\n");
   });
 
   it("reports exit codes and signals, a command that cannot start, and a log that cannot be opened", async () => {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
@@ -64,6 +64,23 @@ describe.each(["python", "node", "none"] as SpawnHelperKind[])("spawn helper %s 
     // which glibc takes back when a program uses them.
     expect(mask("SigIgn") & 0x7fffffffn).toBe(0n);
     expect(mask("SigBlk")).toBe(0n);
+  });
+
+  it("passes the command no descriptor of Grove's or the helper's: stdin, stdout, stderr and what Grove itself inherited", async () => {
+    spawner = startSpawner(1, kind);
+    const dir = tempDir();
+    const logPath = join(dir, "fds.log");
+    await (await spawner.launch({ argv: ["ls", "-l", "/proc/self/fd"], cwd: dir, env: {}, logPath })).exited;
+    const fds = [...readFileSync(logPath, "utf8").matchAll(/ (\d+) -> (.+)$/gm)].map((m) => ({
+      fd: Number(m[1]),
+      target: m[2]!,
+    }));
+    expect(fds.filter((f) => f.fd <= 2).map((f) => f.target)).toEqual(["/dev/null", logPath, logPath]);
+    for (const { fd, target } of fds.filter((f) => f.fd > 2)) {
+      // ls's own descriptor on the directory it lists, or one this test process has too (from outside).
+      if (/^\/proc\/\d+\/fd$/.test(target)) continue;
+      expect(target, `descriptor ${fd}`).toBe(readlinkSync(`/proc/self/fd/${fd}`));
+    }
   });
 
   it("looks the program up on the PATH the command's environment sets (a pipeline's venv), as Node does", async () => {

@@ -80,15 +80,26 @@ def launch(request_id, cwd, log, env_pairs, argv):
             name, _, value = pair.partition(b"=")
             env[name] = value
         os.chdir(cwd)
-        pid = os.posix_spawn(
-            resolve(argv[0], env),
-            argv,
-            env,
-            file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, log_fd, 1), (os.POSIX_SPAWN_DUP2, log_fd, 2)],
-            setsid=True,
-            setsigdef=DEFAULT_IN_CHILD,
-            setsigmask=[],
-        )
+        program = resolve(argv[0], env)
+
+        def spawn(path, args):
+            return os.posix_spawn(
+                path,
+                args,
+                env,
+                file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, log_fd, 1), (os.POSIX_SPAWN_DUP2, log_fd, 2)],
+                setsid=True,
+                setsigdef=DEFAULT_IN_CHILD,
+                setsigmask=[],
+            )
+
+        try:
+            pid = spawn(program, argv)
+        except OSError as e:
+            if e.errno != errno.ENOEXEC:
+                raise
+            # An executable without a #! line: execvp runs it with the shell, and so does Node.
+            pid = spawn(b"/bin/sh", [b"/bin/sh", program] + argv[1:])
     except OSError as e:
         return out("E %s %s %s" % (request_id, errno.errorcode.get(e.errno, "EIO"), e.strerror))
     finally:

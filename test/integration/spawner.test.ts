@@ -100,6 +100,16 @@ describe.each(["python", "node", "none"] as SpawnHelperKind[])("spawn helper %s 
     expect(readFileSync(logPath, "utf8")).toBe("found in venv\n");
   });
 
+  it("runs an executable script without a #! line with /bin/sh, as execvp does", async () => {
+    spawner = startSpawner(1, kind);
+    const dir = tempDir();
+    writeFileSync(join(dir, "plain.sh"), 'echo "plain script $1"\n', { mode: 0o755 });
+    const logPath = join(dir, "plain.log");
+    const launched = await spawner.launch({ argv: ["./plain.sh", "ran"], cwd: dir, env: {}, logPath });
+    expect(await launched.exited).toEqual({ exitCode: 0, signal: null });
+    expect(readFileSync(logPath, "utf8")).toBe("plain script ran\n");
+  });
+
   it("reports exit codes and signals, a command that cannot start, and a log that cannot be opened", async () => {
     spawner = startSpawner(1, kind);
     const dir = tempDir();

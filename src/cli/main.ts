@@ -7,15 +7,15 @@ import { EXIT, exitCodeForError } from "./exit-codes.js";
 
 const COMMANDS = ["run", "plan", "worktrees", "inspect", "help"] as const;
 
+type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
+
 // Each command is loaded when it is used: start-up time is most of a short run's overhead.
-const runCommand = async (argv: readonly string[], io: CommandIo) =>
-  (await import("./commands/run-command.js")).runCommand(argv, io);
-const planCommand = async (argv: readonly string[], io: CommandIo) =>
-  (await import("./commands/plan-command.js")).planCommand(argv, io);
-const worktreesCommand = async (argv: readonly string[], io: CommandIo) =>
-  (await import("./commands/worktrees-command.js")).worktreesCommand(argv, io);
-const inspectCommand = async (argv: readonly string[], io: CommandIo) =>
-  (await import("./commands/inspect-command.js")).inspectCommand(argv, io);
+const LOAD: Record<"run" | "plan" | "worktrees" | "inspect", () => Promise<Command>> = {
+  run: async () => (await import("./commands/run-command.js")).runCommand,
+  plan: async () => (await import("./commands/plan-command.js")).planCommand,
+  worktrees: async () => (await import("./commands/worktrees-command.js")).worktreesCommand,
+  inspect: async () => (await import("./commands/inspect-command.js")).inspectCommand,
+};
 
 const HELP = `Usage: grove <command> [options]
 
@@ -52,17 +52,14 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         io.stdout(HELP);
         return EXIT.ok;
       }
-      return await runCommand(argv, io);
+      return await (await LOAD.run())(argv, io);
     }
     switch (first) {
       case "run":
-        return await runCommand(rest, io);
       case "plan":
-        return await planCommand(rest, io);
       case "worktrees":
-        return await worktreesCommand(rest, io);
       case "inspect":
-        return await inspectCommand(rest, io);
+        return await (await LOAD[first]())(rest, io);
       case "help":
         if (rest[0] === undefined) io.stdout(HELP);
         else return await main([rest[0], "--help"], io);

@@ -57,20 +57,29 @@ export function ageSeconds(startTicks: number, nowTicks: number): number {
   return Math.max(0, (nowTicks - startTicks) / CLK_TCK);
 }
 
-function scanOnce(q: SurvivorQuery): Map<number, ProcessInfo> {
-  const exclude = new Set([process.pid, ...(q.exclude ?? [])]);
-  const found = new Map<number, ProcessInfo>();
-  const floor = scanFloor(q.minPid);
+/** Live processes (not Grove itself, not zombies) with pid >= floor, started at or after sinceTicks. */
+function* liveProcessesSince(
+  sinceTicks: number,
+  floor = 0,
+  exclude: readonly number[] = [],
+): Generator<ProcessInfo> {
+  const skip = new Set([process.pid, ...exclude]);
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid < floor || exclude.has(pid)) continue;
+    if (!Number.isInteger(pid) || pid < floor || skip.has(pid)) continue;
     const s = readProcess(pid);
-    if (!s || s.state === "Z" || s.state === "X" || s.startTicks < q.sinceTicks) continue;
-    if (q.pgid !== undefined && s.pgid === q.pgid) found.set(pid, s);
+    if (s && s.state !== "Z" && s.state !== "X" && s.startTicks >= sinceTicks) yield s;
+  }
+}
+
+function scanOnce(q: SurvivorQuery): Map<number, ProcessInfo> {
+  const found = new Map<number, ProcessInfo>();
+  for (const s of liveProcessesSince(q.sinceTicks, scanFloor(q.minPid), q.exclude)) {
+    if (q.pgid !== undefined && s.pgid === q.pgid) found.set(s.pid, s);
     else {
-      const tags = readEnvironment(pid, TAGS);
+      const tags = readEnvironment(s.pid, TAGS);
       if (tags.get("GROVE_RUN_ID") === q.runId && tags.get("GROVE_SCENARIO") === q.scenario)
-        found.set(pid, s);
+        found.set(s.pid, s);
     }
   }
   return found;
@@ -97,15 +106,16 @@ export interface TaggedProcess extends ProcessRecord {
 /** Every live process started since sinceTicks whose environment carries this run's id (one scan). */
 export function findTagged(runId: string, sinceTicks: number): TaggedProcess[] {
   const found: TaggedProcess[] = [];
-  for (const entry of readdirSync("/proc")) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    const s = readProcess(pid);
-    if (!s || s.state === "Z" || s.state === "X" || s.startTicks < sinceTicks) continue;
-    const tags = readEnvironment(pid, TAGS);
+  for (const s of liveProcessesSince(sinceTicks)) {
+    const tags = readEnvironment(s.pid, TAGS);
     const scenario = tags.get("GROVE_SCENARIO");
     if (tags.get("GROVE_RUN_ID") !== runId || scenario === undefined) continue;
-    found.push({ ...s, command: readCommandLine(pid), scenario, attempt: Number(tags.get("GROVE_ATTEMPT")) });
+    found.push({
+      ...s,
+      command: readCommandLine(s.pid),
+      scenario,
+      attempt: Number(tags.get("GROVE_ATTEMPT")),
+    });
   }
   return found;
 }

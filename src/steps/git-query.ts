@@ -1,7 +1,7 @@
 /** Read-only git questions: from the filesystem where that is exact, else native git (argument arrays). */
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { loadExeca } from "./git.js";
+import { git } from "./git.js";
 
 /** A `.git` directory with a HEAD, or a `.git` file pointing at one (linked worktrees, submodules). */
 function isGitEntry(path: string): boolean {
@@ -35,7 +35,6 @@ export async function gitTopLevel(cwd: string): Promise<string | undefined> {
 }
 
 async function askGit(cwd: string): Promise<string | undefined> {
-  const { execa } = await loadExeca();
-  const r = await execa("git", ["rev-parse", "--show-toplevel"], { cwd, reject: false, stdin: "ignore" });
-  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+  const r = await git(cwd, ["rev-parse", "--show-toplevel"]);
+  return r.exitCode === 0 ? r.stdout : undefined;
 }

@@ -5,7 +5,7 @@
 
 /** execa is loaded on first use (~60 ms): a run that only checks its worktrees needs it late or never. */
 let execaModule: typeof import("execa") | undefined;
-export async function loadExeca(): Promise<typeof import("execa")> {
+async function loadExeca(): Promise<typeof import("execa")> {
   execaModule ??= await import("execa");
   return execaModule;
 }

@@ -8,7 +8,7 @@
  * helper ends their process groups (SIGTERM, then SIGKILL) and exits, so no command outlives a Grove
  * that was killed outright.
  */
-import { setTimeout as sleep } from "node:timers/promises";
+import { endProcessGroup } from "./end-process-group.js";
 import { launchDirect } from "./launch-process.js";
 import type { HelperMessage, SpawnRequest } from "./spawn-protocol.js";
 
@@ -17,12 +17,6 @@ const live = new Set<number>();
 function send(message: HelperMessage): void {
   // After Grove is gone there is nobody to tell.
   if (process.connected) process.send?.(message);
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {}
 }
 
 async function onRequest(request: SpawnRequest): Promise<void> {
@@ -39,10 +33,9 @@ async function onRequest(request: SpawnRequest): Promise<void> {
   }
 }
 
+/** Grove is gone: end what it started, as its own group kill would (SIGTERM, 2 s grace, SIGKILL). */
 async function orphaned(): Promise<void> {
-  for (const pgid of live) signalGroup(pgid, "SIGTERM");
-  for (let i = 0; i < 100 && live.size > 0; i++) await sleep(20);
-  for (const pgid of live) signalGroup(pgid, "SIGKILL");
+  await Promise.all([...live].map((pgid) => endProcessGroup(pgid, 2000).catch(() => {})));
   process.exit(0);
 }
 

@@ -19,6 +19,7 @@
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type Launched, type Launcher, launchDirect, type ProcessExit } from "./launch-process.js";
 import { decodeAnswer, encodeRequest, type HelperMessage, type SpawnRequest } from "./spawn-protocol.js";
@@ -79,17 +80,6 @@ function findPython(): string | undefined {
   return dirs.map((d) => join(d, "python3")).find((p) => existsSync(p));
 }
 
-/** Reads a stream's lines as they arrive. */
-function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let rest = "";
-  stream.setEncoding("utf8");
-  stream.on("data", (chunk: string) => {
-    const lines = (rest + chunk).split("\n");
-    rest = lines.pop()!;
-    for (const line of lines) onLine(line);
-  });
-}
-
 function startPythonHelper(onMessage: (m: HelperMessage) => void): Helper | undefined {
   const script = helperFile("spawn-helper.py");
   const python = findPython();
@@ -110,7 +100,7 @@ function startPythonHelper(onMessage: (m: HelperMessage) => void): Helper | unde
     setReady(false);
   });
   child.stdin!.on("error", () => {});
-  readLines(child.stdout!, (line) => {
+  createInterface({ input: child.stdout! }).on("line", (line) => {
     if (line === "R") setReady(true);
     else for (const m of decodeAnswer(line)) onMessage(m);
   });

@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ResourceLeak } from "../events.js";
 import type { WorktreeReport } from "../reporters/build-report.js";
-import { isAlive } from "../steps/process-table.js";
 import { listeningPorts } from "./listening-ports.js";
 import { ageSeconds, bootTicksNow, findSurvivors, findTagged, type ProcessRecord } from "./process-scan.js";
+import { isAlive } from "./process-table.js";
 
 export interface LeakTrackerOptions {
   runId: string;

@@ -8,7 +8,7 @@
  * thread-pool round trips, the same reads done synchronously a few ms.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { type ProcessInfo, readCommandLine, readEnvironment, readProcess } from "../steps/process-table.js";
+import { type ProcessInfo, readCommandLine, readEnvironment, readProcess } from "./process-table.js";
 
 const TAGS = ["GROVE_RUN_ID", "GROVE_SCENARIO", "GROVE_ATTEMPT"] as const;
 

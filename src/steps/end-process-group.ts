@@ -4,7 +4,7 @@
  * the real test process; a group kill reaches grandchildren that stayed in the group.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { liveGroupMembers } from "./process-table.js";
+import { liveGroupMembers } from "../resources/process-table.js";
 
 const POLL_MS = 20;
 

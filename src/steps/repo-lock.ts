@@ -7,7 +7,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isAlive } from "./process-table.js";
+import { isAlive } from "../resources/process-table.js";
 
 const chains = new Map<string, Promise<unknown>>();
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSampleRepo } from "../../src/demo/sample-repo.js";
-import { listProcesses, readEnvironment } from "../../src/steps/process-table.js";
+import { listProcesses, readEnvironment } from "../../src/resources/process-table.js";
 import { reportSchemaErrors } from "../helpers/report-schema.js";
 import { runGrove, spawnGrove, waitForOutput } from "../helpers/run-grove.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -299,7 +299,7 @@ describe("second Ctrl-C (built CLI)", () => {
     ) as Report;
     expect(report.scenarios[0]!.status).toBe("cancelled");
     expect(groveProcessesOf(report.grove.run_id)).toEqual([]);
-    const { isAlive } = await import("../../src/steps/process-table.js");
+    const { isAlive } = await import("../../src/resources/process-table.js");
     expect(isAlive(Number(readFileSync(pidFile, "utf8")))).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 import { fromPromise } from "xstate";
 import type { AttemptStatus, CommandResult, ScenarioResult } from "../../src/events.js";
 import type { CommandInput } from "../../src/machines/scenario-machine.js";
-import { type RunScenarioSpec, startRun } from "../../src/machines/start-run.js";
+import { type RunScenarioSpec, startRun } from "../../src/scheduler/start-run.js";
 import { commandResult } from "./command-result.js";
 
 export type FakeOutcome = "pass" | "fail" | "crash" | "hang" | "flaky";

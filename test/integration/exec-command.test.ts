@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { isAlive, liveGroupMembers } from "../../src/resources/process-table.js";
 import { execCommand } from "../../src/steps/exec-command.js";
 import { interpretExit } from "../../src/steps/interpret-exit.js";
 import { readTail } from "../../src/steps/output-tail.js";
-import { isAlive, liveGroupMembers } from "../../src/steps/process-table.js";
 import { FIXTURES } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
 

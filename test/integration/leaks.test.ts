@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Coordinator } from "../../src/index.js";
-import { isAlive } from "../../src/steps/process-table.js";
+import { isAlive } from "../../src/resources/process-table.js";
 import { makeRepo, sh } from "../helpers/git-repo.js";
 import { FIXTURES } from "../helpers/paths.js";
 
@@ -83,7 +83,7 @@ describe("leak detection (real processes)", () => {
   it("with --keep-leaks reports but leaves the process running", async () => {
     const repo = await makeRepo();
     await sh(repo.main, "worktree", "add", "-q", "-b", "feature/test-w", join(repo.base, "w"));
-    const { executeRun } = await import("../../src/coordinator/execute-run.js");
+    const { executeRun } = await import("../../src/run/execute-run.js");
     const { planScenarios } = await import("../../src/plan/plan.js");
     const { loadPipeline } = await import("../../src/config/load-pipeline.js");
     const plan = planScenarios([

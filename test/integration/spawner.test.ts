@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { isAlive } from "../../src/steps/process-table.js";
+import { isAlive } from "../../src/resources/process-table.js";
 import { type Spawner, type SpawnHelperKind, startSpawner } from "../../src/steps/spawner.js";
 import { FIXTURES } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";

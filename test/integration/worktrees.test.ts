@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePipeline } from "../../src/config/load-pipeline.js";
-import { startWorktrees } from "../../src/coordinator/worktree-lifecycle.js";
 import type { SkipCause } from "../../src/events.js";
+import { startWorktrees } from "../../src/run/worktree-lifecycle.js";
 import { worktreePath } from "../../src/steps/worktree-paths.js";
 import { makeRepo, sh } from "../helpers/git-repo.js";
 

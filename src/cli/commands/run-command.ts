@@ -1,6 +1,5 @@
 /** `grove run` (and bare `grove [options]`, the original's spelling): run, report, exit with the verdict. */
 import { join, resolve } from "node:path";
-import { executeRun, newRunId } from "../../coordinator/execute-run.js";
 import { UsageError } from "../../errors.js";
 import type { GroveEvent } from "../../events.js";
 import type { RunDefinitions, RunRecorder } from "../../inspector/recorder.js";
@@ -11,6 +10,7 @@ import { ConsoleReporter } from "../../reporters/console-reporter.js";
 import { writeJsonReport } from "../../reporters/json-reporter.js";
 import { renderJUnit } from "../../reporters/junit-reporter.js";
 import { ensureGroveStateDir, recordTimings } from "../../reporters/timings-store.js";
+import { executeRun, newRunId } from "../../run/execute-run.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { GROVE_VERSION } from "../../version.js";
 import { EXIT } from "../exit-codes.js";

@@ -3,11 +3,11 @@
  * lifecycle without running scenarios.
  */
 import { join } from "node:path";
-import { branchFor } from "../../coordinator/branch-for.js";
-import { newRunId } from "../../coordinator/execute-run.js";
-import { startWorktrees } from "../../coordinator/worktree-lifecycle.js";
 import { UsageError } from "../../errors.js";
 import { ensureGroveStateDir } from "../../reporters/timings-store.js";
+import { newRunId } from "../../run/execute-run.js";
+import { startWorktrees } from "../../run/worktree-lifecycle.js";
+import { branchFor } from "../../steps/branch-for.js";
 import { git } from "../../steps/git.js";
 import { containsRef } from "../../steps/linked-worktree-git.js";
 import { cleanupWorktree } from "../../steps/worktree-cleanup.js";

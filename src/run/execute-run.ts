@@ -15,14 +15,14 @@ import {
 } from "../events.js";
 import { type RunDefinitions, RunRecorder } from "../inspector/recorder.js";
 import { runDefinitions } from "../inspector/run-source.js";
-import { type RunScenarioSpec, startRun } from "../machines/start-run.js";
 import type { Plan } from "../plan/plan.js";
 import type { WorktreeReport } from "../reporters/build-report.js";
 import { LeakTracker } from "../resources/leak-tracker.js";
+import { type RunScenarioSpec, startRun } from "../scheduler/start-run.js";
+import { branchFor } from "../steps/branch-for.js";
 import { killProcessGroupNow } from "../steps/end-process-group.js";
 import { createScenarioActors } from "../steps/scenario-actors.js";
 import { startSpawner } from "../steps/spawner.js";
-import { branchFor } from "./branch-for.js";
 import { startWorktrees } from "./worktree-lifecycle.js";
 
 export interface ExecuteRunOptions {

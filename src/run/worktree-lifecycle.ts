@@ -9,6 +9,7 @@ import type { Pipeline } from "../config/types.js";
 import { type EventListener, type Reason, type SkipCause, timestamp } from "../events.js";
 import { createWorktreeMachine, type WorktreeFailure } from "../machines/worktree-machine.js";
 import type { WorktreeReport } from "../reporters/build-report.js";
+import { branchFor } from "../steps/branch-for.js";
 import { git } from "../steps/git.js";
 import { cleanupWorktree } from "../steps/worktree-cleanup.js";
 import { createWorktree, lockWorktree, probeWorktree, unlockWorktree } from "../steps/worktree-create.js";
@@ -16,7 +17,6 @@ import { commonGitDir, worktreePath } from "../steps/worktree-paths.js";
 import { pullCoordinator } from "../steps/worktree-pull.js";
 import { markSetupDone, runChecks, runSetupStep, setupIsCurrent } from "../steps/worktree-setup.js";
 import { commitsOnlyOn } from "../steps/worktree-status.js";
-import { branchFor } from "./branch-for.js";
 
 export interface WorktreeLifecycleOptions {
   mainRepo: string;

@@ -10,18 +10,18 @@
 import { type AnyActorLogic, createActor, type InspectionEvent } from "xstate";
 import type { AttemptResult, ScenarioResult, ScenarioStatus, SkipCause } from "../events.js";
 import {
+  createScenarioMachine,
+  type ScenarioMachineInput,
+  type ScenarioPipelineShape,
+} from "../machines/scenario-machine.js";
+import { finalStatusOf, type ScenarioDescription, toScenarioResult } from "../machines/scenario-result.js";
+import {
   ReadySet,
   type ReadySetOptions,
   type SchedulableScenario,
   type SchedulerCommand,
 } from "./ready-set.js";
 import { runMachine } from "./run-machine.js";
-import {
-  createScenarioMachine,
-  type ScenarioMachineInput,
-  type ScenarioPipelineShape,
-} from "./scenario-machine.js";
-import { finalStatusOf, type ScenarioDescription, toScenarioResult } from "./scenario-result.js";
 
 export interface RunScenarioSpec {
   input: ScenarioMachineInput;

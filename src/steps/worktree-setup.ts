@@ -9,7 +9,7 @@ import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from "no
 import { join } from "node:path";
 import { renderArgv } from "../config/templates.js";
 import type { Check, Step } from "../config/types.js";
-import { globMatches } from "../util/simple-glob.js";
+import { globMatches } from "../util/glob-match.js";
 import { execCommand } from "./exec-command.js";
 import { git, gitOrThrow } from "./git.js";
 import { interpretExit } from "./interpret-exit.js";

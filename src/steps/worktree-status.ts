@@ -5,6 +5,7 @@
  */
 import { lstatSync, readlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { disposableMatcher } from "../util/glob-match.js";
 import { git, gitOrThrow } from "./git.js";
 
 export interface WorkInWorktree {
@@ -34,26 +35,6 @@ export function keptReasons(w: WorkInWorktree): string[] {
   return out;
 }
 
-/**
- * Does `path` (as git prints it, directories ending in "/") fall under a disposable pattern? A pattern
- * without an inner "/" (`node_modules/`, `*.egg-info/`) matches any path component; one with an inner
- * "/" (`web/dist/`) matches a path prefix. `*` and `?` are globs within one component.
- */
-export function isDisposable(path: string, patterns: readonly string[]): boolean {
-  const parts = path.replace(/\/$/, "").split("/");
-  return patterns.some((pattern) => {
-    const body = pattern.replace(/\/$/, "");
-    const re = new RegExp(
-      `^${body
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, "[^/]*")
-        .replace(/\?/g, "[^/]")}$`,
-    );
-    if (body.includes("/")) return parts.some((_, i) => re.test(parts.slice(0, i + 1).join("/")));
-    return parts.some((part) => re.test(part));
-  });
-}
-
 export async function inspectWork(
   mainRepo: string,
   worktree: string,
@@ -70,14 +51,15 @@ export async function inspectWork(
   let untracked = 0;
   const precious: string[] = [];
   const sharedLinks: string[] = [];
+  const isDisposable = disposableMatcher(disposable);
   for (const line of status.split("\n")) {
     if (!line) continue;
     if (line.startsWith("1 ") || line.startsWith("2 ") || line.startsWith("u ")) modified++;
     else if (line.startsWith("? ")) {
-      if (isSharedLink(mainRepo, worktree, line.slice(2), disposable)) sharedLinks.push(line.slice(2));
+      if (isDisposable(line.slice(2)) && isSharedLink(mainRepo, worktree, line.slice(2)))
+        sharedLinks.push(line.slice(2));
       else untracked++;
-    } else if (line.startsWith("! ") && !isDisposable(line.slice(2), disposable))
-      precious.push(line.slice(2));
+    } else if (line.startsWith("! ") && !isDisposable(line.slice(2))) precious.push(line.slice(2));
   }
   let stashes = 0;
   let unpushedCommits = 0;
@@ -124,13 +106,7 @@ export async function commitsOnlyOn(mainRepo: string, branch: string): Promise<n
  * A `link` setup step's symlink (node_modules -> the main repo's): untracked, since an ignore pattern
  * like `node_modules/` matches directories only, but Grove's own and holding nothing of the worktree.
  */
-function isSharedLink(
-  mainRepo: string,
-  worktree: string,
-  path: string,
-  disposable: readonly string[],
-): boolean {
-  if (!isDisposable(path, disposable)) return false;
+function isSharedLink(mainRepo: string, worktree: string, path: string): boolean {
   try {
     const full = join(worktree, path);
     if (!lstatSync(full).isSymbolicLink()) return false;

@@ -64,6 +64,26 @@ export interface CommandResult {
   logPath: string;
   /** The last lines of output (stdout and stderr interleaved). */
   outputTail: string;
+  /** The individual tests the command reported in its own JUnit file (pipeline `test.junit`). */
+  tests?: TestCaseResult[];
+  /** Why `tests` is missing though the pipeline names a JUnit file (absent, unreadable, not JUnit). */
+  testsProblem?: string;
+}
+
+/** One test a scenario's test command ran (a pytest test, a vitest case), read from its JUnit output. */
+export interface TestCaseResult {
+  /** The runner's classname, e.g. pytest's `tests.test_api`. */
+  classname: string;
+  name: string;
+  /** Source file (relative to the worktree) and line, when the runner says. */
+  file?: string;
+  line?: number;
+  status: "passed" | "failed" | "errored" | "skipped";
+  seconds: number;
+  /** The failure's or skip's message (one line). */
+  message?: string;
+  /** The failure's text (a traceback), trimmed to its last lines. */
+  detail?: string;
 }
 
 /** One attempt of a scenario: its steps and the test, and what the attempt amounted to. */

@@ -4,6 +4,7 @@
  * passed, and their results are carried into the new report, marked with the run they came from.
  */
 import { readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
 import type { ScenarioResult } from "../events.js";
 import { type Plan, planScenarios } from "../plan/plan.js";
 import type { Report } from "../reporters/build-report.js";
@@ -36,6 +37,9 @@ export function planResume(ctx: RunContext, reportPath: string): ResumePlan | un
   });
   if (!replanned.ok) return undefined;
   const fromRun = previous.grove?.run_id ?? "previous run";
+  // Log paths in a report are relative to its run dir; carried into a new run they must say where.
+  const oldRunDir = previous.grove?.run_dir ?? ".";
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(oldRunDir, p));
   const carried = inPlan.map((p): ScenarioResult => {
     const s = passed.get(p.name)!;
     return {
@@ -47,7 +51,11 @@ export function planResume(ctx: RunContext, reportPath: string): ResumePlan | un
       reason: s.reason,
       detail: `passed in run ${fromRun} (resumed)`,
       flaky: s.flaky,
-      attempts: s.attempt_results,
+      attempts: s.attempt_results.map((a) => ({
+        ...a,
+        ...(a.test ? { test: { ...a.test, logPath: abs(a.test.logPath) } } : {}),
+        steps: a.steps.map((c) => ({ ...c, logPath: abs(c.logPath) })),
+      })),
       resumedFrom: fromRun,
     };
   });

@@ -4,7 +4,8 @@
  * with its UTC offset, and one entry per scenario in `scenarios`. Pure; `schemas/report.schema.json`
  * describes the result.
  */
-import type { FinalStatus, ResourceLeak, ScenarioResult } from "../events.js";
+import { isAbsolute, relative } from "node:path";
+import type { FinalStatus, ResourceLeak, ScenarioResult, TestCaseResult } from "../events.js";
 
 export interface ReportMeta {
   version: string;
@@ -19,6 +20,12 @@ export interface ReportMeta {
   interrupted: boolean;
   exitCode: number;
   maxConcurrency: number;
+  /** The plan's identity (plan-hash.ts): shards of one run share it; merge-reports checks it. */
+  planHash?: string;
+  /** `--shard i/n`: which part of the plan this run ran. */
+  shard?: { index: number; count: number };
+  /** Each scenario's test_file (for JUnit's `file` and annotations), by name. */
+  testFiles?: ReadonlyMap<string, string>;
 }
 
 export interface WorktreeReport {
@@ -75,6 +82,8 @@ export interface Report {
     pipeline: string;
     scenarios_file: string;
     exit_code: number;
+    plan_hash?: string;
+    shard?: { index: number; count: number };
   };
   scenarios: ReportScenario[];
   worktrees: WorktreeReport[];
@@ -95,8 +104,12 @@ export interface ReportScenario {
   started_at: string | null;
   ended_at: string | null;
   duration: number;
+  /** Relative to `grove.run_dir`, so an uploaded report points into the uploaded run directory. */
   log_path: string | null;
   output_tail: string;
+  test_file?: string;
+  /** The individual tests of the last attempt, when the test command wrote JUnit (pipeline test.junit). */
+  tests?: TestCaseResult[];
   skip?: ScenarioResult["skip"];
   resumed_from?: string;
   attempt_results: ScenarioResult["attempts"];
@@ -123,7 +136,7 @@ export function buildReport(
     else if (r.status === "skipped") w.skipped++;
     else if (isError(r.status)) w.errors++;
   }
-  const scenarios = results.map(toReportScenario);
+  const scenarios = results.map((r) => toReportScenario(r, meta));
   return {
     summary: {
       total: results.length,
@@ -163,16 +176,25 @@ export function buildReport(
       pipeline: meta.pipeline,
       scenarios_file: meta.scenariosFile,
       exit_code: meta.exitCode,
+      ...(meta.planHash ? { plan_hash: meta.planHash } : {}),
+      ...(meta.shard ? { shard: meta.shard } : {}),
     },
     scenarios,
     worktrees: [...worktrees],
   };
 }
 
-function toReportScenario(r: ScenarioResult): ReportScenario {
-  const last = r.attempts[r.attempts.length - 1];
-  const first = r.attempts[0];
+function toReportScenario(r: ScenarioResult, meta: ReportMeta): ReportScenario {
+  const rel = (p: string) => (isAbsolute(p) ? relative(meta.runDir, p) || "." : p);
+  const attempts = r.attempts.map((a) => ({
+    ...a,
+    ...(a.test ? { test: { ...a.test, logPath: rel(a.test.logPath) } } : {}),
+    steps: a.steps.map((c) => ({ ...c, logPath: rel(c.logPath) })),
+  }));
+  const last = attempts[attempts.length - 1];
+  const first = attempts[0];
   const test = last?.test;
+  const testFile = meta.testFiles?.get(r.name);
   return {
     name: r.name,
     description: r.description,
@@ -190,9 +212,11 @@ function toReportScenario(r: ScenarioResult): ReportScenario {
     duration: round(r.attempts.reduce((sum, a) => sum + a.durationSeconds, 0)),
     log_path: test?.logPath ?? null,
     output_tail: test?.outputTail ?? "",
+    ...(testFile !== undefined ? { test_file: testFile } : {}),
+    ...(test?.tests ? { tests: test.tests } : {}),
     ...(r.skip ? { skip: r.skip } : {}),
     ...(r.resumedFrom ? { resumed_from: r.resumedFrom } : {}),
-    attempt_results: r.attempts,
+    attempt_results: attempts,
   };
 }
 

@@ -3,7 +3,9 @@
  * most every 100 ms; elsewhere one line per state change. Then the summary with each failure's reason,
  * output tail and log path. Consumes events only.
  */
+import { resolve } from "node:path";
 import type { GroveEvent, ScenarioResult } from "../events.js";
+import { stripControl } from "../util/strip-control.js";
 import type { Report } from "./build-report.js";
 
 export interface ConsoleOptions {
@@ -32,11 +34,6 @@ const COLOR: Record<string, number> = {
   skipped: 90,
   cancelled: 90,
 };
-
-/** Removes ANSI escape sequences and other control characters from test output before printing. */
-export function stripControl(text: string): string {
-  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
-}
 
 export class ConsoleReporter {
   private readonly running = new Map<string, { worktree: string; attempt: number; since: number }>();
@@ -184,7 +181,7 @@ export class ConsoleReporter {
         out.push(`      $ ${p.command.join(" ")}`);
         for (const l of stripControl(p.output_tail).split("\n").slice(-8))
           if (l.trim()) out.push(`      │ ${l}`);
-        if (p.log_path) out.push(`      log: ${p.log_path}`);
+        if (p.log_path) out.push(`      log: ${resolve(report.grove.run_dir, p.log_path)}`);
       }
     }
     const skipped = report.scenarios.filter((x) => x.status === "skipped");

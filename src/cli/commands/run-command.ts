@@ -236,6 +236,11 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       interrupted: outcome.interrupted,
       exitCode,
       maxConcurrency: outcome.maxConcurrency,
+      testFiles: new Map(
+        ctx.loaded.scenarios.flatMap((s) =>
+          s.testFile !== undefined ? [[s.name, s.testFile] as const] : [],
+        ),
+      ),
     });
     writeJsonReport(reportPath, report);
     writeJsonReport(join(runDir, "report.json"), report);

@@ -4,8 +4,10 @@ import { describe, expect, it } from "vitest";
 import { createSampleRepo } from "../../src/demo/sample-repo.js";
 import { listProcesses, readEnvironment } from "../../src/resources/process-table.js";
 import { reportSchemaErrors } from "../helpers/report-schema.js";
-import { runGrove, spawnGrove, waitForOutput } from "../helpers/run-grove.js";
+import { runGrove, spawnGrove, waitForOutput, waitForStream } from "../helpers/run-grove.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { TestRig } from "../helpers/test-rig.js";
+import { waitForFile } from "../helpers/wait-for.js";
 
 type Report = {
   summary: Record<string, number | boolean>;
@@ -130,11 +132,13 @@ describe("grove run (built CLI, real processes)", () => {
 
   it("on SIGINT stops, ends every process group, writes a partial report marked interrupted and exits 130", async () => {
     const sample = await createSampleRepo(tempDir());
+    const rig = new TestRig();
+    await rig.ready();
     writeFileSync(
       join(sample.mainRepo, "scenarios.json"),
       JSON.stringify({
         scenarios: [
-          { name: "long", worktree: "parser", test_file: "tests/hang.mjs", timeout: 60, tags: [] },
+          { name: "long", worktree: "parser", run: rig.command("long"), timeout: 60, tags: [] },
           {
             name: "after_long",
             worktree: "parser",
@@ -148,8 +152,8 @@ describe("grove run (built CLI, real processes)", () => {
       }),
     );
     const child = spawnGrove(["run"], sample.mainRepo);
-    await waitForOutput(child, (seen) => seen.includes("▶ long"));
-    await new Promise((r) => setTimeout(r, 500));
+    // Signal once `long` really runs and `quick` has passed: no guess at how long either takes.
+    await Promise.all([rig.started("long"), waitForOutput(child, (seen) => seen.includes("✓ quick"))]);
     child.kill("SIGINT");
     const r = await child;
     expect(r.exitCode).toBe(130);
@@ -269,7 +273,7 @@ describe("second Ctrl-C (built CLI)", () => {
     const pidFile = join(sample.root, "grandchild.pid");
     writeFileSync(
       join(sample.mainRepo, "grove.pipeline.yaml"),
-      "version: 1\ntest:\n  run: [node, '{test_file}']\n  kill_grace: 1000\n",
+      "version: 1\ntest:\n  run: [node, '{test_file}']\n  kill_grace: 600000\n",
     );
     writeFileSync(
       join(sample.mainRepo, "scenarios.json"),
@@ -286,10 +290,12 @@ describe("second Ctrl-C (built CLI)", () => {
       }),
     );
     const child = spawnGrove(["run"], sample.mainRepo);
-    await waitForOutput(child, (seen) => seen.includes("▶ stubborn"));
-    await new Promise((r) => setTimeout(r, 500));
+    // The first Ctrl-C once the stubborn command and its grandchild run; the second once Grove has
+    // said it is stopping. With a 10-minute grace only the second one can end the run.
+    await waitForFile(pidFile);
+    const stopping = waitForStream(child.stderr!, (seen) => seen.includes("stopping: no new scenarios"));
     child.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 500));
+    await stopping;
     child.kill("SIGINT");
     const r = await child;
     expect(r.exitCode).toBe(130);

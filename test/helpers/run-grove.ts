@@ -22,11 +22,23 @@ export function waitForOutput(
   child: { stdout: NodeJS.ReadableStream | null },
   ready: (seen: string) => boolean,
 ): Promise<string> {
+  return waitForStream(child.stdout!, ready);
+}
+
+/** Resolves once the text read from `stream` since this call satisfies `ready`. */
+export function waitForStream(
+  stream: NodeJS.ReadableStream,
+  ready: (seen: string) => boolean,
+): Promise<string> {
   return new Promise((resolve) => {
     let seen = "";
-    child.stdout!.on("data", (d: Buffer) => {
+    const onData = (d: Buffer) => {
       seen += d.toString();
-      if (ready(seen)) resolve(seen);
-    });
+      if (ready(seen)) {
+        stream.off("data", onData);
+        resolve(seen);
+      }
+    };
+    stream.on("data", onData);
   });
 }

@@ -7,6 +7,7 @@ import { interpretExit } from "../../src/steps/interpret-exit.js";
 import { readTail } from "../../src/steps/output-tail.js";
 import { FIXTURES } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { waitForFile } from "../helpers/wait-for.js";
 
 const node = (script: string, ...args: string[]) => ({
   kind: "argv" as const,
@@ -40,7 +41,8 @@ describe("execCommand (real processes)", () => {
       cwd: dir,
       env: {},
       logPath: log,
-      deadline: Date.now() + 1500,
+      // Long enough for the fixture to start its grandchild on a loaded machine (the test needs its pid).
+      deadline: Date.now() + 4000,
       killGraceMs: 300,
     });
     expect(out.timedOut).toBe(true);
@@ -66,7 +68,7 @@ describe("execCommand (real processes)", () => {
       killGraceMs: 1000,
       signal: controller.signal,
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForFile(join(dir, "f.log"));
     controller.abort();
     const out = await running;
     expect(out.cancelled).toBe(true);

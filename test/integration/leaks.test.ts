@@ -72,7 +72,7 @@ describe("leak detection (real processes)", () => {
       name: "stubborn",
       worktree: "w",
       run: node("ignore-sigterm.mjs", pidFile),
-      timeout: 1,
+      timeout: 3, // long enough for the fixture to start its grandchild on a loaded machine
     });
     const [r] = await c.runAllScenarios();
     expect(r!.status).toBe("timed-out");

@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { isAlive } from "../../src/resources/process-table.js";
 import { type Spawner, type SpawnHelperKind, startSpawner } from "../../src/steps/spawner.js";
 import { FIXTURES } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { waitUntil } from "../helpers/wait-for.js";
 
 let spawner: Spawner | undefined;
 afterEach(() => spawner?.close());
@@ -150,8 +150,10 @@ describe.each(["python", "node"] as SpawnHelperKind[])(
       expect(ran).toBe(kind);
       expect(isAlive(Number(commandPid))).toBe(true);
       owner.kill("SIGKILL");
-      for (let i = 0; i < 100 && (isAlive(Number(commandPid)) || isAlive(Number(helperPid))); i++)
-        await sleep(50);
+      await waitUntil(
+        () => !isAlive(Number(commandPid)) && !isAlive(Number(helperPid)),
+        "the command and the helper to end",
+      );
       expect(isAlive(Number(commandPid))).toBe(false);
       expect(isAlive(Number(helperPid))).toBe(false);
     });

@@ -139,6 +139,16 @@ export function createScenarioMachine(shape: ScenarioPipelineShape) {
     },
   }));
 
+  const afterActorFailed = assign(({ context, event }: Args) => ({
+    outcome:
+      context.outcome === null || context.outcome.status === "passed"
+        ? {
+            status: "errored" as const,
+            reason: `internal-error: ${String((event as { error?: unknown }).error)}`,
+          }
+        : context.outcome,
+  }));
+
   const runningStates: Record<string, object> = {};
   shape.before.forEach((name, i) => {
     runningStates[beforeKeys[i]!] = {
@@ -232,7 +242,8 @@ export function createScenarioMachine(shape: ScenarioPipelineShape) {
             })),
           ],
         },
-        onError: { target: afterKeys[i + 1] ?? "settle", actions: actorFailed },
+        // A throwing after-step actor is a failed after step: it turns a pass into an error too.
+        onError: { target: afterKeys[i + 1] ?? "settle", actions: afterActorFailed },
       },
     };
   });

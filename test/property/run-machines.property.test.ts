@@ -1,102 +1,134 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FINAL_STATUSES } from "../../src/events.js";
-import { type FakeOutcome, type FakeRunInput, fakeRun } from "../helpers/fake-run.js";
+import type { RetryableStatus } from "../../src/config/types.js";
+import { FINAL_STATUSES, type ScenarioResult } from "../../src/events.js";
+import {
+  type AttemptPlan,
+  type FakeRunInput,
+  type FakeRunObservation,
+  type FakeScenario,
+  fakeRun,
+  nameOf,
+  type StepOutcome,
+  type TestOutcome,
+  type WorktreeStart,
+} from "../helpers/fake-run.js";
+import { type ExpectedOutcome, expectedOutcomes } from "../helpers/run-oracle.js";
 
-const outcome = fc.constantFrom<FakeOutcome>("pass", "pass", "pass", "fail", "crash", "hang", "flaky");
-
-const runInput = fc.integer({ min: 1, max: 14 }).chain((n) =>
-  fc.record<FakeRunInput>({
-    deps: fc
-      .array(fc.uniqueArray(fc.nat({ max: n - 1 }), { maxLength: 3 }), { minLength: n, maxLength: n })
-      .map((d) => d.map((ds, i) => ds.filter((x) => x < i))),
-    outcomes: fc.array(outcome, { minLength: n, maxLength: n }),
-    retries: fc.array(fc.nat({ max: 2 }), { minLength: n, maxLength: n }),
-    workers: fc.integer({ min: 1, max: 5 }),
-    worktrees: fc.integer({ min: 1, max: 4 }),
-    maxPerWorktree: fc.integer({ min: 1, max: 3 }),
-    interruptAfter: fc.option(fc.integer({ min: 1, max: n }), { nil: undefined }),
-    before: fc.constantFrom([], ["prepare"]),
-    after: fc.constantFrom([], ["collect"], ["collect", "teardown"]),
-    failingBefore: fc.boolean(),
-  }),
+const stepOutcome = fc.constantFrom<StepOutcome>(
+  ...(["pass", "pass", "pass", "pass", "pass", "pass", "fail", "hang", "crash", "throw"] as const),
 );
+const testOutcome = fc.constantFrom<TestOutcome>(
+  ...(["pass", "pass", "pass", "fail", "fail", "hang", "crash", "throw"] as const),
+);
+const worktreeStart = fc.constantFrom<WorktreeStart>("ready", "ready", "ready", "late", "late", "failing");
+const retryOn = fc.subarray<RetryableStatus>(["failed", "timed-out", "errored"]);
 
-describe("run and scenario machines (random DAGs x outcomes x workers x interrupts)", () => {
-  it("keep every invariant", async () => {
+const runInput: fc.Arbitrary<FakeRunInput> = fc
+  .record({
+    n: fc.integer({ min: 1, max: 14 }),
+    before: fc.constantFrom([], ["prepare"], ["prepare", "seed"]),
+    after: fc.constantFrom([], ["collect"], ["collect", "teardown"]),
+    worktrees: fc.array(worktreeStart, { minLength: 1, maxLength: 4 }),
+  })
+  .chain(({ n, before, after, worktrees }) => {
+    const attemptPlan: fc.Arbitrary<AttemptPlan> = fc.record({
+      before: fc.array(stepOutcome, { minLength: before.length, maxLength: before.length }),
+      test: testOutcome,
+      after: fc.array(stepOutcome, { minLength: after.length, maxLength: after.length }),
+    });
+    const scenario = (i: number): fc.Arbitrary<FakeScenario> =>
+      fc.record({
+        deps: i === 0 ? fc.constant([]) : fc.uniqueArray(fc.nat({ max: i - 1 }), { maxLength: 3 }),
+        unselected: fc.oneof(
+          { weight: 6, arbitrary: fc.constant([]) },
+          { weight: 1, arbitrary: fc.constant([`outside${i}`]) },
+        ),
+        worktree: fc.nat({ max: worktrees.length - 1 }),
+        priority: fc.nat({ max: 4 }),
+        retries: fc.nat({ max: 2 }),
+        retryOn,
+        attempts: fc.array(attemptPlan, { minLength: 3, maxLength: 3 }),
+        ticks: fc.nat({ max: 3 }),
+      });
+    return fc.record<FakeRunInput>({
+      scenarios: fc.tuple(...Array.from({ length: n }, (_, i) => scenario(i))),
+      before: fc.constant(before),
+      after: fc.constant(after),
+      workers: fc.integer({ min: 1, max: 5 }),
+      maxPerWorktree: fc.integer({ min: 1, max: 3 }),
+      worktrees: fc.constant(worktrees),
+      lateTicks: fc.nat({ max: 6 }),
+      assumeDependenciesPassed: fc.boolean(),
+      interruptAfter: fc.option(fc.integer({ min: 1, max: n + 2 }), { nil: undefined, freq: 4 }),
+    });
+  });
+
+/** The result matches the oracle's expectation: status, reason, skip cause, attempts and commands run. */
+function expectAsOracle(r: ScenarioResult, e: ExpectedOutcome, obs: FakeRunObservation, i: number) {
+  const what = `${r.name}: ${JSON.stringify({ status: r.status, reason: r.reason, skip: r.skip })}`;
+  expect(r.status, what).toBe(e.status);
+  if (e.reasonPrefix) expect(r.reason.startsWith(e.reason), what).toBe(true);
+  else expect(r.reason, what).toBe(e.reason);
+  if (e.skippedBecauseOf) expect(e.skippedBecauseOf, what).toContain(r.skip?.dependency);
+  if (e.dependency) expect(r.skip?.dependency, what).toBe(e.dependency);
+  expect(r.attempts, what).toHaveLength(e.attempts);
+  expect(r.flaky, what).toBe(e.flaky);
+  const ran = obs.commands
+    .filter((c) => c.index === i)
+    .map(({ attempt, phase, step }) => ({ attempt, phase, step }));
+  expect(ran, what).toEqual(e.commands);
+}
+
+/** Is `a` ahead of `b` in the scheduler's order: higher priority, then plan order? */
+const ahead = (input: FakeRunInput, a: number, b: number) => {
+  const pa = input.scenarios[a]!.priority;
+  const pb = input.scenarios[b]!.priority;
+  return pa > pb || (pa === pb && a < b);
+};
+
+describe("run and scenario machines (random DAGs x scripted outcomes x worktrees x interrupts)", () => {
+  it("end every scenario as the oracle says, start the highest priority first, and keep every limit", async () => {
     await fc.assert(
       fc.asyncProperty(runInput, async (input) => {
         const obs = await fakeRun(input); // the run always terminates
-        const byName = new Map(obs.results.map((r) => [r.name, r]));
-        const n = input.deps.length;
-
-        // Every scenario ends in exactly one final state, reported once.
-        expect(obs.results).toHaveLength(n);
-        for (const r of obs.results) {
-          expect(FINAL_STATUSES).toContain(r.status);
-          expect(obs.finishedCalls.get(r.name)).toBe(1);
-        }
-        // Reported statuses only move forward, and end with the final one, reported once.
-        const stage = ["pending", "waiting", "queued", "running"];
-        for (const r of obs.results) {
-          const log = obs.statusLog.get(r.name) ?? [];
-          expect(log.at(-1)).toBe(r.status);
-          expect(log.filter((st) => FINAL_STATUSES.includes(st as never))).toHaveLength(1);
-          const ranks = log.map((st) => (stage.includes(st) ? stage.indexOf(st) : stage.length));
-          for (let k = 1; k < ranks.length; k++) expect(ranks[k]).toBeGreaterThan(ranks[k - 1]!);
-        }
-        // A scenario's test starts only after all its dependencies passed.
-        for (const s of obs.starts) for (const d of s.depStatuses) expect(d).toBe("passed");
-        // Never more than N at once, nor more than the per-worktree limit.
-        expect(obs.maxRunning).toBeLessThanOrEqual(input.workers);
-        expect(obs.maxRunningPerWorktree).toBeLessThanOrEqual(input.maxPerWorktree);
+        const n = input.scenarios.length;
+        const expected = expectedOutcomes(input);
+        expect(obs.results.map((r) => r.name)).toEqual(input.scenarios.map((_, i) => nameOf(i)));
 
         for (let i = 0; i < n; i++) {
-          const r = byName.get(`s${i}`)!;
-          const depResults = input.deps[i]!.map((d) => byName.get(`s${d}`)!);
-          const blocked = depResults.filter((d) => d.status !== "passed");
-          if (r.status === "skipped") {
-            // Skipped with a reason naming a dependency that did not pass.
-            expect(r.skip?.dependency).toBeDefined();
-            expect(blocked.map((b) => b.name)).toContain(r.skip!.dependency);
-            expect(r.attempts).toHaveLength(0);
-          } else if (blocked.length > 0) {
-            // Only an interrupt may end a scenario with a non-passed dependency otherwise.
+          const r = obs.results[i]!;
+          // Reported once; statuses only move forward and end with the final one.
+          expect(obs.finishedCalls.get(r.name)).toBe(1);
+          const log = obs.statusLog.get(r.name) ?? [];
+          expect(log.at(-1)).toBe(r.status);
+          const stage = ["pending", "waiting", "queued", "running"];
+          const ranks = log.map((st) => (stage.includes(st) ? stage.indexOf(st) : stage.length));
+          for (let k = 1; k < ranks.length; k++) expect(ranks[k]).toBeGreaterThan(ranks[k - 1]!);
+          // Exactly the oracle's outcome; with an interrupt, cancelled if it had not finished by then.
+          if (obs.interrupted && !obs.finishedBeforeInterrupt.has(r.name)) {
             expect(r.status).toBe("cancelled");
-            expect(r.attempts).toHaveLength(0);
-          }
-          // Attempts: at most 1 + retries; one result whatever the count.
-          expect(r.attempts.length).toBeLessThanOrEqual(1 + input.retries[i]!);
-          if (r.status === "passed" && r.attempts.length > 1) expect(r.flaky).toBe(true);
-          // After steps ran once per attempt, whatever happened.
-          for (const a of r.attempts) {
-            const after = obs.stepsRun.filter(
-              (s) => s.name === r.name && s.phase === "after" && s.attempt === a.attempt,
-            );
-            expect(after).toHaveLength(input.after!.length);
-          }
+            expect(r.reason).toBe("cancelled");
+          } else expectAsOracle(r, expected[i]!, obs, i);
         }
-        // Without an interrupt, nothing is cancelled and outcomes follow the fakes.
-        if (!obs.interrupted) {
-          for (let i = 0; i < n; i++) {
-            const r = byName.get(`s${i}`)!;
-            expect(r.status).not.toBe("cancelled");
-            if (r.status === "skipped" || (input.before!.length > 0 && input.failingBefore)) continue;
-            const expected = {
-              pass: "passed",
-              fail: "failed",
-              crash: "errored",
-              hang: "timed-out",
-              flaky: input.retries[i]! > 0 ? "passed" : "failed",
-            }[input.outcomes[i]!];
-            expect(r.status).toBe(expected);
-          }
+        if (!obs.interrupted) expect(obs.results.some((r) => r.status === "cancelled")).toBe(false);
+
+        // Scheduling: each start was allowed, within the limits, and the best of those that could start.
+        for (const s of obs.starts) {
+          expect(s.worktreeReady).toBe(true);
+          expect(s.runningInWorktree).toBeLessThan(input.maxPerWorktree);
+          expect(s.running).toBeLessThan(input.workers);
+          expect(s.eligible).toContain(s.index);
+          for (const other of s.eligible)
+            if (other !== s.index) expect(ahead(input, other, s.index)).toBe(false);
         }
+        expect(obs.maxRunning).toBeLessThanOrEqual(input.workers);
+
         // Counts add up.
-        const counts = FINAL_STATUSES.map((s) => obs.results.filter((r) => r.status === s).length);
+        const counts = FINAL_STATUSES.map((st) => obs.results.filter((r) => r.status === st).length);
         expect(counts.reduce((a, b) => a + b, 0)).toBe(n);
       }),
-      { numRuns: 250 },
+      { numRuns: 300 },
     );
   });
 });

@@ -28,6 +28,60 @@ const scenarioArb = fc.record({
   }),
 });
 
+type Case = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * Independent oracle: the actors a worktree must call, in order, where it must rest and why, and how
+ * it must end, from the generated outcomes alone (the documented lifecycle: verify; create when missing
+ * and allowed; setup steps when missing or stale and allowed; checks after setup; the pull whenever it
+ * is asked and everything before it passed; an interrupt during any of these fails it as `cancelled`).
+ */
+function expectedWorktree(c: Case) {
+  const calls: string[] = [];
+  let failure: string | null = null;
+  /** Calls an actor; a throwing one fails the worktree as `thrownWith`, a failing one as `failWith`. */
+  const run = (kind: string, ok: boolean, failWith: string, thrownWith = failWith) => {
+    calls.push(kind);
+    if (c.throwIn === kind.replace(/\d+$/, "")) failure = thrownWith;
+    else if (!ok) failure = failWith;
+    return failure === null;
+  };
+  const setupAndPull = () => {
+    for (let i = 0; i < c.steps.length; i++) if (!run(`step${i}`, c.steps[i]!, "setup-failed")) return;
+    if (!run("checks", c.checksOk, "verify-failed")) return;
+    pull();
+  };
+  const pull = () => {
+    if (!c.pull) return;
+    const failures = { conflict: "pull-conflict", refused: "pull-refused", failed: "pull-failed" } as const;
+    const ok = c.pullKind === "up-to-date" || c.pullKind === "updated";
+    run("pull", ok, ok ? "pull-failed" : failures[c.pullKind as keyof typeof failures], "pull-failed");
+  };
+  if (run("verify", true, "not-a-worktree-of-this-repo")) {
+    if (c.presence === "foreign") failure = "not-a-worktree-of-this-repo";
+    else if (c.presence === "missing") {
+      if (!c.canSetup) failure = "worktree-missing";
+      else if (run("create", c.createOk, "create-failed")) setupAndPull();
+    } else if (!c.setupCurrent) {
+      if (c.canSetup) setupAndPull();
+      else failure = "verify-failed";
+    } else pull();
+  }
+  if (c.cancelAt !== undefined && c.cancelAt < calls.length) {
+    calls.splice(c.cancelAt + 1);
+    failure = "cancelled";
+  }
+  let final = "released";
+  if (c.cleanup) {
+    calls.push("cleanup");
+    final =
+      c.throwIn === "cleanup"
+        ? "kept"
+        : { removed: "removed", kept: "kept", "not-ours": "released" }[c.cleanupKind];
+  }
+  return { calls, rest: failure === null ? "ready" : "failed", failure, final };
+}
+
 describe("worktree machine (random step outcomes x interrupts at any state)", () => {
   it("always ends in one final state; setup steps run in order; ready only when every stage passed; kept never removed", async () => {
     await fc.assert(
@@ -81,6 +135,15 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
         actor.send({ type: c.cleanup ? "CLEANUP" : "RELEASE" });
         await toPromise(actor);
         const final = String(actor.getSnapshot().value);
+
+        // Exactly as the oracle says: the actors called, where it rested and why, how it ended. In
+        // particular the pull ran whenever it was asked and the worktree reached ready.
+        const expected = expectedWorktree(c);
+        expect(ran).toEqual(expected.calls);
+        expect(restedIn).toBe(expected.rest);
+        expect(actor.getSnapshot().context.failure).toBe(expected.failure);
+        expect(final).toBe(expected.final);
+        if (restedIn === "ready" && c.pull) expect(ran).toContain("pull");
 
         expect(["removed", "kept", "released"]).toContain(final);
         // Setup steps run in order, each at most once, and stop at the first failure.

@@ -1,0 +1,21 @@
+// Mutation testing (Stryker) over the machines, the scheduler and the plan: each mutant is a small
+// deliberate bug; the unit and property tests must kill it. `npm run mutation`; survivors are in
+// reports/mutation/ and the ones judged equivalent are listed in docs/testing.md.
+// @ts-check
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutation.config.ts", related: false },
+  mutate: ["src/machines/**/*.ts", "src/scheduler/**/*.ts", "src/plan/**/*.ts"],
+  // The machine is shared and has two cores.
+  concurrency: 2,
+  incremental: true,
+  incrementalFile: "reports/stryker-incremental.json",
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  thresholds: { high: 90, low: 85, break: null },
+  timeoutMS: 20_000,
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+};

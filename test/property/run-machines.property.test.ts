@@ -27,8 +27,8 @@ const retryOn = fc.subarray<RetryableStatus>(["failed", "timed-out", "errored"])
 const runInput: fc.Arbitrary<FakeRunInput> = fc
   .record({
     n: fc.integer({ min: 1, max: 14 }),
-    before: fc.constantFrom([], ["prepare"], ["prepare", "seed"]),
-    after: fc.constantFrom([], ["collect"], ["collect", "teardown"]),
+    before: fc.constantFrom<string[]>([], ["prepare"], ["prepare", "seed"]),
+    after: fc.constantFrom<string[]>([], ["collect"], ["collect", "teardown"]),
     worktrees: fc.array(worktreeStart, { minLength: 1, maxLength: 4 }),
   })
   .chain(({ n, before, after, worktrees }) => {
@@ -39,10 +39,10 @@ const runInput: fc.Arbitrary<FakeRunInput> = fc
     });
     const scenario = (i: number): fc.Arbitrary<FakeScenario> =>
       fc.record({
-        deps: i === 0 ? fc.constant([]) : fc.uniqueArray(fc.nat({ max: i - 1 }), { maxLength: 3 }),
+        deps: i === 0 ? fc.constant<number[]>([]) : fc.uniqueArray(fc.nat({ max: i - 1 }), { maxLength: 3 }),
         unselected: fc.oneof(
-          { weight: 6, arbitrary: fc.constant([]) },
-          { weight: 1, arbitrary: fc.constant([`outside${i}`]) },
+          { weight: 6, arbitrary: fc.constant<string[]>([]) },
+          { weight: 1, arbitrary: fc.constant<string[]>([`outside${i}`]) },
         ),
         worktree: fc.nat({ max: worktrees.length - 1 }),
         priority: fc.nat({ max: 4 }),

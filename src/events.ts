@@ -169,6 +169,11 @@ export interface ResourceLeak {
   module: string;
   scenario?: string;
   attempt?: number;
+  /** A process a worktree's setup step left running: the worktree and the step. */
+  worktree?: string;
+  step?: string;
+  /** A process a run that died (kill -9) left running: that run's id. */
+  run_id?: string;
   pid?: number;
   command?: string;
   ageSeconds?: number;

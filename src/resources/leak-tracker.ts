@@ -124,6 +124,26 @@ export class LeakTracker {
     );
   }
 
+  /**
+   * A worktree setup command ended: what it left running (in its group, or escaped but tagged with
+   * the run and the worktree's setup) is a leak like an attempt's. Setup commands are few: one full
+   * scan each.
+   */
+  async sweepSetup(end: { worktree: string; step: string; pgid?: number; sinceTicks: number }): Promise<void> {
+    const query = {
+      runId: this.options.runId,
+      scenario: end.worktree,
+      setup: true,
+      sinceTicks: end.sinceTicks - 1,
+      ...(end.pgid !== undefined ? { pgid: end.pgid } : {}),
+    };
+    const survivors = await findSurvivors(query);
+    await this.endAndRecord(
+      survivors.map((s) => ({ ...s, scenario: "", attempt: 0, setupOf: end.worktree, step: end.step })),
+      () => findSurvivors(query),
+    );
+  }
+
   /** Runs the batched check for processes that escaped their attempt's group. */
   private async scanForEscapes(): Promise<void> {
     this.escapeScanTimer = undefined;
@@ -155,7 +175,7 @@ export class LeakTracker {
 
   /** Reports survivors (with ports and age) and, unless keepLeaks, ends them in rounds. */
   private async endAndRecord(
-    survivors: (ProcessRecord & { scenario: string; attempt: number })[],
+    survivors: (ProcessRecord & { scenario: string; attempt: number; setupOf?: string; step?: string })[],
     rescan: () => ProcessRecord[] | Promise<ProcessRecord[]>,
   ): Promise<void> {
     // A process is reported once, however many scans see it (--keep-leaks leaves it running).
@@ -167,9 +187,9 @@ export class LeakTracker {
     const found: ResourceLeak[] = survivors.map((s) => ({
       resource_id: `process:${s.pid}`,
       type: "process",
-      module: s.scenario,
-      scenario: s.scenario,
-      attempt: s.attempt,
+      ...(s.setupOf !== undefined
+        ? { module: `worktree:${s.setupOf}`, worktree: s.setupOf, step: s.step ?? "" }
+        : { module: s.scenario, scenario: s.scenario, attempt: s.attempt }),
       pid: s.pid,
       command: s.command,
       ageSeconds: Math.round(ageSeconds(s.startTicks, now) * 100) / 100,

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { type ProcessInfo, readCommandLine, readEnvironment, readProcess } from "./process-table.js";
 
-const TAGS = ["GROVE_RUN_ID", "GROVE_SCENARIO", "GROVE_ATTEMPT"] as const;
+const TAGS = ["GROVE_RUN_ID", "GROVE_SCENARIO", "GROVE_ATTEMPT", "GROVE_PHASE", "GROVE_WORKTREE"] as const;
 
 /** A process of the attempt that is still alive, with its command line. */
 export interface ProcessRecord extends ProcessInfo {
@@ -21,7 +21,10 @@ export interface SurvivorQuery {
   /** The attempt's process group (its first process's pid). */
   pgid?: number;
   runId: string;
+  /** The scenario whose attempt this is; or, for a setup command, the worktree it set up. */
   scenario: string;
+  /** A worktree setup command (tagged GROVE_PHASE=setup, GROVE_WORKTREE) rather than an attempt. */
+  setup?: boolean;
   /** Clock ticks after boot when the attempt started (see bootTicksNow). */
   sinceTicks: number;
   /** Never report these (Grove itself). */
@@ -78,8 +81,11 @@ function scanOnce(q: SurvivorQuery): Map<number, ProcessInfo> {
     if (q.pgid !== undefined && s.pgid === q.pgid) found.set(s.pid, s);
     else {
       const tags = readEnvironment(s.pid, TAGS);
-      if (tags.get("GROVE_RUN_ID") === q.runId && tags.get("GROVE_SCENARIO") === q.scenario)
-        found.set(s.pid, s);
+      if (tags.get("GROVE_RUN_ID") !== q.runId) continue;
+      const owner = q.setup
+        ? tags.get("GROVE_PHASE") === "setup" && tags.get("GROVE_WORKTREE")
+        : tags.get("GROVE_SCENARIO");
+      if (owner === q.scenario) found.set(s.pid, s);
     }
   }
   return found;

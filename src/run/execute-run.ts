@@ -17,10 +17,10 @@ import { type RunDefinitions, RunRecorder } from "../inspector/recorder.js";
 import { runDefinitions } from "../inspector/run-source.js";
 import type { Plan } from "../plan/plan.js";
 import type { WorktreeReport } from "../reporters/build-report.js";
+import { GroupJournal } from "../resources/group-journal.js";
 import { LeakTracker } from "../resources/leak-tracker.js";
 import { type RunScenarioSpec, startRun } from "../scheduler/start-run.js";
 import { branchFor } from "../steps/branch-for.js";
-import { killProcessGroupNow } from "../steps/end-process-group.js";
 import { createScenarioActors } from "../steps/scenario-actors.js";
 import { startSpawner } from "../steps/spawner.js";
 import { startWorktrees } from "./worktree-lifecycle.js";
@@ -107,7 +107,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   if (recorder) await options.onRecorderReady?.(recorder, recorder.definitions);
   const started = new Date();
   const scenarios = new Map<string, Scenario>(plan.scenarios.map((p) => [p.name, p.scenario]));
-  const liveGroups = new Set<number>();
+  // Every process group the run starts (commands, setup steps, git), as it starts (run-dir journal).
+  const groups = new GroupJournal(options.runDir);
 
   const tracker = new LeakTracker({
     runId,
@@ -150,8 +151,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
           logPath,
         });
     },
-    onSpawn: (pid) => liveGroups.add(pid),
-    onExit: (pid) => liveGroups.delete(pid),
+    onSpawn: groups.started,
+    onExit: groups.ended,
   });
 
   const specs: RunScenarioSpec[] = plan.scenarios.map((p) => ({
@@ -219,9 +220,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     interrupted = true;
     handle.interrupt();
   };
-  const onHardStop = () => {
-    for (const pgid of liveGroups) killProcessGroupNow(pgid);
-  };
+  const onHardStop = () => groups.killAllNow();
   if (options.interrupt?.aborted) onInterrupt();
   options.interrupt?.addEventListener("abort", onInterrupt, { once: true });
   options.hardStop?.addEventListener("abort", onHardStop, { once: true });
@@ -240,8 +239,18 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     onReady: (wt) => handle.worktreeReady(wt),
     onFailed: (wt, cause) => handle.worktreeFailed(wt, cause),
     ...(inspect ? { inspect } : {}),
+    onSpawn: groups.started,
+    onExit: groups.ended,
+    afterSetupCommand: (end) =>
+      tracker.sweepSetup({
+        worktree: end.worktree,
+        step: end.step,
+        ...(end.pgid !== undefined ? { pgid: end.pgid } : {}),
+        sinceTicks: tracker.ticksAt(end.startedAt),
+      }),
   });
-  options.interrupt?.addEventListener("abort", () => worktrees.cancel(), { once: true });
+  if (options.interrupt?.aborted) worktrees.cancel();
+  else options.interrupt?.addEventListener("abort", () => worktrees.cancel(), { once: true });
 
   try {
     const results = await handle.finished;
@@ -266,6 +275,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       worktrees: worktreeReports,
     };
   } finally {
+    groups.close();
     spawner.close();
     options.interrupt?.removeEventListener("abort", onInterrupt);
     options.hardStop?.removeEventListener("abort", onHardStop);

@@ -10,12 +10,20 @@ import { type EventListener, type Reason, type SkipCause, timestamp } from "../e
 import { createWorktreeMachine, type WorktreeFailure } from "../machines/worktree-machine.js";
 import type { WorktreeReport } from "../reporters/build-report.js";
 import { branchFor } from "../steps/branch-for.js";
-import { git } from "../steps/git.js";
+import { type GitOptions, git } from "../steps/git.js";
 import { cleanupWorktree } from "../steps/worktree-cleanup.js";
 import { createWorktree, lockWorktree, probeWorktree, unlockWorktree } from "../steps/worktree-create.js";
 import { commonGitDir, worktreePath } from "../steps/worktree-paths.js";
 import { pullCoordinator } from "../steps/worktree-pull.js";
-import { markSetupDone, runChecks, runSetupStep, setupIsCurrent } from "../steps/worktree-setup.js";
+import {
+  halfBuiltStage,
+  markHalfBuilt,
+  markSetupDone,
+  runChecks,
+  runSetupStep,
+  type SetupContext,
+  setupIsCurrent,
+} from "../steps/worktree-setup.js";
 import { commitsOnlyOn } from "../steps/worktree-status.js";
 
 export interface WorktreeLifecycleOptions {
@@ -33,6 +41,11 @@ export interface WorktreeLifecycleOptions {
   onReady(worktree: string): void;
   onFailed(worktree: string, cause: SkipCause): void;
   inspect?(event: InspectionEvent, actor: string): void;
+  /** Every process group a stage starts (git, setup steps, checks), when it starts and ends. */
+  onSpawn?(pid: number): void;
+  onExit?(pid: number): void;
+  /** Awaited after each setup command ends (leak sweeps). */
+  afterSetupCommand?(end: { worktree: string; step: string; pgid?: number; startedAt: Date }): Promise<void>;
 }
 
 const SKIP_REASON: Record<WorktreeFailure, Reason> = {
@@ -75,7 +88,18 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
       branchLeft?: boolean;
     }
   >();
-  const ctxOf = (name: string) => {
+  const killGraceMs = pipeline.test.killGrace * 1000;
+  // Ctrl-C ends whatever a stage runs: each actor's signal fires on interrupt, or when its state exits.
+  const interrupt = new AbortController();
+  const signalFor = (actorSignal: AbortSignal) => AbortSignal.any([actorSignal, interrupt.signal]);
+  const control = (actorSignal: AbortSignal): GitOptions => ({
+    signal: signalFor(actorSignal),
+    killGraceMs,
+    env: { GROVE_RUN_ID: options.runId },
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
+    ...(options.onExit ? { onExit: options.onExit } : {}),
+  });
+  const ctxOf = (name: string, actorSignal?: AbortSignal): SetupContext => {
     const i = info.get(name)!;
     return {
       mainRepo: options.mainRepo,
@@ -83,7 +107,14 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
       name,
       branch: i.branch,
       logDir: join(options.runDir, "logs"),
-      killGraceMs: pipeline.test.killGrace * 1000,
+      killGraceMs,
+      runId: options.runId,
+      ...(actorSignal ? { signal: signalFor(actorSignal) } : {}),
+      ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
+      ...(options.onExit ? { onExit: options.onExit } : {}),
+      ...(options.afterSetupCommand
+        ? { afterCommand: (end) => options.afterSetupCommand!({ worktree: name, ...end }) }
+        : {}),
     };
   };
   const started = (name: string) => {
@@ -93,9 +124,16 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
 
   const machine = createWorktreeMachine(stepNames).provide({
     actors: {
-      verifyWorktree: fromPromise(async ({ input }) => {
+      verifyWorktree: fromPromise(async ({ input, signal }) => {
         const i = info.get(input.name)!;
         const presence = await probeWorktree(i.path, commonDir);
+        const half = presence.kind === "ours" ? halfBuiltStage(i.path) : undefined;
+        if (half?.stage === "create")
+          return {
+            presence: "missing" as const,
+            setupCurrent: false,
+            detail: `worktree "${input.name}" was left half-created by run ${half.runId} (interrupted); --setup-worktrees repairs it`,
+          };
         if (presence.kind === "missing")
           return {
             presence: "missing" as const,
@@ -111,15 +149,20 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
             detail: `${i.path} is on ${presence.branch ?? "a detached HEAD"}, expected ${i.branch} (the pipeline's worktree.branch); check that branch out there, or set worktree.branch to match`,
           };
         }
-        const current = stepNames.length === 0 || (await setupIsCurrent(i.path, pipeline.worktree.setup));
-        const checks = await runChecks(pipeline.worktree.verify, ctxOf(input.name));
+        const current =
+          !half && (stepNames.length === 0 || (await setupIsCurrent(i.path, pipeline.worktree.setup)));
+        const checks = await runChecks(pipeline.worktree.verify, ctxOf(input.name, signal));
         return {
           presence: "ours" as const,
           setupCurrent: current && checks.ok,
-          detail: current ? checks.detail : "setup has not run with the current pipeline",
+          detail: half
+            ? `setup was interrupted in run ${half.runId}`
+            : current
+              ? checks.detail
+              : "setup has not run with the current pipeline",
         };
       }),
-      createWorktree: fromPromise(async ({ input }) => {
+      createWorktree: fromPromise(async ({ input, signal }) => {
         const i = info.get(input.name)!;
         started(input.name);
         i.created = true;
@@ -131,28 +174,34 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           path: i.path,
           branch: i.branch,
           startPoint: pipeline.worktree.startPoint,
+          runId: options.runId,
+          control: control(signal),
         });
         return { ok: true, detail: "created" };
       }),
-      runSetupStep: fromPromise(async ({ input }) => {
+      runSetupStep: fromPromise(async ({ input, signal }) => {
         started(input.name);
-        return runSetupStep(pipeline.worktree.setup[input.index]!, ctxOf(input.name));
+        // Half-built until the checks pass: an interrupted setup is rerun by the next run.
+        if (input.index === 0) markHalfBuilt(info.get(input.name)!.path, "setup", options.runId);
+        return runSetupStep(pipeline.worktree.setup[input.index]!, ctxOf(input.name, signal));
       }),
-      runChecks: fromPromise(async ({ input }) => {
-        const result = await runChecks(pipeline.worktree.verify, ctxOf(input.name));
+      runChecks: fromPromise(async ({ input, signal }) => {
+        const result = await runChecks(pipeline.worktree.verify, ctxOf(input.name, signal));
         const i = info.get(input.name)!;
         if (result.ok) await markSetupDone(i.path, pipeline.worktree.setup);
         if (i.setupStarted !== undefined) i.setupSeconds = (Date.now() - i.setupStarted) / 1000;
         return result;
       }),
-      pullCoordinator: fromPromise(async ({ input }) => {
+      pullCoordinator: fromPromise(async ({ input, signal }) => {
         const r = await pullCoordinator({
           worktree: info.get(input.name)!.path,
           from: from!,
           ...(pipeline.pull.remote ? { remote: pipeline.pull.remote } : {}),
           strategy: pipeline.pull.strategy,
           autostash: pipeline.pull.autostash,
+          control: control(signal),
         });
+        if (r.kind === "cancelled") return { kind: "failed" as const, detail: r.detail };
         if (r.kind === "conflict")
           return {
             kind: r.kind,
@@ -231,8 +280,10 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
   for (const { actor } of actors) actor.start();
 
   return {
+    /** Ctrl-C: every stage under way ends its process group; each worktree ends failed (cancelled). */
     cancel: () => {
       for (const { actor } of actors) actor.send({ type: "CANCEL" });
+      interrupt.abort();
     },
     /** Cleans up (or releases) every worktree and reports what remains. */
     finish: async (cleanup: boolean): Promise<WorktreeReport[]> => {

@@ -29,8 +29,3 @@ export async function endProcessGroup(pgid: number, graceMs: number): Promise<{ 
   for (let i = 0; i < 100 && liveGroupMembers(pgid).length > 0; i++) await sleep(POLL_MS);
   return { forced: true };
 }
-
-/** SIGKILL to a group at once (second Ctrl-C), without waiting. */
-export function killProcessGroupNow(pgid: number): void {
-  signalGroup(pgid, "SIGKILL");
-}

@@ -1,7 +1,13 @@
 /**
  * Native git through execa with argument arrays, never a shell, and never interactive: no editor, no
  * pager, no credential prompt. Callers put `--end-of-options` before refs from config or flags.
+ *
+ * Every git runs as the leader of its own process group (detached), so a terminal's Ctrl-C does not
+ * kill it halfway behind Grove's back and an abort reaches its hooks, filters and helpers too: on
+ * abort the whole group gets SIGTERM, a grace period, then SIGKILL (execa's own kill reaches only the
+ * direct child). Callers that must undo a half-done operation (a merge) look at `cancelled`.
  */
+import { endProcessGroup } from "./end-process-group.js";
 
 /** execa is loaded on first use (~60 ms): a run that only checks its worktrees needs it late or never. */
 let execaModule: typeof import("execa") | undefined;
@@ -14,6 +20,22 @@ export interface GitResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** The abort signal fired while git ran and its process group was ended. */
+  cancelled?: boolean;
+  /** Ending it needed SIGKILL (it may have left lock files behind). */
+  forced?: boolean;
+}
+
+/** How a run controls a git command: abort, the grace before SIGKILL, its process group's lifetime. */
+export interface GitOptions {
+  signal?: AbortSignal;
+  /** Grace between SIGTERM and SIGKILL on abort (default 2 s). */
+  killGraceMs?: number;
+  /** Added to the environment (e.g. GROVE_RUN_ID, so a dead run's leftovers can be found). */
+  env?: Record<string, string>;
+  /** Called with the pid (= process group id) right after the spawn, and when it has exited. */
+  onSpawn?(pid: number): void;
+  onExit?(pid: number): void;
 }
 
 const NON_INTERACTIVE = {
@@ -27,21 +49,47 @@ const NON_INTERACTIVE = {
   LC_ALL: "C",
 };
 
-export async function git(cwd: string, args: readonly string[]): Promise<GitResult> {
+const CANCELLED: GitResult = { exitCode: -1, stdout: "", stderr: "interrupted", cancelled: true };
+
+export async function git(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
+  if (options.signal?.aborted) return CANCELLED;
   const { execa } = await loadExeca();
-  const r = await execa("git", args, {
+  const child = execa("git", args, {
     cwd,
     reject: false,
     stdin: "ignore",
-    env: NON_INTERACTIVE,
+    env: { ...options.env, ...NON_INTERACTIVE },
     extendEnv: true,
+    detached: true,
   });
-  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout).trim(), stderr: String(r.stderr).trim() };
+  const pid = child.pid;
+  if (pid !== undefined) options.onSpawn?.(pid);
+  let ending: Promise<{ forced: boolean }> | undefined;
+  const onAbort = () => {
+    if (pid !== undefined) ending ??= endProcessGroup(pid, options.killGraceMs ?? 2000);
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener("abort", onAbort, { once: true });
+  const r = await child;
+  options.signal?.removeEventListener("abort", onAbort);
+  const forced = ending ? (await ending).forced : false;
+  if (pid !== undefined) options.onExit?.(pid);
+  return {
+    exitCode: r.exitCode ?? -1,
+    stdout: String(r.stdout).trim(),
+    stderr: String(r.stderr).trim(),
+    ...(ending ? { cancelled: true, forced } : {}),
+  };
 }
 
 /** Runs git and throws a readable error on failure. */
-export async function gitOrThrow(cwd: string, args: readonly string[], what: string): Promise<string> {
-  const r = await git(cwd, args);
+export async function gitOrThrow(
+  cwd: string,
+  args: readonly string[],
+  what: string,
+  options: GitOptions = {},
+): Promise<string> {
+  const r = await git(cwd, args, options);
   if (r.exitCode !== 0) throw new GitCommandError(what, args, r);
   return r.stdout;
 }

@@ -4,16 +4,18 @@
  * is a clear error. `worktree add --no-checkout` and branch creation hold the repository lock (they
  * race on .git/worktrees and .git/config); the checkout that fills the tree runs after, in parallel
  * with other worktrees'. A branch created by a failed add is deleted only if this call created it and
- * it still points at the start commit.
+ * it still points at the start commit. From the add until the verify checks pass, the worktree is
+ * marked half-built: one interrupted during its checkout is checked out again by the next run.
  */
 import { existsSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { WorktreeError } from "../errors.js";
 import { timestamp } from "../events.js";
-import { git, gitOrThrow } from "./git.js";
+import { type GitOptions, git, gitOrThrow } from "./git.js";
 import { checkedOutBranch, gitDirsOf } from "./git-dirs.js";
 import { withRepoLock } from "./repo-lock.js";
 import { assertRealInside } from "./worktree-paths.js";
+import { halfBuiltStage, markHalfBuilt } from "./worktree-setup.js";
 import { updateRegistry } from "./worktree-registry.js";
 
 export type WorktreePresence =
@@ -76,6 +78,15 @@ export interface CreateRequest {
   path: string;
   branch: string;
   startPoint: string;
+  /** Written into the half-built marker. */
+  runId: string;
+  /** Abort (Ctrl-C) and process-group bookkeeping for the add and the checkout. */
+  control?: GitOptions;
+}
+
+/** Thrown when an interrupt ended the creation; the worktree is left marked half-built. */
+function interrupted(name: string): WorktreeError {
+  return new WorktreeError("E_INTERRUPTED", `creating "${name}" was interrupted`);
 }
 
 /** Creates the worktree (reusing its branch when it exists); returns whether the branch was new. */
@@ -83,71 +94,98 @@ export async function createWorktree(
   req: CreateRequest,
 ): Promise<{ createdBranch: boolean; startCommit: string }> {
   await validateBranch(req.mainRepo, req.branch);
-  return withRepoLock(req.commonDir, async () => {
-    const startCommit = await gitOrThrow(
-      req.mainRepo,
-      ["rev-parse", "--verify", "--end-of-options", `${req.startPoint}^{commit}`],
-      `resolving start point "${req.startPoint}"`,
-    ).catch(() => {
-      throw new WorktreeError(
-        "E_START_POINT",
-        `start point "${req.startPoint}" is not a commit in ${req.mainRepo}; fix worktree.start_point in the pipeline`,
-      );
-    });
-    const exists =
-      (await git(req.mainRepo, ["rev-parse", "--verify", "--quiet", `refs/heads/${req.branch}`])).exitCode ===
-      0;
-    if (exists) {
-      const elsewhere = await checkedOutAt(req.mainRepo, req.branch);
-      if (elsewhere) {
-        throw new WorktreeError(
-          "E_BRANCH_BUSY",
-          `branch "${req.branch}" is already checked out at ${elsewhere}; remove that worktree or change worktree.branch`,
-        );
-      }
-    }
-    await git(req.mainRepo, ["worktree", "prune"]);
-    // Only the bookkeeping is racy: add without checkout under the lock, populate the tree after it.
-    const args = exists
-      ? ["worktree", "add", "--no-checkout", "--end-of-options", req.path, req.branch]
-      : [
-          "worktree",
-          "add",
-          "--no-checkout",
-          "--no-track",
-          "-b",
-          req.branch,
-          "--end-of-options",
-          req.path,
-          startCommit,
-        ];
-    let result = await git(req.mainRepo, args);
-    for (let retry = 0; retry < 3 && result.exitCode !== 0 && TRANSIENT.test(result.stderr); retry++)
-      result = await git(req.mainRepo, args);
-    if (result.exitCode !== 0) {
-      if (!exists) {
-        const now = await git(req.mainRepo, ["rev-parse", "--verify", "--quiet", `refs/heads/${req.branch}`]);
-        if (now.exitCode === 0 && now.stdout === startCommit)
-          await git(req.mainRepo, ["branch", "-D", "--end-of-options", req.branch]);
-      }
-      throw new WorktreeError(
-        "E_WORKTREE_ADD",
-        `git worktree add for "${req.name}" failed: ${result.stderr}`,
-      );
-    }
-    assertRealInside(req.basePath, req.path, req.name);
-    updateRegistry(req.commonDir, (entries) => [
-      ...entries.filter((e) => e.path !== req.path),
-      { path: req.path, branch: req.branch, createdBranch: !exists, startCommit, createdAt: timestamp() },
-    ]);
-    return { createdBranch: !exists, startCommit };
-  }).then(async (created) => {
+  const resumed = existsSync(join(req.path, ".git")) && halfBuiltStage(req.path)?.stage === "create";
+  const added: Promise<{ createdBranch: boolean; startCommit: string }> = resumed
+    ? Promise.resolve({ createdBranch: false, startCommit: "" })
+    : addWorktree(req);
+  return added.then(async (created) => {
     // A checkout inside a worktree touches only its own index and files: safe in parallel.
-    const populate = await git(req.path, ["reset", "--hard", "--quiet", "HEAD"]);
+    const populate = await git(req.path, ["reset", "--hard", "--quiet", "HEAD"], req.control);
+    if (populate.cancelled) throw interrupted(req.name);
     if (populate.exitCode !== 0)
       throw new WorktreeError("E_WORKTREE_CHECKOUT", `checking out "${req.name}" failed: ${populate.stderr}`);
     return created;
   });
+}
+
+/** `git worktree add --no-checkout` (and the branch) under the repository lock; marks it half-built. */
+function addWorktree(req: CreateRequest): Promise<{ createdBranch: boolean; startCommit: string }> {
+  return withRepoLock(
+    req.commonDir,
+    async () => {
+      const startCommit = await gitOrThrow(
+        req.mainRepo,
+        ["rev-parse", "--verify", "--end-of-options", `${req.startPoint}^{commit}`],
+        `resolving start point "${req.startPoint}"`,
+      ).catch(() => {
+        throw new WorktreeError(
+          "E_START_POINT",
+          `start point "${req.startPoint}" is not a commit in ${req.mainRepo}; fix worktree.start_point in the pipeline`,
+        );
+      });
+      const exists =
+        (await git(req.mainRepo, ["rev-parse", "--verify", "--quiet", `refs/heads/${req.branch}`]))
+          .exitCode === 0;
+      if (exists) {
+        const elsewhere = await checkedOutAt(req.mainRepo, req.branch);
+        if (elsewhere) {
+          throw new WorktreeError(
+            "E_BRANCH_BUSY",
+            `branch "${req.branch}" is already checked out at ${elsewhere}; remove that worktree or change worktree.branch`,
+          );
+        }
+      }
+      await git(req.mainRepo, ["worktree", "prune"]);
+      // Only the bookkeeping is racy: add without checkout under the lock, populate the tree after it.
+      const args = exists
+        ? ["worktree", "add", "--no-checkout", "--end-of-options", req.path, req.branch]
+        : [
+            "worktree",
+            "add",
+            "--no-checkout",
+            "--no-track",
+            "-b",
+            req.branch,
+            "--end-of-options",
+            req.path,
+            startCommit,
+          ];
+      let result = await git(req.mainRepo, args, req.control);
+      for (
+        let retry = 0;
+        retry < 3 && result.exitCode !== 0 && !result.cancelled && TRANSIENT.test(result.stderr);
+        retry++
+      )
+        result = await git(req.mainRepo, args, req.control);
+      if (result.exitCode !== 0) {
+        // An interrupted add removes its own half-made worktree (git's signal handler); prune the entry.
+        if (result.cancelled) await git(req.mainRepo, ["worktree", "prune"]);
+        if (!exists) {
+          const now = await git(req.mainRepo, [
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            `refs/heads/${req.branch}`,
+          ]);
+          if (now.exitCode === 0 && now.stdout === startCommit)
+            await git(req.mainRepo, ["branch", "-D", "--end-of-options", req.branch]);
+        }
+        if (result.cancelled) throw interrupted(req.name);
+        throw new WorktreeError(
+          "E_WORKTREE_ADD",
+          `git worktree add for "${req.name}" failed: ${result.stderr}`,
+        );
+      }
+      assertRealInside(req.basePath, req.path, req.name);
+      markHalfBuilt(req.path, "create", req.runId);
+      updateRegistry(req.commonDir, (entries) => [
+        ...entries.filter((e) => e.path !== req.path),
+        { path: req.path, branch: req.branch, createdBranch: !exists, startCommit, createdAt: timestamp() },
+      ]);
+      return { createdBranch: !exists, startCommit };
+    },
+    req.control?.signal,
+  );
 }
 
 /** Lock a worktree against pruning by other tools while Grove uses it. */

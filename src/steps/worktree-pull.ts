@@ -1,17 +1,21 @@
 /**
  * Pulling coordinator changes into a worktree, non-interactively: refuse a dirty tree (unless
  * autostash), optionally fetch the remote, then merge | ff-only | rebase the `from` ref. A conflict is
- * aborted so the tree is exactly as before, and the conflicting files are listed.
+ * aborted so the tree is exactly as before, and the conflicting files are listed. So is a merge or
+ * rebase interrupted midway (Ctrl-C): no conflict markers, no MERGE_HEAD, no rebase in progress.
  */
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { PullStrategy } from "../config/types.js";
-import { git } from "./git.js";
+import { type GitOptions, git } from "./git.js";
 
 export type PullOutcome =
   | { kind: "up-to-date" }
   | { kind: "updated"; head: string }
   | { kind: "conflict"; files: string[] }
   | { kind: "refused"; detail: string }
-  | { kind: "failed"; detail: string };
+  | { kind: "failed"; detail: string }
+  | { kind: "cancelled"; detail: string };
 
 export interface PullRequest {
   worktree: string;
@@ -19,6 +23,8 @@ export interface PullRequest {
   remote?: string;
   strategy: PullStrategy;
   autostash: boolean;
+  /** Abort (Ctrl-C) and process-group bookkeeping for the fetch and the merge. */
+  control?: GitOptions;
 }
 
 export async function pullCoordinator(req: PullRequest): Promise<PullOutcome> {
@@ -35,7 +41,12 @@ export async function pullCoordinator(req: PullRequest): Promise<PullOutcome> {
   }
   let ref = req.from;
   if (req.remote) {
-    const fetch = await git(req.worktree, ["fetch", "--no-tags", "--end-of-options", req.remote, req.from]);
+    const fetch = await git(
+      req.worktree,
+      ["fetch", "--no-tags", "--end-of-options", req.remote, req.from],
+      req.control,
+    );
+    if (fetch.cancelled) return { kind: "cancelled", detail: "interrupted during git fetch" };
     if (fetch.exitCode !== 0)
       return { kind: "failed", detail: `git fetch ${req.remote} ${req.from}: ${fetch.stderr}` };
     ref = "FETCH_HEAD";
@@ -72,7 +83,12 @@ export async function pullCoordinator(req: PullRequest): Promise<PullOutcome> {
           "--end-of-options",
           target.stdout,
         ];
-  const r = await git(req.worktree, args);
+  const headBefore = (await git(req.worktree, ["rev-parse", "HEAD"])).stdout;
+  const r = await git(req.worktree, args, req.control);
+  if (r.cancelled) {
+    await undoInterrupted(req.worktree, headBefore, r.forced === true);
+    return { kind: "cancelled", detail: `interrupted during git ${args[0]}; it was aborted` };
+  }
   if (r.exitCode === 0)
     return { kind: "updated", head: (await git(req.worktree, ["rev-parse", "HEAD"])).stdout };
   const conflicted = (await git(req.worktree, ["diff", "--name-only", "--diff-filter=U"])).stdout
@@ -82,4 +98,31 @@ export async function pullCoordinator(req: PullRequest): Promise<PullOutcome> {
   else if (conflicted.length > 0) await git(req.worktree, ["merge", "--abort"]);
   if (conflicted.length > 0) return { kind: "conflict", files: conflicted };
   return { kind: "failed", detail: `git ${args[0]}: ${r.stderr || r.stdout}` };
+}
+
+/**
+ * After git merge/rebase was ended by a signal: abort what it left in progress. A merge stopped before
+ * it wrote MERGE_HEAD (e.g. in its pre-merge-commit hook) has already updated the index and files:
+ * `reset --merge` undoes that, as `merge --abort` would, unless HEAD moved (the merge was done). An
+ * autostash the merge made is kept in the stash list. A SIGKILLed git may leave its index.lock behind,
+ * which would make the abort fail; only then is it removed (nothing else runs in the worktree: the run
+ * holds its lease).
+ */
+async function undoInterrupted(worktree: string, headBefore: string, forced: boolean): Promise<void> {
+  const gitDir = (await git(worktree, ["rev-parse", "--path-format=absolute", "--git-dir"])).stdout;
+  if (!gitDir) return;
+  if (forced) rmSync(join(gitDir, "index.lock"), { force: true });
+  if (existsSync(join(gitDir, "rebase-merge")) || existsSync(join(gitDir, "rebase-apply"))) {
+    await git(worktree, ["rebase", "--abort"]);
+    return;
+  }
+  if (existsSync(join(gitDir, "MERGE_HEAD"))) await git(worktree, ["merge", "--abort"]);
+  else if ((await git(worktree, ["rev-parse", "HEAD"])).stdout === headBefore)
+    await git(worktree, ["reset", "--merge", "HEAD"]);
+  const autostash = join(gitDir, "MERGE_AUTOSTASH");
+  if (existsSync(autostash)) {
+    const stash = readFileSync(autostash, "utf8").trim();
+    await git(worktree, ["stash", "store", "-m", "grove: autostash of an interrupted merge", stash]);
+    rmSync(autostash, { force: true });
+  }
 }

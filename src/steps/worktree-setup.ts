@@ -12,6 +12,7 @@ import type { Check, Step } from "../config/types.js";
 import { globMatches } from "../util/glob-match.js";
 import { execCommand } from "./exec-command.js";
 import { git, gitOrThrow } from "./git.js";
+import { gitDirsOf } from "./git-dirs.js";
 import { interpretExit } from "./interpret-exit.js";
 import { readTail } from "./output-tail.js";
 
@@ -53,6 +54,34 @@ export async function clearSetupMarker(worktree: string): Promise<void> {
   if (r.exitCode === 0) writeFileSync(join(r.stdout, "grove-setup.json"), "{}\n");
 }
 
+/** Where a worktree was when a run stopped building it: being created (checkout) or being set up. */
+export type HalfBuiltStage = "create" | "setup";
+
+/**
+ * Marks the worktree half-built before a stage that changes it starts, so a run interrupted there
+ * (Ctrl-C, kill -9) leaves a worktree the next run repairs instead of trusting. Reads the git dir from
+ * `.git` without a process. Replaced by markSetupDone once the verify checks pass.
+ */
+export function markHalfBuilt(worktree: string, stage: HalfBuiltStage, runId: string): void {
+  writeFileSync(
+    join(gitDirsOf(worktree).adminDir, "grove-setup.json"),
+    `${JSON.stringify({ half_built: stage, run_id: runId, at: new Date().toISOString() })}\n`,
+  );
+}
+
+/** The stage a run left this worktree half-built in, if it did. */
+export function halfBuiltStage(worktree: string): { stage: HalfBuiltStage; runId: string } | undefined {
+  try {
+    const m = JSON.parse(readFileSync(join(gitDirsOf(worktree).adminDir, "grove-setup.json"), "utf8")) as {
+      half_built?: HalfBuiltStage;
+      run_id?: string;
+    };
+    return m.half_built ? { stage: m.half_built, runId: m.run_id ?? "unknown" } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface StepRun {
   ok: boolean;
   detail: string;
@@ -66,6 +95,15 @@ export interface SetupContext {
   branch: string;
   logDir: string;
   killGraceMs: number;
+  /** Ctrl-C: the step's process group is ended (TERM, grace, KILL). */
+  signal?: AbortSignal;
+  /** Tags every command (GROVE_RUN_ID), so leak scans and the next run find what it left. */
+  runId?: string;
+  /** Called with the pid (= process group id) right after the spawn, and when the group is gone. */
+  onSpawn?(pid: number): void;
+  onExit?(pid: number): void;
+  /** Awaited after each command ends, before its result counts (leak sweeps). */
+  afterCommand?(end: { step: string; pgid?: number; startedAt: Date }): Promise<void>;
 }
 
 /** Runs one setup step in the worktree. */
@@ -92,11 +130,23 @@ export async function runSetupStep(step: Step, ctx: SetupContext): Promise<StepR
       GROVE_WORKTREE_PATH: ctx.worktree,
       GROVE_MAIN_REPO: ctx.mainRepo,
       GROVE_BRANCH: ctx.branch,
+      GROVE_PHASE: "setup",
+      GROVE_SETUP_STEP: step.name,
+      ...(ctx.runId ? { GROVE_RUN_ID: ctx.runId } : {}),
     },
     logPath,
     deadline: Date.now() + (step.timeout ?? 3600) * 1000,
     killGraceMs: ctx.killGraceMs,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.onSpawn ? { onSpawn: ctx.onSpawn } : {}),
+    ...(ctx.onExit ? { onExit: ctx.onExit } : {}),
   });
+  await ctx.afterCommand?.({
+    step: step.name,
+    ...(outcome.pid !== undefined ? { pgid: outcome.pid } : {}),
+    startedAt: outcome.startedAt,
+  });
+  if (outcome.cancelled) return { ok: false, detail: "interrupted", logPath };
   const { status, reason } = interpretExit(outcome);
   const tail = readTail(logPath, 5);
   return {
@@ -132,6 +182,7 @@ function linkShared(
 /** The pipeline's verify checks; the first failing one is described. */
 export async function runChecks(checks: readonly Check[], ctx: SetupContext): Promise<StepRun> {
   for (const check of checks) {
+    if (ctx.signal?.aborted) return { ok: false, detail: "interrupted" };
     if (check.kind === "glob" && globMatches(ctx.worktree, check.pattern).length === 0)
       return { ok: false, detail: `nothing matches ${check.pattern}` };
     if (check.kind === "exists" && !existsSync(join(ctx.worktree, check.path)))

@@ -100,6 +100,9 @@ Exit codes: 0 all passed; 1 something failed, errored, timed out or was skipped 
 2 configuration or usage error; 3 internal error; 4 filters matched nothing; 130 interrupted.
 `;
 
+/** After a second Ctrl-C, Grove exits this soon even if the partial report is not written yet. */
+const HARD_STOP_EXIT_MS = 1500;
+
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs(argv, RUN_OPTIONS, "run");
   if (values.help) {
@@ -195,6 +198,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     } else {
       io.stderr(`\ngrove: ${signal} again: ending every process now\n`);
       hardStop.abort();
+      // Every group got SIGKILL, so the run ends and writes its report within moments; whatever still
+      // holds it up (a stuck file system, say) does not keep Grove from exiting.
+      setTimeout(() => process.exit(EXIT.interrupted), HARD_STOP_EXIT_MS).unref();
     }
   };
   process.on("SIGINT", onSignal);

@@ -51,7 +51,11 @@ const NON_INTERACTIVE = {
 
 const CANCELLED: GitResult = { exitCode: -1, stdout: "", stderr: "interrupted", cancelled: true };
 
-export async function git(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
+export async function git(
+  cwd: string,
+  args: readonly string[],
+  options: GitOptions = {},
+): Promise<GitResult> {
   if (options.signal?.aborted) return CANCELLED;
   const { execa } = await loadExeca();
   const child = execa("git", args, {

@@ -15,8 +15,8 @@ import { type GitOptions, git, gitOrThrow } from "./git.js";
 import { checkedOutBranch, gitDirsOf } from "./git-dirs.js";
 import { withRepoLock } from "./repo-lock.js";
 import { assertRealInside } from "./worktree-paths.js";
-import { halfBuiltStage, markHalfBuilt } from "./worktree-setup.js";
 import { updateRegistry } from "./worktree-registry.js";
+import { halfBuiltStage, markHalfBuilt } from "./worktree-setup.js";
 
 export type WorktreePresence =
   | { kind: "missing" }

@@ -5,16 +5,17 @@ import { GROVE_VERSION } from "../version.js";
 import type { CommandIo } from "./commands/command-io.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 
-const COMMANDS = ["run", "plan", "worktrees", "inspect", "help"] as const;
+const COMMANDS = ["run", "plan", "worktrees", "inspect", "merge-reports", "version", "help"] as const;
 
 type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
 
 // Each command is loaded when it is used: start-up time is most of a short run's overhead.
-const LOAD: Record<"run" | "plan" | "worktrees" | "inspect", () => Promise<Command>> = {
+const LOAD: Record<"run" | "plan" | "worktrees" | "inspect" | "merge-reports", () => Promise<Command>> = {
   run: async () => (await import("./commands/run-command.js")).runCommand,
   plan: async () => (await import("./commands/plan-command.js")).planCommand,
   worktrees: async () => (await import("./commands/worktrees-command.js")).worktreesCommand,
   inspect: async () => (await import("./commands/inspect-command.js")).inspectCommand,
+  "merge-reports": async () => (await import("./commands/merge-reports-command.js")).mergeReportsCommand,
 };
 
 const HELP = `Usage: grove <command> [options]
@@ -26,6 +27,8 @@ Commands:
   plan       Validate and show what would run, in which order, and why
   worktrees  List, set up, pull or clean the worktrees (grove worktrees --help)
   inspect    Replay a recorded run in the browser (grove run --inspect serves it live)
+  merge-reports  Merge the reports of grove run --shard i/n into one (JSON, JUnit, HTML)
+  version    Show the version (also --version)
   help       Show help for a command: grove help run
 
 Options:
@@ -44,7 +47,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   try {
     const [first, ...rest] = argv;
     if (first === undefined || first.startsWith("-")) {
-      if (first === "--version") {
+      if (first === "--version" || first === "-V") {
         io.stdout(`${GROVE_VERSION}\n`);
         return EXIT.ok;
       }
@@ -59,7 +62,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       case "plan":
       case "worktrees":
       case "inspect":
+      case "merge-reports":
         return await (await LOAD[first]())(rest, io);
+      case "version":
+        io.stdout(`${GROVE_VERSION}\n`);
+        return EXIT.ok;
       case "help":
         if (rest[0] === undefined) io.stdout(HELP);
         else return await main([rest[0], "--help"], io);

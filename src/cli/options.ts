@@ -39,6 +39,20 @@ export const SELECTION_OPTIONS: OptionSpecs = {
     type: "boolean",
     description: "With --no-deps: treat dependencies left out as passed",
   },
+  grep: { type: "string", valueName: "REGEX", description: "Only scenarios whose name matches REGEX" },
+  "last-failed": {
+    type: "boolean",
+    description: "Only what did not pass in the last report (--report; default integration_report.json)",
+  },
+  shard: {
+    type: "string",
+    valueName: "i/n",
+    description: "Run part i of n: dependency-connected scenarios and each worktree stay together",
+  },
+  "shard-split-worktrees": {
+    type: "boolean",
+    description: "With --shard: a worktree's scenarios may go to several shards (each sets it up)",
+  },
   help: { type: "boolean", description: "Show this help" },
 };
 

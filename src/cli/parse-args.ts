@@ -15,6 +15,8 @@ export interface OptionSpec {
   implicitValue?: string;
   description: string;
   valueName?: string;
+  /** Single-letter spellings: letter -> the value it implies, or null when a value follows (`-j 4`, `-j4`). */
+  short?: Record<string, string | null>;
 }
 
 export type OptionSpecs = Record<string, OptionSpec>;
@@ -41,6 +43,14 @@ export function parseArgs(argv: readonly string[], specs: OptionSpecs, command: 
     if (!arg.startsWith("--")) {
       if (arg === "-h") {
         values.help = true;
+        continue;
+      }
+      const short = expandShort(arg, argv[i + 1], specs);
+      if (short) {
+        i += short.consumed;
+        const spec = specs[short.name]!;
+        const value = spec.type === "integer" ? parseInteger(short.name, short.value) : short.value;
+        values[short.name] = spec.type === "boolean" ? true : value;
         continue;
       }
       throw new UsageError(
@@ -89,6 +99,30 @@ export function parseArgs(argv: readonly string[], specs: OptionSpecs, command: 
   return { values, positionals };
 }
 
+/** `-j4`, `-j 4`, `-x`: the option a short flag stands for, its value, and whether it took the next argument. */
+function expandShort(
+  arg: string,
+  next: string | undefined,
+  specs: OptionSpecs,
+): { name: string; value: string; consumed: number } | undefined {
+  const letter = arg[1];
+  if (letter === undefined) return undefined;
+  for (const [name, spec] of Object.entries(specs)) {
+    if (!spec.short || !(letter in spec.short)) continue;
+    const implied = spec.short[letter];
+    const rest = arg.slice(2);
+    if (implied !== null && implied !== undefined) {
+      if (rest) throw new UsageError(`option "-${letter}" takes no value (got "${arg}")`);
+      return { name, value: implied, consumed: 0 };
+    }
+    if (rest) return { name, value: rest.replace(/^=/, ""), consumed: 0 };
+    if (next === undefined || next.startsWith("-"))
+      throw new UsageError(`option "-${letter}" needs a value: -${letter} ${spec.valueName ?? "VALUE"}`);
+    return { name, value: next, consumed: 1 };
+  }
+  return undefined;
+}
+
 function parseInteger(name: string, text: string): number {
   if (!/^-?\d+$/.test(text)) throw new UsageError(`option "--${name}" expects a whole number, got "${text}"`);
   return Number(text);
@@ -103,7 +137,11 @@ export function formatOptions(specs: OptionSpecs): string {
         : s.implicitValue !== undefined
           ? `--${name}[=${s.valueName ?? "VALUE"}]`
           : `--${name} ${s.valueName ?? "VALUE"}`;
-    return [flag, s.description + (s.multiple ? " (repeatable)" : "")] as const;
+    const shorts = Object.keys(s.short ?? {}).map((l) => `-${l}`);
+    return [
+      shorts.length ? `${shorts.join(", ")}, ${flag}` : flag,
+      s.description + (s.multiple ? " (repeatable)" : ""),
+    ] as const;
   });
   const width = Math.max(...rows.map(([f]) => f.length)) + 2;
   return rows.map(([f, d]) => `  ${f.padEnd(width)}${d}`).join("\n");

@@ -72,7 +72,24 @@ export function renderPlanText(ctx: RunContext, presence: Map<string, PlanWorktr
   out.push(
     `Totals: ${plan.scenarios.length} scenario(s)${pulled ? ` (${pulled} pulled in as dependencies)` : ""}${excluded}; ${present}/${plan.worktrees.length} worktree(s) present; expected work ${seconds(plan.totalExpectedSeconds)}`,
   );
+  out.push(...shardLines(ctx));
   return `${out.join("\n")}\n`;
+}
+
+/** With --shard: this shard's share, every shard's load, and a warning when one group is too heavy. */
+function shardLines(ctx: RunContext): string[] {
+  if (!ctx.shard) return [];
+  const { index, count, assignment: a } = ctx.shard;
+  const out = [
+    "",
+    `Shard ${index}/${count}: ${a.shards[index - 1]!.scenarios.length} of ${a.shards.reduce((t, s) => t + s.scenarios.length, 0)} scenario(s), ${a.groups} group(s) kept whole; plan ${ctx.planHash}`,
+    `  expected per shard: ${a.shards.map((s) => `${s.index}: ${seconds(s.seconds)}`).join(", ")} (ideal ${seconds(a.totalSeconds / count)})`,
+  ];
+  if (a.oversized)
+    out.push(
+      `  warning: one group of ${a.oversized.scenarios} scenario(s) (with ${a.oversized.first}) is expected to take ${seconds(a.oversized.seconds)}, more than total/${count} = ${seconds(a.oversized.ideal)}: its shard cannot finish sooner (split its worktree with --shard-split-worktrees, or cut dependencies)`,
+    );
+  return out;
 }
 
 function table(rows: string[][]): string[] {
@@ -121,5 +138,17 @@ export function planToJson(
       worktreesPresent: [...presence.values()].filter((p) => p === "present").length,
       expectedSeconds: plan.totalExpectedSeconds,
     },
+    planHash: ctx.planHash,
+    ...(ctx.shard
+      ? {
+          shard: {
+            index: ctx.shard.index,
+            count: ctx.shard.count,
+            groups: ctx.shard.assignment.groups,
+            shards: ctx.shard.assignment.shards,
+            ...(ctx.shard.assignment.oversized ? { oversized: ctx.shard.assignment.oversized } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -9,11 +9,15 @@ import { type LoadedScenarios, loadScenariosFile } from "../config/load-scenario
 import type { Pipeline } from "../config/types.js";
 import { ConfigError, NothingSelectedError, UsageError } from "../errors.js";
 import { describePlanProblems } from "../plan/describe-problems.js";
-import { type Plan, planScenarios } from "../plan/plan.js";
+import { type Plan, type PlanOptions, planScenarios } from "../plan/plan.js";
+import { planHash } from "../plan/plan-hash.js";
+import { parseShard, type ShardAssignment } from "../plan/shard.js";
 import { readTimings } from "../reporters/timings-store.js";
 import { gitTopLevel } from "../steps/git-query.js";
 import { toPointer } from "../util/json-pointer.js";
 import type { ParsedValue } from "./parse-args.js";
+import { selectNames } from "./scenario-selection.js";
+import { takeShard } from "./take-shard.js";
 
 export interface RunContext {
   cwd: string;
@@ -24,13 +28,26 @@ export interface RunContext {
   scenariosFile: string;
   loaded: LoadedScenarios;
   pipeline: Pipeline;
-  /** Replaced by `--resume` with the plan of what is left. */
+  /** Replaced by `--resume` with the plan of what is left; with `--shard`, this shard's part. */
   plan: Plan;
+  /** The whole plan's identity (before sharding): every shard of one run reports the same. */
+  planHash: string;
+  /** `--shard i/n`: the partition and which part this is. */
+  shard?: { index: number; count: number; assignment: ShardAssignment };
 }
 
 type Values = Record<string, ParsedValue | undefined>;
 
-export async function resolveContext(values: Values, cwd: string): Promise<RunContext> {
+/**
+ * `positionals` are scenario names or globs (`grove run NAME|GLOB...`); `reportPath` is where
+ * `--last-failed` reads the last report.
+ */
+export async function resolveContext(
+  values: Values,
+  cwd: string,
+  positionals: readonly string[] = [],
+  reportPath = resolve(cwd, (values.report as string | undefined) ?? "integration_report.json"),
+): Promise<RunContext> {
   const explicitMain = values["main-repo"] as string | undefined;
   let mainRepo: string;
   let mainRepoIsGit: boolean;
@@ -64,14 +81,28 @@ export async function resolveContext(values: Values, cwd: string): Promise<RunCo
   if (values["assume-deps-passed"] && withDependencies) {
     throw new UsageError("--assume-deps-passed only makes sense with --no-deps");
   }
-  const result = planScenarios(loaded.scenarios, {
-    filters: { tags, worktrees },
+  const shardText = values.shard as string | undefined;
+  const shardSpec = shardText === undefined ? undefined : parseShard(shardText);
+  if (shardText !== undefined && !shardSpec)
+    throw new UsageError(`--shard expects i/n with 1 <= i <= n (e.g. --shard 2/4), got "${shardText}"`);
+  const names = selectNames(loaded.scenarios, {
+    patterns: positionals,
+    ...(values.grep !== undefined ? { grep: values.grep as string } : {}),
+    ...(values["last-failed"] ? { lastFailedReport: reportPath } : {}),
+  });
+  if (names?.length === 0)
+    throw new NothingSelectedError(
+      `nothing did not pass in ${reportPath}: --last-failed has nothing to rerun`,
+    );
+  const planOptions: PlanOptions = {
+    filters: { tags, worktrees, ...(names ? { names } : {}) },
     withDependencies,
     assumeDependenciesPassed: values["assume-deps-passed"] === true,
     defaultTimeout: pipeline.test.timeout,
     defaultRetries: pipeline.test.retries,
     timings: readTimings(mainRepo),
-  });
+  };
+  const result = planScenarios(loaded.scenarios, planOptions);
   if (!result.ok)
     throw new ConfigError(describePlanProblems(result.problems, loaded.scenarios, loaded.locate));
   if (result.plan.scenarios.length === 0) {
@@ -91,6 +122,11 @@ export async function resolveContext(values: Values, cwd: string): Promise<RunCo
         : `no scenario matches ${what}\n  tags in ${basename(scenariosFile)}: ${known.tags.join(", ") || "(none)"}\n  worktrees: ${known.worktrees.join(", ")}`,
     );
   }
+  const splitWorktrees = values["shard-split-worktrees"] === true;
+  const hash = planHash(result.plan, shardSpec ? { count: shardSpec.count, splitWorktrees } : undefined);
+  const sharded = shardSpec
+    ? takeShard(loaded.scenarios, result.plan, planOptions, { ...shardSpec, splitWorktrees })
+    : undefined;
   // The plan is valid: let the parse tree behind `locate` go (it is large for big files).
   const light: LoadedScenarios = {
     ...loaded,
@@ -104,6 +140,8 @@ export async function resolveContext(values: Values, cwd: string): Promise<RunCo
     scenariosFile,
     loaded: light,
     pipeline,
-    plan: result.plan,
+    plan: sharded?.plan ?? result.plan,
+    planHash: hash,
+    ...(sharded && shardSpec ? { shard: { ...shardSpec, assignment: sharded.assignment } } : {}),
   };
 }

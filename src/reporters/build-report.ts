@@ -23,9 +23,17 @@ export interface ReportMeta {
   /** The plan's identity (plan-hash.ts): shards of one run share it; merge-reports checks it. */
   planHash?: string;
   /** `--shard i/n`: which part of the plan this run ran. */
-  shard?: { index: number; count: number };
+  shard?: ReportShard;
   /** Each scenario's test_file (for JUnit's `file` and annotations), by name. */
   testFiles?: ReadonlyMap<string, string>;
+}
+
+/** Which part of a sharded plan a report covers. */
+export interface ReportShard {
+  index: number;
+  count: number;
+  /** Scenarios in the whole plan, over all shards (merge-reports checks the parts add up to it). */
+  plan_scenarios: number;
 }
 
 export interface WorktreeReport {
@@ -83,7 +91,8 @@ export interface Report {
     scenarios_file: string;
     exit_code: number;
     plan_hash?: string;
-    shard?: { index: number; count: number };
+    shard?: ReportShard;
+    merged_from?: { run_id: string; run_dir: string; shard?: ReportShard }[];
   };
   scenarios: ReportScenario[];
   worktrees: WorktreeReport[];
@@ -112,6 +121,8 @@ export interface ReportScenario {
   tests?: TestCaseResult[];
   skip?: ScenarioResult["skip"];
   resumed_from?: string;
+  /** Set by merge-reports: the shard's run dir, which log_path is relative to. */
+  run_dir?: string;
   attempt_results: ScenarioResult["attempts"];
 }
 

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import type { Report } from "./build-report.js";
 
 export function groveStateDir(mainRepo: string): string {
   return join(mainRepo, ".grove");
@@ -44,5 +45,14 @@ export function recordTimings(mainRepo: string, durations: ReadonlyMap<string, n
   writeFileAtomic(
     join(groveStateDir(mainRepo), "timings.json"),
     `${JSON.stringify(Object.fromEntries(merged), null, 2)}\n`,
+  );
+}
+
+/** What a report teaches about durations: the last attempt of each scenario that ran to a verdict here. */
+export function reportDurations(report: Report): Map<string, number> {
+  return new Map(
+    report.scenarios
+      .filter((s) => (s.status === "passed" || s.status === "failed") && !s.resumed_from)
+      .map((s) => [s.name, s.attempt_results[s.attempt_results.length - 1]!.durationSeconds]),
   );
 }

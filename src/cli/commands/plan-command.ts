@@ -10,7 +10,7 @@ import type { CommandIo } from "./command-io.js";
 
 export const PLAN_OPTIONS: OptionSpecs = { ...SELECTION_OPTIONS, ...PLAN_OUTPUT_OPTIONS };
 
-export const PLAN_HELP = `Usage: grove plan [options]
+export const PLAN_HELP = `Usage: grove plan [options] [NAME|GLOB...]
 
 Validate scenarios.json and the pipeline, and print the scenarios in run order with their worktree,
 dependencies, timeout and tags, whether each worktree exists, the critical path and totals.
@@ -22,26 +22,31 @@ ${formatOptions(PLAN_OPTIONS)}
 Examples:
   grove plan
   grove plan --filter-tag parser --no-deps --assume-deps-passed
+  grove plan 'parser_*' --shard 2/4
   grove plan --json > plan.json
   grove plan --graph dot | dot -Tsvg > plan.svg
 `;
 
 export async function planCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseArgs(argv, PLAN_OPTIONS, "plan");
+  const { values, positionals } = parseArgs(argv, PLAN_OPTIONS, "plan");
   if (values.help) {
     io.stdout(PLAN_HELP);
     return EXIT.ok;
   }
-  return printPlan(values, io);
+  return printPlan(values, io, positionals);
 }
 
 /** Shared by `grove plan` and `grove run --dry-run`. */
-export async function printPlan(values: Record<string, unknown>, io: CommandIo): Promise<number> {
+export async function printPlan(
+  values: Record<string, unknown>,
+  io: CommandIo,
+  positionals: readonly string[] = [],
+): Promise<number> {
   const graph = values.graph as string | undefined;
   if (graph !== undefined && graph !== "dot" && graph !== "mermaid") {
     throw new UsageError(`--graph expects "dot" or "mermaid", got "${graph}"`);
   }
-  const ctx = await resolveContext(values as never, io.cwd);
+  const ctx = await resolveContext(values as never, io.cwd, positionals);
   const presence = worktreePresence(ctx.basePath, ctx.plan.worktrees);
   if (graph === "dot") io.stdout(renderDot(ctx.plan));
   else if (graph === "mermaid") io.stdout(renderMermaid(ctx.plan));

@@ -9,7 +9,7 @@ import { buildReport, exitCodeFor } from "../../reporters/build-report.js";
 import { ConsoleReporter } from "../../reporters/console-reporter.js";
 import { writeJsonReport } from "../../reporters/json-reporter.js";
 import { renderJUnit } from "../../reporters/junit-reporter.js";
-import { ensureGroveStateDir, recordTimings } from "../../reporters/timings-store.js";
+import { ensureGroveStateDir, recordTimings, reportDurations } from "../../reporters/timings-store.js";
 import { executeRun, newRunId } from "../../run/execute-run.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { GROVE_VERSION } from "../../version.js";
@@ -28,7 +28,12 @@ export const RUN_OPTIONS: OptionSpecs = {
     negatable: true,
     description: "Run scenarios in parallel (default on; --no-parallel = one worker)",
   },
-  workers: { type: "integer", valueName: "N", description: "Worker slots (default 4)" },
+  workers: {
+    type: "integer",
+    valueName: "N",
+    short: { j: null, w: null },
+    description: "Worker slots (default 4)",
+  },
   report: {
     type: "string",
     valueName: "FILE",
@@ -80,9 +85,9 @@ export const RUN_OPTIONS: OptionSpecs = {
   ...PLAN_OUTPUT_OPTIONS,
 };
 
-export const RUN_HELP = `Usage: grove run [options]
+export const RUN_HELP = `Usage: grove run [options] [NAME|GLOB...]
 
-Run the scenarios on N workers, critical path first; skip dependents of a failure; write the JSON
+Run the scenarios (or those named, with their dependencies) on N workers, critical path first; skip dependents of a failure; write the JSON
 report (and JUnit XML with --junit); print a summary. \`grove [options]\` is the same command.
 Ctrl-C stops starting scenarios, ends running process groups, runs after steps and writes a partial
 report (exit 130); a second Ctrl-C ends everything at once.
@@ -94,6 +99,9 @@ Examples:
   grove run
   grove run --workers 8 --filter-tag parser --report out/report.json --junit out/junit.xml
   grove run --setup-worktrees --pull-coordinator --cleanup
+  grove run 'parser_*' lexer_basics -j 2          (named scenarios and their dependencies)
+  grove run --last-failed -x                      (what failed last time; stop at the first failure)
+  grove run --shard 2/4 --report shard-2.json     (this machine's part; grove merge-reports joins them)
   grove --dry-run --no-parallel                  (the original coordinator's spelling)
 
 Exit codes: 0 all passed; 1 something failed, errored, timed out or was skipped because of that;
@@ -109,18 +117,15 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     io.stdout(RUN_HELP);
     return EXIT.ok;
   }
-  if (positionals.length > 0)
-    throw new UsageError(
-      `unexpected argument "${positionals[0]}"; select scenarios with --filter-tag or --filter-worktree`,
-    );
   const { workers, warning } = resolveWorkers(
     values.workers as number | undefined,
     values.parallel as boolean | undefined,
   );
   if (warning) io.stderr(`grove: warning: ${warning}\n`);
-  if (values["dry-run"]) return printPlan(values, io);
+  if (values["dry-run"]) return printPlan(values, io, positionals);
 
-  const ctx = await resolveContext(values, io.cwd);
+  const reportPath = resolve(io.cwd, (values.report as string | undefined) ?? "integration_report.json");
+  const ctx = await resolveContext(values, io.cwd, positionals, reportPath);
   if (values["pull-coordinator"] && !values["coordinator-ref"] && !ctx.pipeline.pull.from) {
     throw new UsageError(
       `--pull-coordinator needs a ref to merge: pass --coordinator-ref REF or set pull.from in ${ctx.pipeline.source}`,
@@ -128,7 +133,6 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   }
   if (!ctx.mainRepoIsGit)
     throw new UsageError(`${ctx.mainRepo} is not a git repository; pass --main-repo PATH`);
-  const reportPath = resolve(io.cwd, (values.report as string | undefined) ?? "integration_report.json");
   const resumed = values.resume ? planResume(ctx, reportPath) : undefined;
   if (values.resume && !resumed)
     io.stderr(`grove: nothing to resume from (${reportPath} is missing or unreadable); running everything\n`);
@@ -242,6 +246,16 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       interrupted: outcome.interrupted,
       exitCode,
       maxConcurrency: outcome.maxConcurrency,
+      planHash: ctx.planHash,
+      ...(ctx.shard
+        ? {
+            shard: {
+              index: ctx.shard.index,
+              count: ctx.shard.count,
+              plan_scenarios: ctx.shard.assignment.shards.reduce((t, s) => t + s.scenarios.length, 0),
+            },
+          }
+        : {}),
       testFiles: new Map(
         ctx.loaded.scenarios.flatMap((s) =>
           s.testFile !== undefined ? [[s.name, s.testFile] as const] : [],
@@ -255,12 +269,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       const { writeHtmlReport } = await import("../../inspector/html-report.js");
       writeHtmlReport(htmlPath, recorded.definitions, recorded.recorder.lines);
     }
-    const durations = new Map(
-      report.scenarios
-        .filter((s) => (s.status === "passed" || s.status === "failed") && !s.resumed_from)
-        .map((s) => [s.name, s.attempt_results[s.attempt_results.length - 1]!.durationSeconds]),
-    );
-    recordTimings(ctx.mainRepo, durations);
+    // A shard leaves the timings alone: the next shard run here must partition as the others did.
+    // The merge job records them for the whole run (grove merge-reports --record-timings).
+    if (!ctx.shard) recordTimings(ctx.mainRepo, reportDurations(report));
     consoleReporter.summary(report, {
       report: reportPath,
       ...(junitPath ? { junit: junitPath } : {}),

@@ -1,0 +1,100 @@
+/** `grove merge-reports REPORT...`: the shards' JSON reports into one report, JUnit and HTML; exits as the whole run would. */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { UsageError } from "../../errors.js";
+import type { Report } from "../../reporters/build-report.js";
+import { renderHtmlSummary } from "../../reporters/html-summary.js";
+import { writeJsonReport } from "../../reporters/json-reporter.js";
+import { renderJUnit } from "../../reporters/junit-reporter.js";
+import { MergeProblem, mergeReports, type ShardReport } from "../../reporters/merge-reports.js";
+import { recordTimings, reportDurations } from "../../reporters/timings-store.js";
+import { gitTopLevel } from "../../steps/git-query.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
+import { GROVE_VERSION } from "../../version.js";
+import { EXIT } from "../exit-codes.js";
+import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
+import type { CommandIo } from "./command-io.js";
+
+const OPTIONS: OptionSpecs = {
+  report: {
+    type: "string",
+    valueName: "FILE",
+    description: "Merged JSON report (default integration_report.json)",
+  },
+  junit: { type: "string", valueName: "FILE", description: "Also write the merged JUnit XML here" },
+  "html-report": { type: "string", valueName: "FILE", description: "Also write an HTML summary here" },
+  "record-timings": {
+    type: "boolean",
+    description:
+      "Record the merged durations in .grove/timings.json of the repository here (for the next plan)",
+  },
+  help: { type: "boolean", description: "Show this help" },
+};
+
+export const MERGE_HELP = `Usage: grove merge-reports [options] REPORT...
+
+Merge the JSON reports of the shards of one run (grove run --shard i/n) into one report, and
+optionally JUnit XML and an HTML summary. Checks that they come from the same plan and that every
+scenario appears exactly once. Exits as the whole run would have: 0 all passed, 1 something did
+not pass, 2 the reports do not make up one run, 130 a shard was interrupted.
+
+Options:
+${formatOptions(OPTIONS)}
+
+Example:
+  grove merge-reports shard-*/report.json --report report.json --junit junit.xml
+`;
+
+export async function mergeReportsCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseArgs(argv, OPTIONS, "merge-reports");
+  if (values.help) {
+    io.stdout(MERGE_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0)
+    throw new UsageError("merge-reports needs the shards' reports: grove merge-reports REPORT...");
+  const inputs = positionals.map(
+    (p): ShardReport => ({ file: p, report: readReport(resolve(io.cwd, p), p) }),
+  );
+  const out = resolve(io.cwd, (values.report as string | undefined) ?? "integration_report.json");
+  let merged: Report;
+  try {
+    merged = mergeReports(inputs, { version: GROVE_VERSION, runDir: dirname(out) });
+  } catch (error) {
+    if (error instanceof MergeProblem) throw new UsageError(`merge-reports: ${error.message}`);
+    throw error;
+  }
+  writeJsonReport(out, merged);
+  const junit = values.junit ? resolve(io.cwd, values.junit as string) : undefined;
+  if (junit) writeFileAtomic(junit, renderJUnit(merged));
+  const html = values["html-report"] ? resolve(io.cwd, values["html-report"] as string) : undefined;
+  if (html) writeFileAtomic(html, renderHtmlSummary(merged));
+  if (values["record-timings"]) {
+    const top = await gitTopLevel(io.cwd);
+    if (!top) throw new UsageError(`--record-timings: ${io.cwd} is not in a git repository`);
+    recordTimings(top, reportDurations(merged));
+  }
+  const s = merged.summary;
+  io.stdout(
+    `Merged ${inputs.length} report(s): ${s.total} scenario(s): ${s.passed} passed, ${s.failed} failed, ${s.timed_out} timed out, ${s.errors - s.timed_out} errored, ${s.skipped} skipped\nReport: ${out}${junit ? `   JUnit: ${junit}` : ""}${html ? `   HTML: ${html}` : ""}\n`,
+  );
+  return merged.grove.exit_code;
+}
+
+function readReport(path: string, shown: string): Report {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new UsageError(`merge-reports: cannot read ${shown} (${path})`);
+  }
+  let report: Report;
+  try {
+    report = JSON.parse(text) as Report;
+  } catch (error) {
+    throw new UsageError(`merge-reports: ${shown} is not JSON (${(error as Error).message})`);
+  }
+  if (!report || typeof report !== "object" || !Array.isArray(report.scenarios) || !report.grove)
+    throw new UsageError(`merge-reports: ${shown} is not a Grove report (no "scenarios" and "grove" fields)`);
+  return report;
+}

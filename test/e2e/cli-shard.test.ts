@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createSampleRepo } from "../../src/demo/sample-repo.js";
+import type { Report } from "../../src/reporters/build-report.js";
+import { reportSchemaErrors } from "../helpers/report-schema.js";
+import { runGrove } from "../helpers/run-grove.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const read = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, file), "utf8")) as Report;
+const statuses = (r: Report) =>
+  Object.fromEntries(r.scenarios.map((s) => [s.name, s.status]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
+
+describe("grove run --shard and grove merge-reports (built CLI, one machine)", () => {
+  it("three shards merged count what one unsharded run counts, and exit as it does", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const cwd = sample.mainRepo;
+    const whole = await runGrove(["run", "--report", "whole.json"], cwd);
+    const shards = [];
+    for (const i of [1, 2, 3])
+      shards.push(
+        await runGrove(
+          ["run", "--shard", `${i}/3`, "--shard-split-worktrees", "--report", `s${i}.json`],
+          cwd,
+        ),
+      );
+    const parts = [1, 2, 3].map((i) => read(cwd, `s${i}.json`));
+    // Every shard has a part: the split put the sample's three groups on three machines.
+    expect(parts.map((p) => p.summary.total).every((n) => n > 0)).toBe(true);
+    expect(new Set(parts.map((p) => p.grove.plan_hash)).size).toBe(1);
+    const merge = await runGrove(
+      ["merge-reports", "s1.json", "s2.json", "s3.json", "--report", "merged.json", "--junit", "merged.xml"],
+      cwd,
+    );
+    expect(merge.stderr).toBe("");
+    const merged = read(cwd, "merged.json");
+    const unsharded = read(cwd, "whole.json");
+    expect(reportSchemaErrors(merged)).toEqual([]);
+    const { duration: _a, ...mergedCounts } = merged.summary;
+    const { duration: _b, ...wholeCounts } = unsharded.summary;
+    expect(mergedCounts).toEqual(wholeCounts);
+    expect(merged.by_worktree).toEqual(unsharded.by_worktree);
+    expect(statuses(merged)).toEqual(statuses(unsharded));
+    expect(merge.exitCode).toBe(whole.exitCode);
+    expect(shards.map((s) => s.exitCode)).toContain(1);
+    expect(readFileSync(join(cwd, "merged.xml"), "utf8")).toContain(`tests="${unsharded.summary.total}"`);
+  });
+
+  it("refuses shards of different plans, a shard given twice, and a missing shard (exit 2)", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const cwd = sample.mainRepo;
+    await runGrove(["run", "--shard", "1/2", "--report", "a1.json", "--filter-tag", "fast"], cwd);
+    await runGrove(["run", "--shard", "2/2", "--report", "b2.json"], cwd);
+    const other = await runGrove(["merge-reports", "a1.json", "b2.json"], cwd);
+    expect(other.exitCode).toBe(2);
+    expect(other.stderr).toMatch(/comes from another plan/);
+    const twice = await runGrove(["merge-reports", "a1.json", "a1.json"], cwd);
+    expect(twice.exitCode).toBe(2);
+    expect(twice.stderr).toMatch(/both shard 1\/2/);
+    const missing = await runGrove(["merge-reports", "a1.json"], cwd);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/shard 2\/2 missing/);
+  });
+});

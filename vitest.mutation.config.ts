@@ -6,5 +6,7 @@ export default defineConfig({
   test: {
     include: ["test/unit/**/*.test.ts", "test/property/**/*.test.ts"],
     testTimeout: 60_000,
+    // A fifth of the property cases per mutant (see test/helpers/property-runs.ts).
+    env: { GROVE_PROPERTY_SCALE: "0.2" },
   },
 });

@@ -4,6 +4,7 @@ import { buildGraph } from "../../src/plan/build-graph.js";
 import { detectCycles } from "../../src/plan/detect-cycles.js";
 import { planScenarios } from "../../src/plan/plan.js";
 import { selectScenarios } from "../../src/plan/select.js";
+import { propertyRuns } from "../helpers/property-runs.js";
 import { dagScenarios, scenario } from "../helpers/scenario-factory.js";
 
 /** Any directed graph (cycles allowed) over n nodes, as dependency lists. */
@@ -64,7 +65,7 @@ describe("planner properties", () => {
           expect(new Set(c.path.slice(0, -1)).size).toBe(c.path.length - 1);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 
@@ -78,7 +79,7 @@ describe("planner properties", () => {
         for (const p of r.plan.scenarios)
           for (const d of p.dependencies) expect(position.get(d)!).toBeLessThan(position.get(p.name)!);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -93,7 +94,7 @@ describe("planner properties", () => {
         }
         expect(r.plan.criticalPathSeconds).toBe(Math.max(...r.plan.scenarios.map((p) => p.priority)));
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -120,7 +121,7 @@ describe("planner properties", () => {
         for (const i of included) expect(picked.includes(i) || ancestors.has(i)).toBe(true);
         for (const i of sel.pulledIn) expect(picked.includes(i)).toBe(false);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });

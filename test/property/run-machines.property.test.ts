@@ -13,6 +13,7 @@ import {
   type TestOutcome,
   type WorktreeStart,
 } from "../helpers/fake-run.js";
+import { propertyRuns } from "../helpers/property-runs.js";
 import { type ExpectedOutcome, expectedOutcomes } from "../helpers/run-oracle.js";
 
 const stepOutcome = fc.constantFrom<StepOutcome>(
@@ -128,7 +129,7 @@ describe("run and scenario machines (random DAGs x scripted outcomes x worktrees
         const counts = FINAL_STATUSES.map((st) => obs.results.filter((r) => r.status === st).length);
         expect(counts.reduce((a, b) => a + b, 0)).toBe(n);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });

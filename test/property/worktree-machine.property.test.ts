@@ -8,6 +8,7 @@ import {
   type StepOutput,
   type VerifyOutput,
 } from "../../src/machines/worktree-machine.js";
+import { propertyRuns } from "../helpers/property-runs.js";
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
@@ -171,7 +172,7 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
         if (c.cleanup && c.throwIn !== "cleanup" && c.cleanupKind === "kept") expect(final).toBe("kept");
         if (c.throwIn === "cleanup" && c.cleanup) expect(final).toBe("kept");
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 });

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import type { GroveEvent, ScenarioResult } from "../../../src/events.js";
+import { ConsoleReporter } from "../../../src/reporters/console-reporter.js";
+
+const at = "2026-01-01T00:00:00.000Z";
+const result = (name: string, status: ScenarioResult["status"], extra: Partial<ScenarioResult> = {}) =>
+  ({
+    name,
+    description: "",
+    worktree: "w",
+    tags: [],
+    status,
+    reason: status,
+    detail: status === "passed" ? "passed" : `${name} ${status}`,
+    flaky: false,
+    attempts: [],
+    ...extra,
+  }) as ScenarioResult;
+
+function reporter(tty: boolean, color = false) {
+  let clock = 0;
+  let out = "";
+  const r = new ConsoleReporter({ write: (t) => (out += t), tty, color, now: () => clock });
+  return {
+    send: (e: GroveEvent) => r.handle(e),
+    advance: (ms: number) => (clock += ms),
+    take: () => {
+      const o = out;
+      out = "";
+      return o;
+    },
+  };
+}
+const started: GroveEvent = {
+  type: "run-started",
+  at,
+  runId: "r1",
+  runDir: "/runs/r1",
+  scenarios: 2,
+  workers: 2,
+  worktrees: ["w"],
+};
+const attempt = (name: string, n = 1): GroveEvent => ({
+  type: "attempt-started",
+  at,
+  name,
+  worktree: "w",
+  attempt: n,
+  command: ["x"],
+  logPath: "l",
+});
+
+describe("console reporter, not a terminal: one line per change", () => {
+  it("says when a run starts, each attempt starts (retries numbered), a failed attempt, each result with its time", () => {
+    const c = reporter(false);
+    c.send(started);
+    expect(c.take()).toBe("Grove run r1: 2 scenario(s), 2 worker(s), logs in /runs/r1\n");
+    c.send(attempt("a"));
+    c.send(attempt("b", 2));
+    expect(c.take()).toBe("▶ a [w]\n▶ b [w] attempt 2\n");
+    c.advance(1500);
+    c.send({
+      type: "attempt-finished",
+      at,
+      name: "b",
+      worktree: "w",
+      result: {
+        attempt: 2,
+        status: "failed",
+        reason: "exit-non-zero",
+        steps: [],
+        startedAt: at,
+        endedAt: at,
+        durationSeconds: 1,
+      },
+    });
+    expect(c.take()).toBe("  attempt 2 of b failed (exit-non-zero)\n");
+    c.send({ type: "scenario-finished", at, result: result("a", "passed") });
+    c.send({ type: "scenario-finished", at, result: result("b", "failed") });
+    c.send({ type: "scenario-finished", at, result: result("c", "skipped") });
+    expect(c.take()).toBe("✓ a [w] passed 1.5s\n✗ b [w] failed: b failed 1.5s\n↷ c [w] skipped: c skipped\n");
+  });
+
+  it("shows a worktree's notable states with their detail, and no routine ones", () => {
+    const c = reporter(false);
+    for (const state of ["verifying", "checking", "ready", "released", "cleaning"])
+      c.send({ type: "worktree-status", at, worktree: "w", state });
+    expect(c.take()).toBe("");
+    c.send({ type: "worktree-status", at, worktree: "w", state: "failed", detail: "pull-conflict" });
+    expect(c.take()).toBe("worktree w: failed (pull-conflict)\n");
+  });
+
+  it("a flaky pass says so; a leak is named with its command", () => {
+    const c = reporter(false);
+    c.send({
+      type: "scenario-finished",
+      at,
+      result: result("f", "passed", { flaky: true, detail: "passed on attempt 2" }),
+    });
+    c.send({
+      type: "leak-found",
+      at,
+      leak: { resource_id: "process:42", type: "process", module: "m", command: "sleep 99" } as never,
+    });
+    expect(c.take()).toBe("✓ f [w] passed (passed on attempt 2)\nleak: process process:42 (sleep 99)\n");
+  });
+
+  it("colours each status when asked", () => {
+    const c = reporter(false, true);
+    c.send({ type: "scenario-finished", at, result: result("a", "passed") });
+    c.send({ type: "scenario-finished", at, result: result("t", "timed-out") });
+    expect(c.take()).toBe(
+      "\u001b[32m✓ a [w] passed\u001b[0m\n\u001b[33m⏱ t [w] timed-out: t timed-out\u001b[0m\n",
+    );
+  });
+});
+
+describe("console reporter on a terminal: a board redrawn in place", () => {
+  it("draws counts and running scenarios, erases the board before each line, clears it at the end", () => {
+    const c = reporter(true);
+    c.send(started);
+    const first = c.take();
+    expect(first).toContain("Grove run r1");
+    expect(first).toContain(
+      "── 0/2 done · 0 passed · 0 failed · 0 timed out · 0 errored · 0 skipped · 0.0s\n",
+    );
+    c.advance(200);
+    c.send(attempt("a"));
+    // No start line on a terminal: the board shows it; cursor up over the old board, then redraw.
+    expect(c.take()).toBe(
+      "\u001b[1F\u001b[J── 0/2 done · 0 passed · 0 failed · 0 timed out · 0 errored · 0 skipped · 0.2s\n   ▶ a [w] 0.0s\n",
+    );
+    c.advance(50);
+    c.send(attempt("b"));
+    expect(c.take()).toBe(""); // redraws at most every 100 ms
+    c.advance(1000);
+    c.send({ type: "scenario-finished", at, result: result("a", "passed") });
+    expect(c.take()).toBe(
+      "\u001b[2F\u001b[J✓ a [w] passed 1.1s\n── 1/2 done · 1 passed · 0 failed · 0 timed out · 0 errored · 0 skipped · 1.3s\n   ▶ b [w] 1.0s\n",
+    );
+    c.send({ type: "run-finished", at, interrupted: false, wallSeconds: 1 });
+    expect(c.take()).toBe("\u001b[2F\u001b[J");
+  });
+});

@@ -46,6 +46,7 @@ export type BuiltinReason =
   | "setup-failed"
   | "merge-conflict"
   | "worktree-failed"
+  | "worktree-busy"
   | "cancelled";
 export type Reason = BuiltinReason | (string & {});
 

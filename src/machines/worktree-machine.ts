@@ -1,13 +1,17 @@
 /**
  * A worktree's lifecycle as an XState machine compiled from the pipeline's `worktree` section:
- * verifying -> (missing) creating -> one state per setup step -> checking -> pulling -> ready ->
- * cleaning -> removed | kept; or failed with a reason. `RELEASE` ends a worktree that is not cleaned.
+ * leasing -> verifying -> (missing) creating -> one state per setup step -> checking -> pulling ->
+ * ready -> cleaning -> removed | kept; or failed with a reason. `RELEASE` ends a worktree that is not
+ * cleaned. Nothing touches the worktree before its lease (one run at a time, across processes) is
+ * held, and one whose lease was never held is never cleaned.
  * Actors are named by string and provided by the executor; this file never imports `steps/`.
  */
 import { assign, fromPromise, setup } from "xstate";
 import { InternalError } from "../errors.js";
 
 export type WorktreeFailure =
+  | "worktree-busy"
+  | "lease-failed"
   | "worktree-missing"
   | "not-a-worktree-of-this-repo"
   | "create-failed"
@@ -18,6 +22,11 @@ export type WorktreeFailure =
   | "pull-failed"
   | "cancelled";
 
+export interface LeaseOutput {
+  /** busy: another live run holds it and the run does not wait (--no-wait). */
+  kind: "acquired" | "busy";
+  detail: string;
+}
 export interface VerifyOutput {
   presence: "missing" | "ours" | "foreign";
   /** Setup ran with the current definition and the verify checks pass. */
@@ -53,6 +62,8 @@ export interface WorktreeContext extends WorktreeMachineInput {
   keptReasons: string[];
   setupSteps: number;
   cancelled: boolean;
+  /** This run holds the worktree's lease (only then may it be cleaned). */
+  leased: boolean;
 }
 
 export type WorktreeEvent = { type: "CLEANUP" } | { type: "RELEASE" } | { type: "CANCEL" };
@@ -65,6 +76,7 @@ const notProvided = <O>(name: string) =>
 const machineSetup = setup({
   types: { context: {} as WorktreeContext, input: {} as WorktreeMachineInput, events: {} as WorktreeEvent },
   actors: {
+    leaseWorktree: notProvided<LeaseOutput>("leaseWorktree"),
     verifyWorktree: notProvided<VerifyOutput>("verifyWorktree"),
     createWorktree: notProvided<StepOutput>("createWorktree"),
     runSetupStep: notProvided<StepOutput>("runSetupStep"),
@@ -72,7 +84,7 @@ const machineSetup = setup({
     pullCoordinator: notProvided<PullOutput>("pullCoordinator"),
     cleanupWorktree: notProvided<CleanupOutput>("cleanupWorktree"),
   },
-  guards: { cancelled: ({ context }) => context.cancelled },
+  guards: { cancelled: ({ context }) => context.cancelled, leased: ({ context }) => context.leased },
 });
 
 type Args = { context: WorktreeContext; event: unknown };
@@ -120,7 +132,7 @@ export function createWorktreeMachine(setupStepNames: readonly string[]) {
 
   return machineSetup.createMachine({
     id: "worktree",
-    initial: "verifying",
+    initial: "leasing",
     context: ({ input }) => ({
       ...input,
       failure: null,
@@ -129,9 +141,38 @@ export function createWorktreeMachine(setupStepNames: readonly string[]) {
       keptReasons: [],
       setupSteps: setupStepNames.length,
       cancelled: false,
+      leased: false,
     }),
     on: { CANCEL: { actions: assign({ cancelled: true }) } },
     states: {
+      leasing: {
+        description: "waits for the worktree's lease (held by another run) unless --no-wait",
+        invoke: {
+          id: "lease",
+          src: "leaseWorktree",
+          input: ({ context }) => ({ name: context.name, index: 0 }),
+          onDone: [
+            {
+              guard: "cancelled",
+              target: "failed",
+              actions: [
+                assign({ leased: ({ event }) => event.output.kind === "acquired" }),
+                fail("cancelled", () => "interrupted"),
+              ],
+            },
+            {
+              guard: ({ event }) => event.output.kind === "acquired",
+              target: "verifying",
+              actions: assign({ leased: true }),
+            },
+            {
+              target: "failed",
+              actions: fail("worktree-busy", ({ event }) => out<LeaseOutput>(event).detail),
+            },
+          ],
+          onError: { target: "failed", actions: fail("lease-failed", ({ event }) => errorText(event)) },
+        },
+      },
       verifying: {
         invoke: {
           id: "verify",
@@ -248,8 +289,11 @@ export function createWorktreeMachine(setupStepNames: readonly string[]) {
       },
       ready: { description: "its scenarios may run", on: { CLEANUP: "cleaning", RELEASE: "released" } },
       failed: {
-        description: "cannot be made ready; its scenarios are skipped",
-        on: { CLEANUP: "cleaning", RELEASE: "released" },
+        description: "cannot be made ready; its scenarios are skipped (never cleaned unless leased)",
+        on: {
+          CLEANUP: [{ guard: "leased", target: "cleaning" }, { target: "released" }],
+          RELEASE: "released",
+        },
       },
       cleaning: {
         invoke: {

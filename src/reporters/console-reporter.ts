@@ -16,7 +16,14 @@ export interface ConsoleOptions {
 }
 
 /** Worktree states not worth a line of their own (the report has them). */
-const ROUTINE_WORKTREE_STATES = new Set(["verifying", "checking", "ready", "released", "cleaning"]);
+const ROUTINE_WORKTREE_STATES = new Set([
+  "leasing",
+  "verifying",
+  "checking",
+  "ready",
+  "released",
+  "cleaning",
+]);
 
 const ICON: Record<string, string> = {
   passed: "✓",

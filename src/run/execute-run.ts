@@ -44,6 +44,8 @@ export interface ExecuteRunOptions {
   /** --pull-coordinator: merge the coordinator ref into each worktree first. */
   pullCoordinator?: boolean;
   coordinatorRef?: string;
+  /** --no-wait: skip the scenarios of a worktree another live run holds, instead of waiting for it. */
+  noWait?: boolean;
   /** --cleanup: remove the worktrees Grove created, unless they hold work. */
   cleanup?: boolean;
   /** --keep-leaks: report leaked processes but leave them running. */
@@ -234,6 +236,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     worktrees: plan.worktrees,
     setup: options.setupWorktrees ?? false,
     pull: options.pullCoordinator ?? false,
+    noWait: options.noWait ?? false,
     ...(options.coordinatorRef ? { coordinatorRef: options.coordinatorRef } : {}),
     onEvent: emit,
     onReady: (wt) => handle.worktreeReady(wt),

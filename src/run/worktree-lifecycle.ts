@@ -13,6 +13,7 @@ import { branchFor } from "../steps/branch-for.js";
 import { type GitOptions, git } from "../steps/git.js";
 import { cleanupWorktree } from "../steps/worktree-cleanup.js";
 import { createWorktree, lockWorktree, probeWorktree, unlockWorktree } from "../steps/worktree-create.js";
+import { acquireLease, describeHolder } from "../steps/worktree-lease.js";
 import { commonGitDir, worktreePath } from "../steps/worktree-paths.js";
 import { pullCoordinator } from "../steps/worktree-pull.js";
 import {
@@ -35,6 +36,8 @@ export interface WorktreeLifecycleOptions {
   worktrees: readonly string[];
   setup: boolean;
   pull: boolean;
+  /** --no-wait: a worktree another live run holds is not waited for; its scenarios are skipped. */
+  noWait?: boolean;
   /** Overrides the pipeline's pull.from. */
   coordinatorRef?: string;
   onEvent?: EventListener;
@@ -49,6 +52,8 @@ export interface WorktreeLifecycleOptions {
 }
 
 const SKIP_REASON: Record<WorktreeFailure, Reason> = {
+  "worktree-busy": "worktree-busy",
+  "lease-failed": "worktree-failed",
   "worktree-missing": "worktree-missing",
   "not-a-worktree-of-this-repo": "worktree-failed",
   "create-failed": "setup-failed",
@@ -86,6 +91,8 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
       created?: boolean;
       /** Removed, but the branch Grove created for it is still there though it holds no work. */
       branchLeft?: boolean;
+      /** Releases this run's lease on it. */
+      releaseLease?: () => void;
     }
   >();
   const killGraceMs = pipeline.test.killGrace * 1000;
@@ -122,8 +129,45 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
     i.setupStarted ??= Date.now();
   };
 
+  // Leases are taken in path order, each after the one before it (no two runs wait on each other).
+  const leaseTurn = new Map<string, Promise<unknown>>();
   const machine = createWorktreeMachine(stepNames).provide({
     actors: {
+      leaseWorktree: fromPromise(async ({ input, signal }) => {
+        const i = info.get(input.name)!;
+        await leaseTurn.get(input.name);
+        const lease = await acquireLease({
+          commonDir,
+          path: i.path,
+          runId: options.runId,
+          noWait: options.noWait ?? false,
+          signal: signalFor(signal),
+          onWait: (holder) =>
+            emit({
+              type: "worktree-status",
+              at: timestamp(),
+              worktree: input.name,
+              state: "waiting",
+              detail: `in use by ${describeHolder(holder)}; waiting for it (--no-wait skips its scenarios instead)`,
+            }),
+        });
+        if (lease.kind === "cancelled") return { kind: "busy" as const, detail: "interrupted" };
+        if (lease.kind === "busy")
+          return {
+            kind: "busy" as const,
+            detail: `in use by ${describeHolder(lease.holder)}; not waiting for it (--no-wait)`,
+          };
+        i.releaseLease = lease.release;
+        if (lease.tookOverFrom)
+          emit({
+            type: "worktree-status",
+            at: timestamp(),
+            worktree: input.name,
+            state: "lease-taken-over",
+            detail: `took over the lease of ${describeHolder(lease.tookOverFrom)}, which is no longer running`,
+          });
+        return { kind: "acquired" as const, detail: "leased" };
+      }),
       verifyWorktree: fromPromise(async ({ input, signal }) => {
         const i = info.get(input.name)!;
         const presence = await probeWorktree(i.path, commonDir);
@@ -277,6 +321,14 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
     });
     return { name, actor };
   });
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const { name, actor } of [...actors].sort((a, b) =>
+    info.get(a.name)!.path < info.get(b.name)!.path ? -1 : 1,
+  )) {
+    leaseTurn.set(name, previous);
+    const settled = waitFor(actor, (snap) => snap.value !== "leasing", { timeout: Number.POSITIVE_INFINITY });
+    previous = settled.catch(() => {});
+  }
   for (const { actor } of actors) actor.start();
 
   return {
@@ -298,6 +350,7 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           actor.send({ type: cleanup ? "CLEANUP" : "RELEASE" });
           await waitFor(actor, (snap) => snap.status === "done");
           if (i.locked) await unlockWorktree(options.mainRepo, commonDir, i.path);
+          i.releaseLease?.();
           const snap = actor.getSnapshot();
           const head = await git(options.mainRepo, [
             "rev-parse",

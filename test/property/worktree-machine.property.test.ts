@@ -4,6 +4,7 @@ import { createActor, fromPromise, toPromise } from "xstate";
 import {
   type CleanupOutput,
   createWorktreeMachine,
+  type LeaseOutput,
   type PullOutput,
   type StepOutput,
   type VerifyOutput,
@@ -13,6 +14,7 @@ import { propertyRuns } from "../helpers/property-runs.js";
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 const scenarioArb = fc.record({
+  lease: fc.constantFrom<LeaseOutput["kind"]>("acquired", "busy"),
   steps: fc.array(fc.boolean(), { maxLength: 4 }),
   presence: fc.constantFrom<VerifyOutput["presence"]>("missing", "ours", "foreign"),
   setupCurrent: fc.boolean(),
@@ -24,7 +26,7 @@ const scenarioArb = fc.record({
   cleanupKind: fc.constantFrom<"removed" | "kept" | "not-ours">("removed", "kept", "not-ours"),
   cleanup: fc.boolean(),
   cancelAt: fc.option(fc.nat({ max: 8 }), { nil: undefined }),
-  throwIn: fc.option(fc.constantFrom("verify", "create", "step", "checks", "pull", "cleanup"), {
+  throwIn: fc.option(fc.constantFrom("lease", "verify", "create", "step", "checks", "pull", "cleanup"), {
     nil: undefined,
   }),
 });
@@ -33,7 +35,8 @@ type Case = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 /**
  * Independent oracle: the actors a worktree must call, in order, where it must rest and why, and how
- * it must end, from the generated outcomes alone (the documented lifecycle: verify; create when missing
+ * it must end, from the generated outcomes alone (the documented lifecycle: the lease first (busy or
+ * failing: nothing else runs, and it is never cleaned); verify; create when missing
  * and allowed; setup steps when missing or stale and allowed; checks after setup; the pull whenever it
  * is asked and everything before it passed; an interrupt during any of these fails it as `cancelled`).
  */
@@ -58,7 +61,8 @@ function expectedWorktree(c: Case) {
     const ok = c.pullKind === "up-to-date" || c.pullKind === "updated";
     run("pull", ok, ok ? "pull-failed" : failures[c.pullKind as keyof typeof failures], "pull-failed");
   };
-  if (run("verify", true, "not-a-worktree-of-this-repo")) {
+  const leased = run("lease", c.lease === "acquired", "worktree-busy", "lease-failed");
+  if (leased && run("verify", true, "not-a-worktree-of-this-repo")) {
     if (c.presence === "foreign") failure = "not-a-worktree-of-this-repo";
     else if (c.presence === "missing") {
       if (!c.canSetup) failure = "worktree-missing";
@@ -73,7 +77,9 @@ function expectedWorktree(c: Case) {
     failure = "cancelled";
   }
   let final = "released";
-  if (c.cleanup) {
+  // Cleaned only when leased: interrupted during the lease, it depends on whether the lease was had.
+  const held = c.lease === "acquired" && c.throwIn !== "lease";
+  if (c.cleanup && held) {
     calls.push("cleanup");
     final =
       c.throwIn === "cleanup"
@@ -103,6 +109,7 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
           });
         const machine = createWorktreeMachine(c.steps.map((_, i) => `s${i}`)).provide({
           actors: {
+            leaseWorktree: act<LeaseOutput>("lease", () => ({ kind: c.lease, detail: "" })),
             verifyWorktree: act<VerifyOutput>("verify", () => ({
               presence: c.presence,
               setupCurrent: c.setupCurrent,
@@ -164,13 +171,17 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
         }
         // A foreign directory is never created over, set up or cleaned.
         if (c.presence === "foreign")
-          expect(ran.filter((r) => r !== "verify" && r !== "cleanup")).toEqual([]);
+          expect(ran.filter((r) => r !== "lease" && r !== "verify" && r !== "cleanup")).toEqual([]);
+        // Without the lease nothing touches the worktree.
+        if (c.lease === "busy" || c.throwIn === "lease") expect(ran).toEqual(["lease"]);
         // Without --setup-worktrees nothing is created or set up.
         if (!c.canSetup) expect(ran.some((r) => r === "create" || r.startsWith("step"))).toBe(false);
         // Cleanup runs only when asked, and "kept" is never reported as removed.
-        expect(ran.includes("cleanup")).toBe(c.cleanup);
-        if (c.cleanup && c.throwIn !== "cleanup" && c.cleanupKind === "kept") expect(final).toBe("kept");
-        if (c.throwIn === "cleanup" && c.cleanup) expect(final).toBe("kept");
+        expect(ran.includes("cleanup")).toBe(c.cleanup && c.lease === "acquired" && c.throwIn !== "lease");
+        const held = c.lease === "acquired" && c.throwIn !== "lease";
+        if (held && c.cleanup && c.throwIn !== "cleanup" && c.cleanupKind === "kept")
+          expect(final).toBe("kept");
+        if (held && c.throwIn === "cleanup" && c.cleanup) expect(final).toBe("kept");
       }),
       { numRuns: propertyRuns(400) },
     );

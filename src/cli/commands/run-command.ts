@@ -47,6 +47,11 @@ export const RUN_OPTIONS: OptionSpecs = {
     valueName: "REF",
     description: "Ref to pull (overrides the pipeline's pull.from)",
   },
+  "no-wait": {
+    type: "boolean",
+    description:
+      "Skip the scenarios of a worktree another run is using (reason worktree-busy) instead of waiting",
+  },
   cleanup: { type: "boolean", description: "Remove the worktrees Grove created (never ones holding work)" },
   "keep-worktrees": { type: "boolean", description: "With --cleanup: keep worktrees, remove nothing" },
   "fail-on-leak": { type: "boolean", description: "Leaked processes or resources fail the run (exit 1)" },
@@ -224,6 +229,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       setupWorktrees: values["setup-worktrees"] === true,
       pullCoordinator: values["pull-coordinator"] === true,
       ...(values["coordinator-ref"] ? { coordinatorRef: values["coordinator-ref"] as string } : {}),
+      noWait: values["no-wait"] === true,
       cleanup: values.cleanup === true && values["keep-worktrees"] !== true,
       keepLeaks: values["keep-leaks"] === true,
       onRecorderReady,

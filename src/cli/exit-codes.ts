@@ -1,14 +1,8 @@
-/** The one place where outcomes and error classes become process exit codes. */
+/** Where error classes become process exit codes (the codes and a run's verdict: src/exit-codes.ts). */
 import { ConfigError, GroveError, NothingSelectedError, UsageError, WorktreeError } from "../errors.js";
+import { EXIT } from "../exit-codes.js";
 
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  config: 2,
-  internal: 3,
-  nothingSelected: 4,
-  interrupted: 130,
-} as const;
+export { EXIT };
 
 export function exitCodeForError(error: unknown): number {
   if (error instanceof ConfigError || error instanceof UsageError || error instanceof WorktreeError)

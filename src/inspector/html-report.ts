@@ -4,9 +4,10 @@
  * (a scenario name, test output) can close the block or open a tag.
  */
 import { readFileSync } from "node:fs";
+import type { Reporter } from "../reporters/reporter.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { inspectorAsset } from "./assets.js";
-import type { RecordLine, RunDefinitions } from "./recorder.js";
+import type { RecordLine, RunDefinitions, RunRecorder } from "./recorder.js";
 
 export function renderHtmlReport(definitions: RunDefinitions, lines: readonly RecordLine[]): string {
   const read = (name: string) => readFileSync(inspectorAsset(name), "utf8");
@@ -35,4 +36,18 @@ export function writeHtmlReport(
   lines: readonly RecordLine[],
 ): void {
   writeFileAtomic(path, renderHtmlReport(definitions, lines));
+}
+
+/** `--reporter html` as a reporter: at the end, the recorder's retained lines as one offline page. */
+export class HtmlReporter implements Reporter {
+  constructor(
+    private readonly path: string,
+    private readonly recorder: RunRecorder,
+  ) {
+    recorder.retain = true;
+  }
+
+  onEnd(): void {
+    writeHtmlReport(this.path, this.recorder.definitions, this.recorder.lines);
+  }
 }

@@ -9,6 +9,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { InspectionEvent } from "xstate";
 import type { GroveEvent } from "../events.js";
+import type { Reporter } from "../reporters/reporter.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import type { MachineDescription } from "./describe-machine.js";
 
@@ -31,7 +32,8 @@ export interface RunDefinitions {
 const FLUSH_MS = 50;
 const FLUSH_LINES = 2000;
 
-export class RunRecorder {
+/** The recorder is a reporter (Grove events in, closed at the end) plus XState's inspection stream. */
+export class RunRecorder implements Reporter {
   private out: number | undefined;
   private readonly listeners = new Set<(line: RecordLine) => void>();
   private readonly lastState = new Map<string, string>();
@@ -76,7 +78,13 @@ export class RunRecorder {
     return () => this.listeners.delete(listener);
   }
 
-  grove = (e: GroveEvent): void => this.write({ t: Date.now(), k: "grove", e });
+  /** Records one Grove event. */
+  onEvent = (e: GroveEvent): void => this.write({ t: Date.now(), k: "grove", e });
+
+  /** The run is over: write what is waiting and close the file (retained lines stay readable). */
+  onEnd(): Promise<void> {
+    return this.close();
+  }
 
   /** XState's inspection API: actor created, event received, snapshot (recorded when the state changes). */
   inspect = (event: InspectionEvent, actor: string): void => {

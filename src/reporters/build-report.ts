@@ -233,9 +233,3 @@ function toReportScenario(r: ScenarioResult, meta: ReportMeta): ReportScenario {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 const lastLines = (text: string, n: number) => text.split("\n").slice(-n).join("\n");
-
-/** 0 all passed; 130 interrupted; 1 anything else (failed, errored, timed out, skipped). */
-export function exitCodeFor(results: readonly ScenarioResult[], interrupted: boolean): number {
-  if (interrupted) return 130;
-  return results.every((r) => r.status === "passed") ? 0 : 1;
-}

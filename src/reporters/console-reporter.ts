@@ -7,12 +7,15 @@ import { resolve } from "node:path";
 import type { GroveEvent, ScenarioResult } from "../events.js";
 import { stripControl } from "../util/strip-control.js";
 import type { Report } from "./build-report.js";
+import type { Reporter } from "./reporter.js";
 
 export interface ConsoleOptions {
   write(text: string): void;
   tty: boolean;
   color: boolean;
   now?: () => number;
+  /** The files the other reporters write, named in the summary. */
+  files?: { report?: string; junit?: string; html?: string };
 }
 
 /** Worktree states not worth a line of their own (the report has them). */
@@ -42,7 +45,7 @@ const COLOR: Record<string, number> = {
   cancelled: 90,
 };
 
-export class ConsoleReporter {
+export class ConsoleReporter implements Reporter {
   private readonly running = new Map<string, { worktree: string; attempt: number; since: number }>();
   private readonly counts: Record<string, number> = {
     passed: 0,
@@ -71,7 +74,7 @@ export class ConsoleReporter {
     return `${((this.now() - since) / 1000).toFixed(1)}s`;
   }
 
-  handle = (event: GroveEvent): void => {
+  onEvent = (event: GroveEvent): void => {
     switch (event.type) {
       case "run-started":
         this.total = event.scenarios;
@@ -165,7 +168,8 @@ export class ConsoleReporter {
   }
 
   /** The closing summary: counts, then each non-pass with reason, output tail and log path. */
-  summary(report: Report, paths: { report: string; junit?: string; html?: string }): void {
+  onEnd(report: Report): void {
+    const paths = this.o.files ?? {};
     const s = report.summary;
     const parts = [
       `${s.passed} passed${s.flaky ? ` (${s.flaky} flaky)` : ""}`,
@@ -206,9 +210,12 @@ export class ConsoleReporter {
     out.push(
       `${s.interrupted ? "Interrupted: " : ""}${s.total} scenario(s) in ${s.duration.toFixed(1)}s: ${parts.join(", ")}`,
     );
-    out.push(
-      `Report: ${paths.report}${paths.junit ? `   JUnit: ${paths.junit}` : ""}${paths.html ? `   HTML: ${paths.html}` : ""}`,
-    );
+    const files = [
+      paths.report ? `Report: ${paths.report}` : "",
+      paths.junit ? `JUnit: ${paths.junit}` : "",
+      paths.html ? `HTML: ${paths.html}` : "",
+    ].filter(Boolean);
+    if (files.length > 0) out.push(files.join("   "));
     out.push(`Logs:   ${report.grove.run_dir}`);
     this.o.write(`${out.join("\n")}\n`);
   }

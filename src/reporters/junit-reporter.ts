@@ -5,10 +5,12 @@
  * those tests. Retries follow Surefire: a flaky pass carries `flakyFailure`/`flakyError` per failed
  * attempt, a failure carries `rerunFailure`/`rerunError` for the attempts before the last.
  * The output tail goes in `system-out` as CDATA. Pure: builds a tree, xml-tree.ts serializes it.
- * Not responsible for: writing the file (the caller writes it atomically).
+ * Not responsible for: writing the file (JUnitReporter writes it atomically).
  */
 import type { AttemptResult, TestCaseResult } from "../events.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import type { Report, ReportScenario } from "./build-report.js";
+import type { Reporter } from "./reporter.js";
 import { el, serializeXml, type XmlChild, type XmlElement } from "./xml-tree.js";
 
 type Outcome = "passed" | "failed" | "errored" | "skipped";
@@ -159,4 +161,13 @@ export function junitTree(report: Report): XmlElement {
 /** The JUnit XML document of a report. */
 export function renderJUnit(report: Report): string {
   return serializeXml(junitTree(report));
+}
+
+/** `--junit FILE` as a reporter: writes the XML atomically at the end of the run. */
+export class JUnitReporter implements Reporter {
+  constructor(private readonly path: string) {}
+
+  onEnd(report: Report): void {
+    writeFileAtomic(this.path, renderJUnit(report));
+  }
 }

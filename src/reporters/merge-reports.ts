@@ -6,7 +6,8 @@
  * run dir its log paths are relative to. Pure; the command reads and writes the files.
  */
 import type { ScenarioResult } from "../events.js";
-import { buildReport, exitCodeFor, type Report } from "./build-report.js";
+import { EXIT, runExitCode } from "../exit-codes.js";
+import { buildReport, type Report } from "./build-report.js";
 
 /** A report and where it came from (for messages). */
 export interface ShardReport {
@@ -83,8 +84,8 @@ export function mergeReports(
   const interrupted = reports.some((r) => r.summary.interrupted);
   // A shard that failed on leaks (--fail-on-leak) fails the whole run, as it would have unsharded.
   const exitCode = Math.max(
-    exitCodeFor(results, interrupted),
-    ...reports.map((r) => (r.grove.exit_code === 1 ? 1 : 0)),
+    runExitCode({ results, interrupted, leaks: 0, failOnLeak: false }),
+    ...reports.map((r) => (r.grove.exit_code === EXIT.failed ? EXIT.failed : EXIT.ok)),
   );
   const merged = buildReport(
     results,

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import type { Report } from "./build-report.js";
+import type { Reporter } from "./reporter.js";
 
 export function groveStateDir(mainRepo: string): string {
   return join(mainRepo, ".grove");
@@ -55,4 +56,13 @@ export function reportDurations(report: Report): Map<string, number> {
       .filter((s) => (s.status === "passed" || s.status === "failed") && !s.resumed_from)
       .map((s) => [s.name, s.attempt_results[s.attempt_results.length - 1]!.durationSeconds]),
   );
+}
+
+/** Records what a run taught about durations (reportDurations) at its end. */
+export class TimingsReporter implements Reporter {
+  constructor(private readonly mainRepo: string) {}
+
+  onEnd(report: Report): void {
+    recordTimings(this.mainRepo, reportDurations(report));
+  }
 }

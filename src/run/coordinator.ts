@@ -9,13 +9,15 @@ import { loadScenariosFile, parseScenarios, type ScenarioInput } from "../config
 import type { Pipeline, Scenario } from "../config/types.js";
 import { ConfigError, NothingSelectedError, UsageError } from "../errors.js";
 import type { EventListener, ScenarioResult } from "../events.js";
+import { createRunRecorder } from "../inspector/run-source.js";
 import { describePlanProblems } from "../plan/describe-problems.js";
 import { planScenarios } from "../plan/plan.js";
 import type { SelectionFilters } from "../plan/select.js";
-import { buildReport, exitCodeFor, type Report } from "../reporters/build-report.js";
+import type { Report } from "../reporters/build-report.js";
 import { writeJsonReport } from "../reporters/json-reporter.js";
-import { GROVE_VERSION } from "../version.js";
-import { executeRun, newRunId, type RunOutcome } from "./execute-run.js";
+import { CompositeReporter } from "../reporters/reporter.js";
+import { newRunId } from "./execute-run.js";
+import { runAndReport } from "./run-and-report.js";
 
 export type { ScenarioInput };
 
@@ -41,7 +43,7 @@ export interface RunAllOptions {
 export class Coordinator {
   private readonly scenarios: Scenario[] = [];
   private readonly pipeline: Pipeline;
-  private last?: { outcome: RunOutcome; workers: number };
+  private last?: Report;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.pipeline = typeof options.pipeline === "object" ? options.pipeline : loadPipeline(options.pipeline);
@@ -102,39 +104,33 @@ export class Coordinator {
     if (result.plan.scenarios.length === 0)
       throw new NothingSelectedError("no registered scenario matches the filters");
     const runId = newRunId();
-    const outcome = await executeRun({
+    const runDir = join(this.options.runsDir ?? join(this.options.mainRepo, ".grove", "runs"), runId);
+    // Recorded for `grove inspect`, like a CLI run.
+    const recorder = createRunRecorder(runDir, runId, result.plan, this.pipeline);
+    const { outcome, report } = await runAndReport({
       plan: result.plan,
       pipeline: this.pipeline,
       mainRepo: this.options.mainRepo,
       basePath: this.options.basePath ?? `${this.options.mainRepo}-worktrees`,
       runId,
-      runDir: join(this.options.runsDir ?? join(this.options.mainRepo, ".grove", "runs"), runId),
+      runDir,
       workers,
-      ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
+      reporter: new CompositeReporter([
+        recorder,
+        this.options.onEvent ? { onEvent: this.options.onEvent } : undefined,
+      ]),
+      inspect: recorder.inspect,
+      scenariosFile: "<registered scenarios>",
       ...(options.signal ? { interrupt: options.signal } : {}),
     });
-    this.last = { outcome, workers };
+    this.last = report;
     return outcome.results;
   }
 
   /** The report of the last run; written (atomically) to `outputFile` when given. */
   generateReport(outputFile?: string): Report {
     if (!this.last) throw new UsageError("generateReport() needs a finished runAllScenarios() first");
-    const { outcome, workers } = this.last;
-    const report = buildReport(outcome.results, outcome.leaks, outcome.worktrees, {
-      version: GROVE_VERSION,
-      runId: outcome.runId,
-      runDir: outcome.runDir,
-      startedAt: outcome.startedAt,
-      endedAt: outcome.endedAt,
-      wallSeconds: outcome.wallSeconds,
-      workers,
-      pipeline: this.pipeline.source,
-      scenariosFile: "<registered scenarios>",
-      interrupted: outcome.interrupted,
-      exitCode: exitCodeFor(outcome.results, outcome.interrupted),
-      maxConcurrency: outcome.maxConcurrency,
-    });
+    const report = this.last;
     if (outputFile) writeJsonReport(outputFile, report);
     return report;
   }

@@ -1,20 +1,13 @@
 /**
  * Executes a planned run: checks each worktree is there, starts the machines with the real step
  * actors, forwards every change as a GroveEvent, and ends every process group on interrupt.
- * Returns the results; writing reports is the caller's business (reporters consume the events).
+ * Returns the results; writing reports is the caller's business (run-and-report.ts hands the events
+ * and the final report to the reporters; the inspector's recorder is one of them).
  */
 import { randomBytes } from "node:crypto";
 import type { InspectionEvent } from "xstate";
 import type { Pipeline, Scenario } from "../config/types.js";
-import {
-  type EventListener,
-  type GroveEvent,
-  type ResourceLeak,
-  type ScenarioResult,
-  timestamp,
-} from "../events.js";
-import { type RunDefinitions, RunRecorder } from "../inspector/recorder.js";
-import { runDefinitions } from "../inspector/run-source.js";
+import { type EventListener, type ResourceLeak, type ScenarioResult, timestamp } from "../events.js";
 import type { Plan } from "../plan/plan.js";
 import type { WorktreeReport } from "../reporters/build-report.js";
 import { GroupJournal } from "../resources/group-journal.js";
@@ -50,13 +43,6 @@ export interface ExecuteRunOptions {
   cleanup?: boolean;
   /** --keep-leaks: report leaked processes but leave them running. */
   keepLeaks?: boolean;
-  /**
-   * Every run records itself for the inspector (events.ndjson + machines.json in the run dir). Called
-   * once the recorder exists and before anything starts, e.g. to serve the live view.
-   */
-  onRecorderReady?(recorder: RunRecorder, definitions: RunDefinitions): Promise<void> | void;
-  /** Record the run for the inspector (default true; --no-record turns it off). */
-  record?: boolean;
 }
 
 export interface RunOutcome {
@@ -89,24 +75,8 @@ export function newRunId(now = new Date()): string {
 export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
   const { plan, pipeline } = options;
   const runId = options.runId ?? newRunId();
-  const recorder =
-    options.record === false
-      ? undefined
-      : new RunRecorder(options.runDir, runDefinitions(runId, plan, pipeline));
-  const userEmit = options.onEvent ?? (() => {});
-  const emit = recorder
-    ? (e: GroveEvent) => {
-        recorder.grove(e);
-        userEmit(e);
-      }
-    : userEmit;
-  const inspect = recorder
-    ? (e: InspectionEvent, actor: string) => {
-        recorder.inspect(e, actor);
-        options.inspect?.(e, actor);
-      }
-    : options.inspect;
-  if (recorder) await options.onRecorderReady?.(recorder, recorder.definitions);
+  const emit: EventListener = options.onEvent ?? (() => {});
+  const inspect = options.inspect;
   const started = new Date();
   const scenarios = new Map<string, Scenario>(plan.scenarios.map((p) => [p.name, p.scenario]));
   // Every process group the run starts (commands, setup steps, git), as it starts (run-dir journal).
@@ -264,7 +234,6 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     const ended = new Date();
     const wallSeconds = (ended.getTime() - started.getTime()) / 1000;
     emit({ type: "run-finished", at: timestamp(ended), interrupted, wallSeconds });
-    await recorder?.close();
     return {
       runId,
       runDir: options.runDir,

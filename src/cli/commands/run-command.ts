@@ -1,23 +1,15 @@
 /** `grove run` (and bare `grove [options]`, the original's spelling): run, report, exit with the verdict. */
 import { join, resolve } from "node:path";
 import { UsageError } from "../../errors.js";
-import type { GroveEvent } from "../../events.js";
-import type { RunDefinitions, RunRecorder } from "../../inspector/recorder.js";
-import type { liveSource } from "../../inspector/run-source.js";
-import type { InspectorServer } from "../../inspector/server.js";
-import { buildReport, exitCodeFor } from "../../reporters/build-report.js";
-import { ConsoleReporter } from "../../reporters/console-reporter.js";
-import { writeJsonReport } from "../../reporters/json-reporter.js";
-import { renderJUnit } from "../../reporters/junit-reporter.js";
-import { ensureGroveStateDir, recordTimings, reportDurations } from "../../reporters/timings-store.js";
-import { executeRun, newRunId } from "../../run/execute-run.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
-import { GROVE_VERSION } from "../../version.js";
+import { ensureGroveStateDir } from "../../reporters/timings-store.js";
+import { newRunId } from "../../run/execute-run.js";
+import { runAndReport } from "../../run/run-and-report.js";
 import { EXIT } from "../exit-codes.js";
 import { PLAN_OUTPUT_OPTIONS, SELECTION_OPTIONS } from "../options.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import { resolveContext } from "../resolve-context.js";
 import { planResume } from "../resume.js";
+import { createRunReporters } from "../run-reporters.js";
 import type { CommandIo } from "./command-io.js";
 import { printPlan } from "./plan-command.js";
 
@@ -155,44 +147,19 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const runDir = values["run-dir"]
     ? resolve(io.cwd, values["run-dir"] as string)
     : join(ensureGroveStateDir(ctx.mainRepo), "runs", runId);
-  const junitPath = values.junit ? resolve(io.cwd, values.junit as string) : undefined;
-
-  const reporters = (values.reporter as string[] | undefined) ?? [];
-  for (const r of reporters)
-    if (r !== "html")
-      throw new UsageError(
-        `unknown reporter "${r}"; the extra reporter is html (the console and JSON reports are always written)`,
-      );
-  const htmlPath =
-    reporters.includes("html") || values["html-report"]
-      ? resolve(io.cwd, (values["html-report"] as string | undefined) ?? "integration_report.html")
-      : undefined;
-  if (values.record === false && (values.inspect !== undefined || htmlPath)) {
-    throw new UsageError("--inspect and --reporter html show the recording; drop --no-record");
-  }
-  let inspector: InspectorServer | undefined;
-  let live: ReturnType<typeof liveSource> | undefined;
-  let recorded: { recorder: RunRecorder; definitions: RunDefinitions } | undefined;
-  const onRecorderReady = async (recorder: RunRecorder, definitions: RunDefinitions) => {
-    recorded = { recorder, definitions };
-    recorder.retain = values.inspect !== undefined || htmlPath !== undefined;
-    if (values.inspect === undefined) return;
-    // The inspector's server and page are loaded only when asked for.
-    const [{ liveSource }, { startInspectorServer }] = await Promise.all([
-      import("../../inspector/run-source.js"),
-      import("../../inspector/server.js"),
-    ]);
-    live = liveSource(recorder, definitions);
-    inspector = await startInspectorServer(live.source, { port: values.inspect as number });
-    io.stdout(`Inspector (live; read-only, 127.0.0.1 only):\n${inspector.url}\n`);
-  };
-
-  const consoleReporter = new ConsoleReporter({
-    write: io.stdout,
-    tty: io.isTTY,
-    color: io.isTTY && !io.env.NO_COLOR,
+  const outputs = await createRunReporters({
+    values,
+    io,
+    runId,
+    runDir,
+    reportPath,
+    mainRepo: ctx.mainRepo,
+    plan: ctx.plan,
+    pipeline: ctx.pipeline,
+    // A shard leaves the timings alone: the next shard run here must partition as the others did.
+    // The merge job records them for the whole run (grove merge-reports --record-timings).
+    recordTimings: !ctx.shard,
   });
-  const onEvent = (e: GroveEvent) => consoleReporter.handle(e);
 
   const interrupt = new AbortController();
   const hardStop = new AbortController();
@@ -215,7 +182,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const outcome = await executeRun({
+    const { exitCode } = await runAndReport({
       plan: ctx.plan,
       pipeline: ctx.pipeline,
       mainRepo: ctx.mainRepo,
@@ -223,7 +190,8 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       runId,
       runDir,
       workers,
-      onEvent,
+      reporter: outputs.reporter,
+      ...(outputs.recorder ? { inspect: outputs.recorder.inspect } : {}),
       interrupt: interrupt.signal,
       hardStop: hardStop.signal,
       setupWorktrees: values["setup-worktrees"] === true,
@@ -232,26 +200,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       noWait: values["no-wait"] === true,
       cleanup: values.cleanup === true && values["keep-worktrees"] !== true,
       keepLeaks: values["keep-leaks"] === true,
-      onRecorderReady,
-      record: values.record !== false,
-    });
-    live?.finish();
-    const leaked = values["fail-on-leak"] === true && outcome.leaks.length > 0;
-    const results = [...(resumed?.carried ?? []), ...outcome.results];
-    const exitCode = leaked && !outcome.interrupted ? EXIT.failed : exitCodeFor(results, outcome.interrupted);
-    const report = buildReport(results, outcome.leaks, outcome.worktrees, {
-      version: GROVE_VERSION,
-      runId,
-      runDir,
-      startedAt: outcome.startedAt,
-      endedAt: outcome.endedAt,
-      wallSeconds: outcome.wallSeconds,
-      workers,
-      pipeline: ctx.pipeline.source,
       scenariosFile: ctx.scenariosFile,
-      interrupted: outcome.interrupted,
-      exitCode,
-      maxConcurrency: outcome.maxConcurrency,
       planHash: ctx.planHash,
       ...(ctx.shard
         ? {
@@ -267,26 +216,13 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
           s.testFile !== undefined ? [[s.name, s.testFile] as const] : [],
         ),
       ),
+      ...(resumed ? { carried: resumed.carried } : {}),
+      failOnLeak: values["fail-on-leak"] === true,
     });
-    writeJsonReport(reportPath, report);
-    writeJsonReport(join(runDir, "report.json"), report);
-    if (junitPath) writeFileAtomic(junitPath, renderJUnit(report));
-    if (htmlPath && recorded) {
-      const { writeHtmlReport } = await import("../../inspector/html-report.js");
-      writeHtmlReport(htmlPath, recorded.definitions, recorded.recorder.lines);
-    }
-    // A shard leaves the timings alone: the next shard run here must partition as the others did.
-    // The merge job records them for the whole run (grove merge-reports --record-timings).
-    if (!ctx.shard) recordTimings(ctx.mainRepo, reportDurations(report));
-    consoleReporter.summary(report, {
-      report: reportPath,
-      ...(junitPath ? { junit: junitPath } : {}),
-      ...(htmlPath ? { html: htmlPath } : {}),
-    });
-    if (!inspector && values.record !== false) io.stdout(`Replay: grove inspect ${runId}\n`);
+    if (!outputs.live && outputs.recorder) io.stdout(`Replay: grove inspect ${runId}\n`);
     return exitCode;
   } finally {
-    await inspector?.close();
+    await outputs.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

@@ -22,7 +22,7 @@ function reporter(tty: boolean, color = false) {
   let out = "";
   const r = new ConsoleReporter({ write: (t) => (out += t), tty, color, now: () => clock });
   return {
-    send: (e: GroveEvent) => r.handle(e),
+    send: (e: GroveEvent) => r.onEvent(e),
     advance: (ms: number) => (clock += ms),
     take: () => {
       const o = out;

@@ -1,0 +1,34 @@
+/**
+ * The exit-code policy, in one place: what each code means, and which one a finished run calls for.
+ * The CLI maps error classes to these codes (cli/exit-codes.ts); the report records the run's code.
+ */
+import type { ScenarioResult } from "./events.js";
+
+/** Grove's exit codes (README "Exit codes"). */
+export const EXIT = {
+  ok: 0,
+  /** Something failed, errored, timed out or was skipped; or a leak with --fail-on-leak. */
+  failed: 1,
+  /** Bad configuration, usage or environment. */
+  config: 2,
+  /** A bug in Grove. */
+  internal: 3,
+  /** The filters matched nothing. */
+  nothingSelected: 4,
+  /** Interrupted (Ctrl-C, SIGTERM); wins over every other verdict. */
+  interrupted: 130,
+} as const;
+
+/** What a finished run calls for: interrupted 130; otherwise 0 only when all passed and no leak fails it. */
+export function runExitCode(run: {
+  results: readonly ScenarioResult[];
+  interrupted: boolean;
+  /** How many leaked resources were found. */
+  leaks: number;
+  /** --fail-on-leak: a leak fails an otherwise passing run. */
+  failOnLeak: boolean;
+}): number {
+  if (run.interrupted) return EXIT.interrupted;
+  if (run.failOnLeak && run.leaks > 0) return EXIT.failed;
+  return run.results.every((r) => r.status === "passed") ? EXIT.ok : EXIT.failed;
+}

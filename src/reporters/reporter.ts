@@ -1,0 +1,41 @@
+/**
+ * The one interface every output of a run implements (lage's reporters, nx's `LifeCycle`): events in,
+ * in the order the run emits them, then the final report once. Console, JSON, JUnit, timings, the
+ * inspector's recorder and the HTML report are all reporters; a run knows only the composite.
+ *
+ * A reporter never reaches into the scheduler or the machines: what it needs is in the events (see
+ * `events.ts`) or in the report. It is not responsible for the exit code (`src/exit-codes.ts` is).
+ */
+import type { GroveEvent } from "../events.js";
+import type { Report } from "./build-report.js";
+
+/** A subscriber of one run. Both methods are optional; neither may assume the other was called. */
+export interface Reporter {
+  /** Every event of the run, synchronously and in order; keep it cheap (it runs on the scheduler's thread). */
+  onEvent?(event: GroveEvent): void;
+  /**
+   * Once, after the run-finished event, with the final report (carried `--resume` results included).
+   * May write files; a throw stops the reporters after it and fails the command.
+   */
+  onEnd?(report: Report): void | Promise<void>;
+}
+
+/**
+ * Fans one run out to many reporters, in the order given (nx `CompositeLifeCycle`). Put the reporters
+ * that write files before the console, whose summary names those files.
+ */
+export class CompositeReporter implements Reporter {
+  private readonly reporters: readonly Reporter[];
+
+  constructor(reporters: readonly (Reporter | undefined)[]) {
+    this.reporters = reporters.filter((r): r is Reporter => r !== undefined);
+  }
+
+  onEvent(event: GroveEvent): void {
+    for (const r of this.reporters) r.onEvent?.(event);
+  }
+
+  async onEnd(report: Report): Promise<void> {
+    for (const r of this.reporters) await r.onEnd?.(report);
+  }
+}

@@ -13,6 +13,7 @@ import { branchFor } from "../steps/branch-for.js";
 import { type GitOptions, git } from "../steps/git.js";
 import { cleanupWorktree } from "../steps/worktree-cleanup.js";
 import { createWorktree, lockWorktree, probeWorktree, unlockWorktree } from "../steps/worktree-create.js";
+import { commitsOnlyOn } from "../steps/worktree-history.js";
 import { acquireLease, describeHolder } from "../steps/worktree-lease.js";
 import { commonGitDir, worktreePath } from "../steps/worktree-paths.js";
 import { pullCoordinator } from "../steps/worktree-pull.js";
@@ -25,7 +26,6 @@ import {
   type SetupContext,
   setupIsCurrent,
 } from "../steps/worktree-setup.js";
-import { commitsOnlyOn } from "../steps/worktree-status.js";
 
 export interface WorktreeLifecycleOptions {
   mainRepo: string;
@@ -263,6 +263,8 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           path: i.path,
           disposable: pipeline.worktree.disposable,
           deleteBranch: pipeline.cleanup.deleteBranches,
+          removeWorktrees: pipeline.cleanup.removeWorktrees,
+          prune: pipeline.cleanup.prune,
           ...(i.locked ? { ourLockReason: lockReason } : {}),
         });
         if (r.kind === "removed") {
@@ -308,8 +310,8 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
         // for the lock (a git process, ~50 ms on a run's start, measured in bench/makespan.ts); the
         // release waits for it, so an unlock never races the lock.
         const i = info.get(name)!;
-        i.locking = lockWorktree(options.mainRepo, commonDir, i.path, lockReason).then(() => {
-          i.locked = true;
+        i.locking = lockWorktree(options.mainRepo, commonDir, i.path, lockReason).then((ours) => {
+          i.locked = ours;
         });
         options.onReady(name);
       }

@@ -36,6 +36,8 @@ export interface GitOptions {
   /** Called with the pid (= process group id) right after the spawn, and when it has exited. */
   onSpawn?(pid: number): void;
   onExit?(pid: number): void;
+  /** Written to git's stdin (else stdin is closed). */
+  input?: string;
 }
 
 const NON_INTERACTIVE = {
@@ -61,7 +63,7 @@ export async function git(
   const child = execa("git", args, {
     cwd,
     reject: false,
-    stdin: "ignore",
+    ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),
     env: { ...options.env, ...NON_INTERACTIVE },
     extendEnv: true,
     detached: true,

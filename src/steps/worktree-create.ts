@@ -194,10 +194,12 @@ export async function lockWorktree(
   commonDir: string,
   path: string,
   reason: string,
-): Promise<void> {
-  await withRepoLock(commonDir, () =>
+): Promise<boolean> {
+  const r = await withRepoLock(commonDir, () =>
     git(mainRepo, ["worktree", "lock", "--reason", reason, "--end-of-options", path]),
   );
+  // Fails when someone else holds a lock: that lock is theirs, so Grove must never unlock it.
+  return r.exitCode === 0;
 }
 
 export async function unlockWorktree(mainRepo: string, commonDir: string, path: string): Promise<void> {

@@ -1,129 +1,109 @@
 /**
- * What a worktree holds that must not be lost: modified and untracked files, ignored files that are
- * not declared disposable, stashes on its branch, commits no other ref holds, a lock. Native git
- * (`status --porcelain=v2` took 17 ms on 5,000 files here, isomorphic-git's statusMatrix 488 ms).
+ * Everything a worktree holds that removing it would lose, and the reason Grove prints for each. The
+ * rule: a worktree may go only when everything in it is reachable from a ref that outlives it, or is
+ * disposable. Files are read by worktree-tree-state.ts, commits and stashes by worktree-history.ts,
+ * operations, nested repositories and locks by worktree-git-state.ts. Native git throughout (`status
+ * --porcelain=v2` took 17 ms on 5,000 files here, isomorphic-git's statusMatrix 488 ms).
  */
-import { lstatSync, readlinkSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { disposableMatcher } from "../util/glob-match.js";
-import { git, gitOrThrow } from "./git.js";
+import { git } from "./git.js";
+import { findNestedRepos, lockReason, nestedRepoWork, operationsInProgress } from "./worktree-git-state.js";
+import { readHistory } from "./worktree-history.js";
+import { readTreeState, type TreeState } from "./worktree-tree-state.js";
 
-export interface WorkInWorktree {
-  modified: number;
-  untracked: number;
-  /** Ignored paths that are not disposable (a .env, a local database). */
-  precious: string[];
-  stashes: number;
+export interface WorkInWorktree extends Omit<TreeState, "unknown" | "gitlinks"> {
+  stashes: string[];
   unpushedCommits: number;
+  detached: boolean;
+  operations: string[];
+  /** "submodule lib: 1 commit no remote or tag holds", one entry per nested repository with work. */
+  nested: string[];
   locked?: string;
-  /** Symlinks a `link` setup step made (relative paths); cleanup unlinks them, never their targets. */
-  sharedLinks: string[];
+  /** The worktree's admin dir (`<common>/worktrees/<id>`), when git named it. */
+  gitDir?: string;
+  /** Questions git could not answer; each keeps the worktree (fail safe). */
+  unknown: string[];
 }
 
+export interface InspectRequest {
+  mainRepo: string;
+  worktree: string;
+  /** The branch cleanup would delete with the worktree: it does not count as holding commits. */
+  dyingBranch?: string;
+  disposable: readonly string[];
+  /** The lock reason Grove itself used for this run (its own lock does not keep the worktree). */
+  ourLockReason?: string;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const some = (paths: readonly string[]) =>
+  `${paths.slice(0, 3).join(", ")}${paths.length > 3 ? ", ..." : ""}`;
+
+/** The reasons that keep a worktree, in a fixed order, exactly as Grove prints them (docs/worktrees.md). */
 export function keptReasons(w: WorkInWorktree): string[] {
   const out: string[] = [];
+  if (w.operations.length) out.push(`${w.operations.join(", ")} in progress`);
+  if (w.conflicted) out.push(`${plural(w.conflicted, "conflicted file")}`);
+  if (w.staged) out.push(`${w.staged} staged`);
   if (w.modified) out.push(`${w.modified} modified`);
+  if (w.intentToAdd) out.push(`${w.intentToAdd} intent-to-add`);
+  for (const flag of ["skip-worktree", "assume-unchanged"] as const) {
+    const paths = w.hidden.filter((h) => h.flag === flag).map((h) => h.path);
+    if (paths.length) out.push(`${paths.length} changed but hidden by ${flag}: ${some(paths)}`);
+  }
   if (w.untracked) out.push(`${w.untracked} untracked`);
-  if (w.precious.length)
-    out.push(
-      `ignored but not disposable: ${w.precious.slice(0, 3).join(", ")}${w.precious.length > 3 ? ", ..." : ""}`,
-    );
-  if (w.stashes) out.push(`${w.stashes} stash${w.stashes > 1 ? "es" : ""}`);
+  if (w.precious.length) out.push(`ignored but not disposable: ${some(w.precious)}`);
+  for (const n of w.nested) out.push(n);
+  if (w.stashes.length) out.push(`${plural(w.stashes.length, "stash", "stashes")} (${w.stashes.join(", ")})`);
   if (w.unpushedCommits)
-    out.push(`${w.unpushedCommits} commit${w.unpushedCommits > 1 ? "s" : ""} no other ref holds`);
+    out.push(
+      `${plural(w.unpushedCommits, "commit")} no other ref holds${w.detached ? " (on a detached HEAD)" : ""}`,
+    );
   if (w.locked !== undefined) out.push(`locked${w.locked ? `: ${w.locked}` : ""}`);
+  for (const u of w.unknown) out.push(`git could not answer, so it is kept: ${u}`);
   return out;
 }
 
-export async function inspectWork(
-  mainRepo: string,
-  worktree: string,
-  branch: string | undefined,
-  disposable: readonly string[],
-  ourLockReason?: string,
-): Promise<WorkInWorktree> {
-  const status = await gitOrThrow(
-    worktree,
-    ["status", "--porcelain=v2", "--untracked-files=all", "--ignored=matching"],
-    "reading the worktree's status",
-  );
-  let modified = 0;
-  let untracked = 0;
-  const precious: string[] = [];
-  const sharedLinks: string[] = [];
-  const isDisposable = disposableMatcher(disposable);
-  for (const line of status.split("\n")) {
-    if (!line) continue;
-    if (line.startsWith("1 ") || line.startsWith("2 ") || line.startsWith("u ")) modified++;
-    else if (line.startsWith("? ")) {
-      if (isDisposable(line.slice(2)) && isSharedLink(mainRepo, worktree, line.slice(2)))
-        sharedLinks.push(line.slice(2));
-      else untracked++;
-    } else if (line.startsWith("! ") && !isDisposable(line.slice(2))) precious.push(line.slice(2));
-  }
-  let stashes = 0;
-  let unpushedCommits = 0;
-  if (branch) {
-    const list = await git(mainRepo, ["stash", "list", "--format=%gs"]);
-    stashes = list.stdout
-      .split("\n")
-      .filter((l) => l.startsWith(`WIP on ${branch}:`) || l.startsWith(`On ${branch}:`)).length;
-    unpushedCommits = await commitsOnlyOn(mainRepo, branch);
-  }
-  const locked = await lockReason(mainRepo, worktree);
-  return {
-    modified,
-    untracked,
-    precious,
-    stashes,
-    unpushedCommits,
-    sharedLinks,
-    ...(locked !== undefined && locked !== ourLockReason ? { locked } : {}),
-  };
-}
-
-/**
- * Commits reachable from `branch` and from no other branch, remote-tracking ref or tag. `--exclude`
- * before `--branches` takes the name without `refs/heads/` (a full refname silently matches nothing).
- * Fails safe: when git cannot answer, it reports one commit so that nothing is deleted.
- */
-export async function commitsOnlyOn(mainRepo: string, branch: string): Promise<number> {
-  const r = await git(mainRepo, [
-    "rev-list",
-    "--count",
-    `refs/heads/${branch}`,
-    "--not",
-    `--exclude=${branch}`,
-    "--branches",
-    "--remotes",
-    "--tags",
+/** Inspects one existing worktree directory. Never throws for what git cannot answer: see `unknown`. */
+export async function inspectWork(req: InspectRequest): Promise<WorkInWorktree> {
+  const isDisposable = disposableMatcher(req.disposable);
+  const [tree, history, gitDir] = await Promise.all([
+    readTreeState(req.mainRepo, req.worktree, isDisposable),
+    readHistory(req.worktree, req.dyingBranch),
+    git(req.worktree, ["rev-parse", "--absolute-git-dir"]),
   ]);
-  const n = Number(r.stdout);
-  return r.exitCode === 0 && Number.isInteger(n) ? n : 1;
-}
-
-/**
- * A `link` setup step's symlink (node_modules -> the main repo's): untracked, since an ignore pattern
- * like `node_modules/` matches directories only, but Grove's own and holding nothing of the worktree.
- */
-function isSharedLink(mainRepo: string, worktree: string, path: string): boolean {
+  const unknown = [...tree.unknown, ...history.unknown];
+  const operations = gitDir.exitCode === 0 ? operationsInProgress(gitDir.stdout) : [];
+  if (gitDir.exitCode !== 0) unknown.push(`the worktree's git dir: ${gitDir.stderr}`);
+  const nested: string[] = [];
+  const submodules = tree.gitlinks.filter((p) => existsSync(join(req.worktree, p, ".git")));
+  const clones = findNestedRepos(req.worktree, tree.disposable);
+  for (const [kind, paths] of [
+    ["submodule", submodules],
+    ["nested repository", clones],
+  ] as const)
+    for (const p of paths) {
+      const work = await nestedRepoWork(join(req.worktree, p));
+      if (work.length) nested.push(`${kind} ${p}: ${work.join(", ")}`);
+    }
+  let locked: string | undefined;
   try {
-    const full = join(worktree, path);
-    if (!lstatSync(full).isSymbolicLink()) return false;
-    const target = resolve(dirname(full), readlinkSync(full));
-    return target.startsWith(`${mainRepo}/`);
-  } catch {
-    return false;
+    locked = await lockReason(req.mainRepo, req.worktree);
+  } catch (e) {
+    unknown.push(`its lock: ${(e as Error).message}`);
   }
-}
-
-/** The lock reason of a worktree ("" when locked without one), or undefined when not locked. */
-export async function lockReason(mainRepo: string, worktree: string): Promise<string | undefined> {
-  const list = await gitOrThrow(mainRepo, ["worktree", "list", "--porcelain"], "listing worktrees");
-  let current: string | undefined;
-  for (const line of list.split("\n")) {
-    if (line.startsWith("worktree ")) current = line.slice(9);
-    else if (current === worktree && (line === "locked" || line.startsWith("locked "))) return line.slice(7);
-  }
-  return undefined;
+  const { unknown: _u, gitlinks: _g, ...files } = tree;
+  return {
+    ...files,
+    stashes: history.stashes,
+    unpushedCommits: history.unpushedCommits,
+    detached: history.detached,
+    operations,
+    nested,
+    unknown,
+    ...(gitDir.exitCode === 0 ? { gitDir: gitDir.stdout } : {}),
+    ...(locked !== undefined && locked !== req.ourLockReason ? { locked } : {}),
+  };
 }

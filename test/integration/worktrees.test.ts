@@ -170,7 +170,7 @@ describe("worktree lifecycle (real git)", () => {
       kept_reasons: ["1 commit no other ref holds"],
     });
     expect(r.reports.get("locked")).toMatchObject({ state: "kept", kept_reasons: ["locked: someone else"] });
-    expect(r.reports.get("stashed")).toMatchObject({ state: "kept", kept_reasons: ["1 stash"] });
+    expect(r.reports.get("stashed")).toMatchObject({ state: "kept", kept_reasons: ["1 stash (stash@{0})"] });
     expect(r.reports.get("secret-env")!.kept_reasons![0]).toContain("ignored but not disposable: .env");
     expect(r.reports.get("clean")!.state).toBe("removed");
     expect(r.reports.get("clean-with-build")!.state).toBe("removed");

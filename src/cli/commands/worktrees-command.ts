@@ -81,11 +81,17 @@ export async function worktreesCommand(argv: readonly string[], io: CommandIo): 
         path: worktreePath(ctx.basePath, name),
         disposable: ctx.pipeline.worktree.disposable,
         deleteBranch: ctx.pipeline.cleanup.deleteBranches,
+        removeWorktrees: ctx.pipeline.cleanup.removeWorktrees,
+        prune: ctx.pipeline.cleanup.prune,
         dryRun,
       });
-      io.stdout(
-        `${name}: ${r.kind === "kept" ? `${would}kept (${r.reasons.join(", ")})` : r.kind === "not-ours" ? "left alone (not created by Grove)" : `${would}removed`}\n`,
-      );
+      const what =
+        r.kind === "kept"
+          ? `${would}kept (${r.reasons.join("; ")})`
+          : r.kind === "not-ours"
+            ? "left alone (not created by Grove)"
+            : `${would}removed: ${r.details.join("; ")}`;
+      io.stdout(`${name}: ${what}\n`);
     }
     return EXIT.ok;
   }
@@ -154,7 +160,11 @@ async function describeWorktree(
   if (presence.kind === "foreign") return { ...base, state: "not-a-worktree", detail: presence.detail };
   const unmerged = await git(path, ["diff", "--name-only", "--diff-filter=U"]);
   if (unmerged.stdout) return { ...base, state: "conflict", detail: unmerged.stdout.split("\n").join(", ") };
-  const work = await inspectWork(ctx.mainRepo, path, undefined, ctx.pipeline.worktree.disposable);
+  const work = await inspectWork({
+    mainRepo: ctx.mainRepo,
+    worktree: path,
+    disposable: ctx.pipeline.worktree.disposable,
+  });
   if (work.modified || work.untracked)
     return { ...base, state: "dirty", detail: `${work.modified} modified, ${work.untracked} untracked` };
   if (ctx.pipeline.worktree.setup.length && !(await setupIsCurrent(path, ctx.pipeline.worktree.setup)))

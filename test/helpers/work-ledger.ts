@@ -85,7 +85,10 @@ export async function takeLedger(
       const [mode, oid] = line.split(" ");
       if (mode === "160000" || !oid) continue;
       const size = await git(wt, "cat-file", "-s", oid);
-      ledger.blobs.set(`${wt} index: ${line.slice(line.indexOf("\t") + 1)}`, { oid, bytes: Number(size.out) });
+      ledger.blobs.set(`${wt} index: ${line.slice(line.indexOf("\t") + 1)}`, {
+        oid,
+        bytes: Number(size.out),
+      });
     }
     for (const dir of nested) {
       const full = join(wt, dir);

@@ -59,6 +59,15 @@ describe("globMatches", () => {
     expect(all("linked/deep/*.so")).toEqual(["linked/deep/x.so"]);
   });
 
+  it("a pattern that matches nothing walks a tree of two symlink cycles to its end", () => {
+    const root = tree(["src/a.ts", "build/deep/lib.so"]);
+    symlinkSync("..", join(root, "src", "up"));
+    symlinkSync("..", join(root, "build", "deep", "loop"));
+    // Following either link would branch without end (src/up/build/deep/loop/src/up/...).
+    expect(globMatches(root, "**/*.dll", 10)).toEqual([]);
+    expect(globMatches(root, "**/loop/**/*.so", 10)).toEqual([]);
+  });
+
   it("never enters .git and never leaves the root", () => {
     const root = tree([".git/objects/a.so", "sub/x.so"]);
     expect(globMatches(join(root, "sub"), "../.git/**/*.so")).toEqual([]);

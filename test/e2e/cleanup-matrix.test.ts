@@ -87,7 +87,7 @@ describe("cleanup over the worktree state matrix (built CLI, real git)", () => {
     const again = await runGrove(["worktrees", "clean"], repo.main);
     for (const s of STATES.filter((x) => x.keep))
       expect(reasonsByName(again.stdout).get(s.name), s.name).toContain(s.reason!);
-  });
+  }, 300_000);
 
   it(`grove run --cleanup: ${STATES.length} states, 0 bytes and 0 commits lost, 0 clean worktrees left`, async () => {
     const repo = await matrix();
@@ -110,5 +110,5 @@ describe("cleanup over the worktree state matrix (built CLI, real git)", () => {
     }
     // The user's lock is still theirs: Grove never unlocks what it did not lock.
     expect(await run(repo.main, ["worktree", "list", "--porcelain"])).toContain("locked on a USB disk");
-  });
+  }, 300_000);
 });

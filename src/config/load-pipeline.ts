@@ -65,6 +65,7 @@ interface RawPipeline {
     exit_codes?: Record<string, TestStatus | { status: TestStatus; reason?: string }>;
     env?: Record<string, string>;
     max_per_worktree?: number;
+    junit?: string;
     before?: RawStep[];
     after?: RawStep[];
   };
@@ -155,6 +156,8 @@ function pipelineRuleProblems(raw: RawPipeline): RuleProblem[] {
     if ("run" in c) argv(c.run, ["worktree", "verify", i, "run"], WORKTREE_VARIABLES);
   });
   argv(raw.test?.run, ["test", "run"], SCENARIO_VARIABLES);
+  if (raw.test?.junit !== undefined)
+    problems.push(...templateProblems(raw.test.junit, ["test", "junit"], SCENARIO_VARIABLES));
   steps(raw.test?.before, ["test", "before"], SCENARIO_VARIABLES);
   steps(raw.test?.after, ["test", "after"], SCENARIO_VARIABLES);
   for (const phase of ["before", "after"] as const) {
@@ -233,6 +236,7 @@ function normalizePipeline(source: string, raw: RawPipeline): Pipeline {
       exitCodes: normalizeExitCodes(t.exit_codes),
       env: t.env ?? {},
       maxPerWorktree: t.max_per_worktree ?? 1,
+      ...(t.junit !== undefined ? { junit: t.junit } : {}),
       before: (t.before ?? []).map(normalizeStep),
       after: (t.after ?? []).map(normalizeStep),
     },

@@ -17,6 +17,7 @@ export const SCENARIO_VARIABLES = [
   "branch",
   "run_id",
   "attempt",
+  "junit_path",
 ] as const;
 
 /** Variables setup steps, verify checks and the branch template may use. */

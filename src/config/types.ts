@@ -74,6 +74,11 @@ export interface Pipeline {
     exitCodes: Map<number, ExitMeaning>;
     env: Record<string, string>;
     maxPerWorktree: number;
+    /**
+     * Where the test command writes its own JUnit XML (a template, relative to the worktree), to read
+     * the individual tests from; usually "{junit_path}", a file in the attempt's part of the run dir.
+     */
+    junit?: string;
     before: Step[];
     after: Step[];
   };

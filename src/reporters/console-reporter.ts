@@ -8,6 +8,7 @@ import type { GroveEvent, ScenarioResult } from "../events.js";
 import { stripControl } from "../util/strip-control.js";
 import type { Report } from "./build-report.js";
 import type { Reporter } from "./reporter.js";
+import { failingTests, testCaseId } from "./test-case-id.js";
 
 export interface ConsoleOptions {
   write(text: string): void;
@@ -131,7 +132,16 @@ export class ConsoleReporter implements Reporter {
     this.running.delete(r.name);
     this.counts[r.status] = (this.counts[r.status] ?? 0) + 1;
     const time = run ? ` ${this.elapsed(run.since)}` : "";
-    const detail = r.status === "passed" ? (r.flaky ? ` (${r.detail})` : "") : `: ${r.detail}`;
+    const tests = r.attempts[r.attempts.length - 1]?.test?.tests;
+    const failing = failingTests(tests);
+    const which =
+      failing.length > 0
+        ? ` (${failing.length} of ${tests!.length} tests failed: ${failing
+            .slice(0, 3)
+            .map((t) => t.name)
+            .join(", ")}${failing.length > 3 ? ", ..." : ""})`
+        : "";
+    const detail = r.status === "passed" ? (r.flaky ? ` (${r.detail})` : "") : `: ${r.detail}${which}`;
     this.line(
       this.paint(r.status, `${ICON[r.status]} ${r.name} [${r.worktree}] ${r.status}${detail}${time}`),
     );
@@ -190,6 +200,13 @@ export class ConsoleReporter implements Reporter {
           this.paint(p.status, `  ${ICON[p.status]} ${p.name} [${p.worktree}] ${p.status}: ${p.detail}`),
         );
         out.push(`      $ ${p.command.join(" ")}`);
+        for (const t of failingTests(p.tests).slice(0, 10))
+          out.push(
+            this.paint(
+              p.status,
+              `      ✗ ${testCaseId(t)}${t.message ? `: ${stripControl(t.message)}` : ""}`,
+            ),
+          );
         for (const l of stripControl(p.output_tail).split("\n").slice(-8))
           if (l.trim()) out.push(`      │ ${l}`);
         if (p.log_path) out.push(`      log: ${resolve(report.grove.run_dir, p.log_path)}`);

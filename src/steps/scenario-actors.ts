@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fromPromise } from "xstate";
-import { renderArgv, TemplateSyntaxError } from "../config/templates.js";
+import { renderArgv, renderTemplate, TemplateSyntaxError } from "../config/templates.js";
 import type { Pipeline, Scenario, Step } from "../config/types.js";
 import type { CommandResult } from "../events.js";
 import { timestamp } from "../events.js";
@@ -16,6 +16,7 @@ import { argvOf, type CommandSpec, execCommand } from "./exec-command.js";
 import { interpretExit } from "./interpret-exit.js";
 import type { Launcher } from "./launch-process.js";
 import { readTail } from "./output-tail.js";
+import { type JUnitRead, readJUnitFile } from "./read-junit.js";
 
 export interface ScenarioActorOptions {
   runId: string;
@@ -67,8 +68,23 @@ export function safeFileName(name: string): string {
   return safe === name ? safe : `${safe}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
 }
 
+/** The test command's own JUnit (pipeline `test.junit`, relative to the worktree). */
+function collectJUnit(
+  worktreePath: string,
+  template: string,
+  vars: Readonly<Record<string, string | undefined>>,
+): JUnitRead {
+  try {
+    return readJUnitFile(resolve(worktreePath, renderTemplate(template, vars)));
+  } catch (error) {
+    if (error instanceof TemplateSyntaxError) return { problem: `test.junit: ${error.message}` };
+    throw error;
+  }
+}
+
 export function createScenarioActors(options: ScenarioActorOptions) {
   mkdirSync(join(options.runDir, "logs"), { recursive: true });
+  mkdirSync(join(options.runDir, "junit"), { recursive: true });
   const controllers = new Map<string, AbortController>();
 
   const run = async (ci: CommandInput, xstateSignal: AbortSignal): Promise<CommandResult> => {
@@ -83,6 +99,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
     const name = step?.name ?? "test";
     const logPath = commandLogPath(options.runDir, ci.scenario, ci.attempt, ci.phase, step?.name);
     const worktreePath = join(options.basePath, scenario.worktree);
+    const junitPath = join(options.runDir, "junit", `${safeFileName(ci.scenario)}.${ci.attempt}.xml`);
     const vars = {
       test_file: scenario.testFile,
       scenario: scenario.name,
@@ -93,6 +110,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       branch: options.branchOf(scenario.worktree),
       run_id: options.runId,
       attempt: String(ci.attempt),
+      junit_path: junitPath,
     };
     const started = new Date();
     const fail = (reason: string, message: string): CommandResult => ({
@@ -166,6 +184,10 @@ export function createScenarioActors(options: ScenarioActorOptions) {
     xstateSignal.removeEventListener("abort", onStateExit);
     if (controllers.get(ci.scenario) === controller) controllers.delete(ci.scenario);
     const { status, reason } = interpretExit(outcome, step ? undefined : pipeline.test.exitCodes);
+    const collected =
+      !step && pipeline.test.junit !== undefined && !outcome.spawnError
+        ? collectJUnit(worktreePath, pipeline.test.junit, vars)
+        : undefined;
     return {
       phase: ci.phase,
       name,
@@ -179,6 +201,8 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       durationSeconds: (outcome.endedAt.getTime() - outcome.startedAt.getTime()) / 1000,
       logPath,
       outputTail: outcome.spawnError ?? readTail(logPath),
+      ...(collected && "tests" in collected ? { tests: collected.tests } : {}),
+      ...(collected && "problem" in collected ? { testsProblem: collected.problem } : {}),
     };
   };
 

@@ -31,7 +31,8 @@ describe("pipelines", () => {
   it("the default runs pytest and reads its exit codes", () => {
     const p = loadPipeline(undefined);
     expect(p.source).toBe("builtin:default");
-    expect(p.test.run).toEqual(["pytest", "{test_file}", "-v"]);
+    expect(p.test.run).toEqual(["pytest", "{test_file}", "-v", "--junitxml={junit_path}"]);
+    expect(p.test.junit).toBe("{junit_path}");
     expect(p.test.exitCodes.get(5)).toEqual({ status: "errored", reason: "no-tests-collected" });
     expect(p.test.exitCodes.get(4)).toEqual({ status: "errored", reason: "usage-error" });
     expect(p.test.maxPerWorktree).toBe(1);
@@ -40,7 +41,17 @@ describe("pipelines", () => {
   it("python-uv reproduces the original's commands", () => {
     const p = loadPipeline(join(BUILTIN_PIPELINE_DIR, "python-uv.yaml"));
     expect(p.worktree.branch).toBe("feature/test-{worktree_slug}");
-    expect(p.test.run).toEqual(["uv", "run", "python", "-m", "pytest", "{test_file}", "-v"]);
+    expect(p.test.run).toEqual([
+      "uv",
+      "run",
+      "python",
+      "-m",
+      "pytest",
+      "{test_file}",
+      "-v",
+      "--junitxml={junit_path}",
+    ]);
+    expect(p.test.junit).toBe("{junit_path}");
     expect(p.pull.from).toBe("feature/integration-coordinator");
     expect(p.worktree.verify).toEqual([{ kind: "glob", pattern: "build/*.so" }]);
   });

@@ -1,0 +1,112 @@
+/**
+ * Reads the JUnit XML a test command wrote (pytest's --junitxml, vitest's junit reporter, Surefire)
+ * into the individual tests Grove reports under their scenario. Tolerant of the dialects: a bare
+ * <testsuite> or <testsuites>, nested suites, `file`/`line` where the runner gives them. Never throws:
+ * a missing or broken file comes back as a problem sentence, and the scenario's verdict stays its exit
+ * code's. Only a tail of each failure's text is kept (the log has all of it).
+ */
+import { readFileSync, statSync } from "node:fs";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import type { TestCaseResult } from "../events.js";
+
+const MAX_BYTES = 64 * 1024 * 1024;
+const DETAIL_LINES = 30;
+
+type Node = Record<string, unknown>;
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  textNodeName: "#text",
+  cdataPropName: false,
+  parseAttributeValue: false,
+  parseTagValue: false,
+  processEntities: true,
+  htmlEntities: true,
+  isArray: (name) => ["testsuite", "testcase", "failure", "error", "skipped"].includes(name),
+});
+
+const asNodes = (v: unknown): Node[] =>
+  Array.isArray(v) ? (v as Node[]) : v && typeof v === "object" ? [v as Node] : [];
+const attr = (n: Node, name: string): string | undefined => {
+  const v = n[`@${name}`];
+  return typeof v === "string" ? v : undefined;
+};
+const textOf = (n: Node | string): string => (typeof n === "string" ? n : String(n["#text"] ?? "")).trim();
+const tail = (text: string) => text.split("\n").slice(-DETAIL_LINES).join("\n");
+const oneLine = (text: string | undefined) => text?.split("\n")[0]?.trim().slice(0, 500) || undefined;
+
+export type JUnitRead = { tests: TestCaseResult[] } | { problem: string };
+
+/** The tests in a JUnit file, or why there are none to show. */
+export function readJUnitFile(path: string): JUnitRead {
+  let text: string;
+  try {
+    if (statSync(path).size > MAX_BYTES) return { problem: `${path} is larger than 64 MB; not read` };
+    text = readFileSync(path, "utf8");
+  } catch {
+    return { problem: `the test command wrote no JUnit file at ${path}` };
+  }
+  return parseJUnit(text, path);
+}
+
+/** Parses JUnit XML text (exported for tests). */
+export function parseJUnit(text: string, shown = "JUnit"): JUnitRead {
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) return { problem: `${shown} is not XML: ${valid.err.msg} (line ${valid.err.line})` };
+  let doc: Node;
+  try {
+    doc = parser.parse(text) as Node;
+  } catch (error) {
+    return { problem: `${shown} is not XML: ${(error as Error).message.split("\n")[0]}` };
+  }
+  const roots = [...asNodes(doc.testsuites).flatMap((s) => asNodes(s.testsuite)), ...asNodes(doc.testsuite)];
+  if (roots.length === 0 && !doc.testsuites)
+    return { problem: `${shown} has no <testsuites> or <testsuite>` };
+  const tests: TestCaseResult[] = [];
+  const walk = (suite: Node, outerFile: string | undefined) => {
+    const file = attr(suite, "file") ?? outerFile;
+    for (const c of asNodes(suite.testcase)) tests.push(toTest(c, file));
+    for (const inner of asNodes(suite.testsuite)) walk(inner, file);
+  };
+  for (const r of roots) walk(r, undefined);
+  return { tests };
+}
+
+function toTest(c: Node, suiteFile: string | undefined): TestCaseResult {
+  // An element without attributes parses as a string ("" when empty): presence is what counts.
+  const first = (v: unknown): Node | undefined => {
+    const x = Array.isArray(v) ? v[0] : v;
+    return x === undefined ? undefined : typeof x === "string" ? { "#text": x } : (x as Node);
+  };
+  const failure = first(c.failure);
+  const error = first(c.error);
+  const skipped = first(c.skipped);
+  const bad = failure ?? error;
+  const status: TestCaseResult["status"] = failure
+    ? "failed"
+    : error
+      ? "errored"
+      : skipped
+        ? "skipped"
+        : "passed";
+  const file = attr(c, "file") ?? suiteFile;
+  const line = Number(attr(c, "line"));
+  const message = bad
+    ? (oneLine(attr(bad, "message")) ?? oneLine(textOf(bad)))
+    : skipped
+      ? oneLine(attr(skipped, "message"))
+      : undefined;
+  const detail = bad ? tail(textOf(bad)) : undefined;
+  const seconds = Number(attr(c, "time"));
+  return {
+    classname: attr(c, "classname") ?? "",
+    name: attr(c, "name") ?? "(unnamed)",
+    ...(file ? { file } : {}),
+    ...(Number.isInteger(line) && line >= 0 && attr(c, "line") !== undefined ? { line } : {}),
+    status,
+    seconds: Number.isFinite(seconds) && seconds >= 0 ? seconds : 0,
+    ...(message ? { message } : {}),
+    ...(detail ? { detail } : {}),
+  };
+}

@@ -1,0 +1,49 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseJUnit, readJUnitFile } from "../../../src/steps/read-junit.js";
+import { tempDir } from "../../helpers/temp-dir.js";
+
+describe("reading a runner's JUnit", () => {
+  it("reads nested suites, empty and attributed outcomes, file and line", () => {
+    const read = parseJUnit(`<?xml version="1.0"?>
+<testsuites><testsuite name="outer" file="a.test.ts"><testsuite name="inner">
+  <testcase classname="a" name="ok" time="0.5"/>
+  <testcase classname="a" name="bare-failure" time="x"><failure/></testcase>
+  <testcase classname="a" name="err" line="12"><error message="boom&#10;second line">trace</error></testcase>
+  <testcase classname="a" name="skip" file="b.py"><skipped/></testcase>
+</testsuite></testsuite></testsuites>`);
+    expect(read).toEqual({
+      tests: [
+        { classname: "a", name: "ok", file: "a.test.ts", status: "passed", seconds: 0.5 },
+        { classname: "a", name: "bare-failure", file: "a.test.ts", status: "failed", seconds: 0 },
+        {
+          classname: "a",
+          name: "err",
+          file: "a.test.ts",
+          line: 12,
+          status: "errored",
+          seconds: 0,
+          message: "boom",
+          detail: "trace",
+        },
+        { classname: "a", name: "skip", file: "b.py", status: "skipped", seconds: 0 },
+      ],
+    });
+  });
+
+  it("reads a bare <testsuite> (pytest's older format)", () => {
+    expect(
+      parseJUnit(`<testsuite><testcase name="t"><failure message="m">x</failure></testcase></testsuite>`),
+    ).toEqual({
+      tests: [{ classname: "", name: "t", status: "failed", seconds: 0, message: "m", detail: "x" }],
+    });
+  });
+
+  it("says why there are no tests instead of throwing", () => {
+    expect(readJUnitFile(join(tempDir(), "none.xml"))).toEqual({
+      problem: expect.stringMatching(/wrote no JUnit file/),
+    });
+    expect(parseJUnit("<html/>")).toEqual({ problem: expect.stringMatching(/no <testsuites>/) });
+    expect(parseJUnit("<testsuites><testsuite>")).toHaveProperty("problem");
+  });
+});

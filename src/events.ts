@@ -156,6 +156,8 @@ export type GroveEvent =
       attempt: number;
       command: string[];
       logPath: string;
+      /** The worker slot (1..workers) the scheduler gave this scenario. */
+      slot?: number;
     }
   | { type: "attempt-finished"; at: string; name: string; worktree: string; result: AttemptResult }
   | { type: "scenario-finished"; at: string; result: ScenarioResult }

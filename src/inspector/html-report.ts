@@ -1,14 +1,21 @@
 /**
  * `--reporter html`: the inspector page as one self-contained HTML file with the run embedded, openable
  * offline from disk. The data goes in a JSON script block with every "<" escaped, so no recorded text
- * (a scenario name, test output) can close the block or open a tag.
+ * (a scenario name, test output) can close the block or open a tag. The layout worker (elkjs) is
+ * inlined as text and started from a Blob URL; a Content-Security-Policy allows exactly that: inline
+ * scripts and styles of this file, blob: workers, data: images, and no network at all.
  */
 import { readFileSync } from "node:fs";
+import { InternalError } from "../errors.js";
 import type { Reporter } from "../reporters/reporter.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { inspectorAsset } from "./assets.js";
+import { inspectorAsset, PAGE_SCRIPTS } from "./assets.js";
 import type { RecordLine, RunDefinitions, RunRecorder } from "./recorder.js";
 
+const OFFLINE_CSP =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; worker-src blob:; img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'";
+
+/** The page with the run embedded, as one HTML string. */
 export function renderHtmlReport(definitions: RunDefinitions, lines: readonly RecordLine[]): string {
   const read = (name: string) => readFileSync(inspectorAsset(name), "utf8");
   const safeScript = (code: string) => code.replace(/<\/script/gi, "<\\/script");
@@ -16,20 +23,26 @@ export function renderHtmlReport(definitions: RunDefinitions, lines: readonly Re
     .replace(/</g, "\\u003c")
     .replace(/\u2028/g, "\\u2028")
     .replace(/\u2029/g, "\\u2029");
-  return read("index.html")
-    .replace(/<meta name="grove-token"[^>]*>\n/, "")
-    .replace(/<link rel="stylesheet"[^>]*>/, () => `<style>\n${read("style.css")}\n</style>`)
+  const worker = safeScript(`${read("elk.bundled.js")}\n${read("layout-worker.js")}`);
+  let html = read("index.html")
     .replace(
-      /<script src="\/assets\/dagre\.min\.js[^"]*"><\/script>/,
-      () => `<script>${safeScript(read("dagre.min.js"))}</script>`,
+      /<meta name="grove-token"[^>]*>\n/,
+      () => `<meta http-equiv="Content-Security-Policy" content="${OFFLINE_CSP}">\n`,
     )
-    .replace(
-      /<script src="\/assets\/app\.js[^"]*"><\/script>/,
-      () =>
-        `<script type="application/json" id="grove-data">${data}</script>\n<script>${safeScript(read("app.js"))}</script>`,
-    );
+    .replace(/<link rel="stylesheet"[^>]*>/, () => `<style>\n${read("style.css")}\n</style>`);
+  for (const name of PAGE_SCRIPTS) {
+    const tag = `<script src="/assets/${name}?token=__TOKEN__"></script>`;
+    if (!html.includes(tag)) throw new InternalError(`index.html does not load ${name}`);
+    const inline =
+      name === "app.js"
+        ? `<script type="application/json" id="grove-data">${data}</script>\n<script type="text/plain" id="grove-worker">${worker}</script>\n<script>${safeScript(read(name))}</script>`
+        : `<script>${safeScript(read(name))}</script>`;
+    html = html.replace(tag, () => inline);
+  }
+  return html;
 }
 
+/** Writes the report atomically. */
 export function writeHtmlReport(
   path: string,
   definitions: RunDefinitions,

@@ -18,15 +18,34 @@ export type RecordLine =
   | { t: number; k: "grove"; e: GroveEvent }
   | { t: number; k: "actor"; a: string }
   | { t: number; k: "event"; a: string; ev: string }
-  | { t: number; k: "state"; a: string; v: unknown; s: string };
+  /**
+   * A state entered: one line per microstep, so transient states (`settle`, `retrying`, reached and
+   * left by eventless transitions within one event) are recorded too. `x` lists the transitions taken
+   * as "source>target" paths, so the page marks the edges of the path exactly.
+   */
+  | { t: number; k: "state"; a: string; v: unknown; s: string; x?: string[] };
 
 export interface RunDefinitions {
   runId: string;
   scenarioMachine: MachineDescription;
   worktreeMachine: MachineDescription;
-  scenarios: { name: string; worktree: string; dependencies: string[]; description: string }[];
+  scenarios: {
+    name: string;
+    worktree: string;
+    dependencies: string[];
+    description: string;
+    tags?: string[];
+  }[];
   worktrees: string[];
 }
+
+interface TakenTransition {
+  source: { path: readonly string[] };
+  target?: readonly { path: readonly string[] }[] | undefined;
+}
+
+const describeTaken = (t: TakenTransition) =>
+  `${t.source.path.join(".")}>${(t.target ?? []).map((n) => n.path.join(".")).join(",")}`;
 
 /** Recorded lines reach the file within this many milliseconds, or once this many are waiting. */
 const FLUSH_MS = 50;
@@ -86,22 +105,38 @@ export class RunRecorder implements Reporter {
     return this.close();
   }
 
-  /** XState's inspection API: actor created, event received, snapshot (recorded when the state changes). */
+  /**
+   * XState's inspection API: actor created, event received, and every state entered (each microstep,
+   * plus the initial snapshot, which has no microstep).
+   */
   inspect = (event: InspectionEvent, actor: string): void => {
     // Only the machines themselves (the root of each actor system), not their invoked promise actors.
     if ((event.actorRef as { sessionId?: string }).sessionId !== event.rootId) return;
     if (event.type === "@xstate.actor") this.write({ t: Date.now(), k: "actor", a: actor });
     else if (event.type === "@xstate.event")
       this.write({ t: Date.now(), k: "event", a: actor, ev: event.event.type });
-    else if (event.type === "@xstate.snapshot") {
+    else if (event.type === "@xstate.microstep") {
       const snap = event.snapshot as { value?: unknown; status?: string };
-      if (snap.value === undefined) return;
-      const key = JSON.stringify(snap.value);
-      if (this.lastState.get(actor) === key) return;
-      this.lastState.set(actor, key);
-      this.write({ t: Date.now(), k: "state", a: actor, v: snap.value, s: snap.status ?? "active" });
-    }
+      const taken = (event as { _transitions?: readonly TakenTransition[] })._transitions ?? [];
+      this.state(actor, snap, taken.map(describeTaken));
+    } else if (event.type === "@xstate.snapshot")
+      this.state(actor, event.snapshot as { value?: unknown; status?: string }, undefined);
   };
+
+  private state(actor: string, snap: { value?: unknown; status?: string }, taken: string[] | undefined) {
+    if (snap.value === undefined) return;
+    const key = typeof snap.value === "string" ? snap.value : JSON.stringify(snap.value);
+    if (this.lastState.get(actor) === key) return;
+    this.lastState.set(actor, key);
+    this.write({
+      t: Date.now(),
+      k: "state",
+      a: actor,
+      v: snap.value,
+      s: snap.status ?? "active",
+      ...(taken?.length ? { x: taken } : {}),
+    });
+  }
 
   async close(): Promise<void> {
     this.flush();

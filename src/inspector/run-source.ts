@@ -28,6 +28,7 @@ export function runDefinitions(runId: string, plan: Plan, pipeline: Pipeline): R
       worktree: p.scenario.worktree,
       dependencies: p.dependencies,
       description: p.scenario.description,
+      tags: p.scenario.tags,
     })),
     worktrees: plan.worktrees,
   };

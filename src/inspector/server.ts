@@ -8,7 +8,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { inspectorAsset } from "./assets.js";
+import { inspectorAsset, SERVED_ASSETS } from "./assets.js";
 import type { RecordLine, RunDefinitions } from "./recorder.js";
 
 export interface InspectorSource {
@@ -37,6 +37,10 @@ const SECURITY_HEADERS = {
   "Cache-Control": "no-store",
   "X-Frame-Options": "DENY",
 };
+
+/** Grove's icon (a tree), so no browser's automatic /favicon.ico request is refused. */
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="6" r="5" fill="#2e9d5b"/><rect x="7" y="9" width="2" height="6" fill="#a0785a"/></svg>';
 
 const TYPES: Record<string, string> = {
   js: "text/javascript; charset=utf-8",
@@ -75,6 +79,8 @@ export async function startInspectorServer(
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin)) return [403, "forbidden: cross-origin request"];
     if (req.method !== "GET" && req.method !== "HEAD") return [405, "read-only: only GET and HEAD"];
+    // The icon holds nothing of the run; browsers ask for it without the token.
+    if (url.pathname === "/favicon.ico") return undefined;
     if (!tokenOk(url.searchParams.get("token"))) return [403, "forbidden: missing or wrong token"];
     return undefined;
   }
@@ -90,10 +96,12 @@ export async function startInspectorServer(
       res.writeHead(200, { ...SECURITY_HEADERS, "Content-Type": type });
       res.end(req.method === "HEAD" ? undefined : body);
     };
-    const asset = /^\/assets\/(app\.js|style\.css|dagre\.min\.js)$/.exec(url.pathname);
-    if (url.pathname === "/")
+    const asset = /^\/assets\/([a-z.-]+)$/.exec(url.pathname)?.[1];
+    if (url.pathname === "/favicon.ico") send("image/svg+xml", FAVICON);
+    else if (url.pathname === "/")
       send(TYPES.html!, readFileSync(inspectorAsset("index.html"), "utf8").replaceAll("__TOKEN__", token));
-    else if (asset) send(TYPES[asset[1]!.split(".").pop()!]!, readFileSync(inspectorAsset(asset[1]!)));
+    else if (asset && SERVED_ASSETS.has(asset))
+      send(TYPES[asset.split(".").pop()!]!, readFileSync(inspectorAsset(asset)));
     else if (url.pathname === "/api/definitions")
       send("application/json", JSON.stringify(source.definitions));
     else if (url.pathname === "/api/events") streamEvents(req, res);
@@ -108,7 +116,8 @@ export async function startInspectorServer(
     });
     for (const line of source.lines()) res.write(`data: ${JSON.stringify(line)}\n\n`);
     if (source.finished()) {
-      res.end("event: end\ndata: {}\n\n");
+      // A recorded run (or one that ended before this page connected): nothing ended while watching.
+      res.end('event: end\ndata: {"live":false}\n\n');
       return;
     }
     sseClients.add(res);
@@ -120,7 +129,7 @@ export async function startInspectorServer(
   }
 
   source.onFinished?.(() => {
-    for (const res of sseClients) res.write("event: end\ndata: {}\n\n");
+    for (const res of sseClients) res.write('event: end\ndata: {"live":true}\n\n');
   });
 
   return {

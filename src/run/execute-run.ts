@@ -81,6 +81,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   const scenarios = new Map<string, Scenario>(plan.scenarios.map((p) => [p.name, p.scenario]));
   // Every process group the run starts (commands, setup steps, git), as it starts (run-dir journal).
   const groups = new GroupJournal(options.runDir);
+  const slots = new Map<string, number>();
 
   const tracker = new LeakTracker({
     runId,
@@ -121,6 +122,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
           attempt,
           command: argv,
           logPath,
+          ...(slots.has(name) ? { slot: slots.get(name)! } : {}),
         });
     },
     onSpawn: groups.started,
@@ -175,6 +177,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
         status,
         ...(skip ? { reason: skip.reason, detail: skip.detail } : {}),
       }),
+    onSlot: (name, slot) => slots.set(name, slot),
     onAttemptFinished: (name, result) =>
       emit({
         type: "attempt-finished",

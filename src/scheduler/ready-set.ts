@@ -21,7 +21,8 @@ export interface SchedulableScenario {
 
 export type SchedulerCommand =
   | { kind: "queue"; name: string }
-  | { kind: "start"; name: string }
+  /** `slot`: the worker slot it runs on (1..workers), free again once it settles. */
+  | { kind: "start"; name: string; slot: number }
   | { kind: "skip"; name: string; cause: SkipCause }
   | { kind: "cancel"; name: string };
 
@@ -41,6 +42,7 @@ interface Node {
   state: NodeState;
   remaining: number;
   status?: FinalStatus;
+  slot?: number;
 }
 
 export class ReadySet {
@@ -53,12 +55,15 @@ export class ReadySet {
   private doneCount = 0;
   private stopped = false;
   private peakRunning = 0;
+  /** Worker slots not in use; the lowest is handed out first, so lanes stay stable. */
+  private readonly freeSlots: number[];
 
   constructor(
     scenarios: readonly SchedulableScenario[],
     private readonly options: ReadySetOptions,
   ) {
     if (options.workers < 1) throw new RangeError("workers must be at least 1");
+    this.freeSlots = Array.from({ length: options.workers }, (_, i) => options.workers - i);
     scenarios.forEach((s, order) => {
       this.nodes.set(s.name, { s, order, state: "waiting", remaining: s.dependencies.length });
       if (!this.queued.has(s.worktree)) {
@@ -118,6 +123,7 @@ export class ReadySet {
     if (node.state === "running") {
       this.running--;
       this.runningIn.set(node.s.worktree, this.runningIn.get(node.s.worktree)! - 1);
+      this.releaseSlot(node);
     }
     node.state = "done";
     node.status = status;
@@ -249,7 +255,16 @@ export class ReadySet {
       this.running++;
       this.peakRunning = Math.max(this.peakRunning, this.running);
       this.runningIn.set(best.s.worktree, this.runningIn.get(best.s.worktree)! + 1);
-      out.push({ kind: "start", name: best.s.name });
+      best.slot = this.freeSlots.pop()!;
+      out.push({ kind: "start", name: best.s.name, slot: best.slot });
     }
+  }
+
+  /** Back on the free list, kept sorted high to low so pop() gives the lowest. */
+  private releaseSlot(node: Node): void {
+    if (node.slot === undefined) return;
+    const i = this.freeSlots.findIndex((s) => s < node.slot!);
+    this.freeSlots.splice(i === -1 ? this.freeSlots.length : i, 0, node.slot);
+    node.slot = undefined;
   }
 }

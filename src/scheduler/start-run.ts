@@ -38,6 +38,8 @@ export interface StartRunOptions {
   /** Asks the command a scenario is running now to end (the "abortAttempt" action). */
   abortAttempt(name: string): void;
   onStatus?(name: string, status: ScenarioStatus, skip?: SkipCause): void;
+  /** The worker slot the scheduler gave a scenario, just before it starts. */
+  onSlot?(name: string, slot: number): void;
   onAttemptFinished?(name: string, attempt: AttemptResult): void;
   onFinished?(result: ScenarioResult): void;
   /** XState's inspection API, for the recorder. */
@@ -152,6 +154,7 @@ export function startRun(options: StartRunOptions): RunHandle {
           setStatus(c.name, "queued");
           break;
         case "start": {
+          options.onSlot?.(c.name, c.slot);
           const actor = materialize(c.name);
           actor.send({ type: "DEPENDENCIES_PASSED" });
           actor.send({ type: "START" });

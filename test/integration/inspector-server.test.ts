@@ -50,7 +50,17 @@ describe("inspector server (real HTTP)", () => {
     expect(ok.headers["content-security-policy"]).toContain("default-src 'self'");
     expect(ok.headers["x-content-type-options"]).toBe("nosniff");
     expect((await get(server.port, `/?token=${t}`)).body).toContain(`/assets/app.js?token=${t}`);
-    expect((await get(server.port, `/assets/dagre.min.js?token=${t}`)).status).toBe(200);
+    expect((await get(server.port, `/assets/elk.bundled.js?token=${t}`)).status).toBe(200);
+    expect((await get(server.port, `/assets/layout-worker.js?token=${t}`)).status).toBe(200);
+    expect((await get(server.port, `/assets/fold.js`)).status).toBe(403);
+    // The icon needs no token (browsers ask for it without one) but still the loopback Host.
+    const icon = await get(server.port, "/favicon.ico");
+    expect(icon.status).toBe(200);
+    expect(icon.headers["content-type"]).toBe("image/svg+xml");
+    expect((await get(server.port, "/favicon.ico", { Host: `evil.example:${server.port}` })).status).toBe(
+      403,
+    );
+    expect((await get(server.port, `/assets/recorder.ts?token=${t}`)).status).toBe(404);
 
     expect((await get(server.port, "/api/definitions")).status).toBe(403);
     expect((await get(server.port, `/api/definitions?token=${"0".repeat(48)}`)).status).toBe(403);

@@ -219,7 +219,8 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       ...(resumed ? { carried: resumed.carried } : {}),
       failOnLeak: values["fail-on-leak"] === true,
     });
-    if (!outputs.live && outputs.recorder) io.stdout(`Replay: grove inspect ${runId}\n`);
+    // Always, live page or not: once the live server has gone, this is how to see the run again.
+    if (outputs.recorder) io.stdout(`Replay: grove inspect ${runId}\n`);
     return exitCode;
   } finally {
     await outputs.close();

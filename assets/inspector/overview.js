@@ -1,0 +1,106 @@
+// Grove inspector: the run at a glance. One card per worktree (its machine state and its scenarios'
+// counts), the failures with their causes and how many scenarios each took down, and the critical path.
+// Cheap at 10,000 scenarios: one pass over the statuses per frame, and only when something changed.
+(() => {
+  "use strict";
+  const G = window.Grove;
+  const { $, el } = G;
+  const MAX_FAILURES = 100;
+  let cards = new Map();
+  let lastCritical = 0;
+
+  function mount(ctx) {
+    const box = $("wt-cards");
+    cards = new Map();
+    for (const w of ctx.store.defs.worktrees) {
+      const card = el("div", { class: "wt-card", tabindex: 0, role: "button", "data-worktree": w });
+      const head = el("div", { class: "wt-head" });
+      head.append(el("span", { class: "wt-name" }, w), el("span", { class: "wt-state" }));
+      const bar = el("div", { class: "stack", "aria-hidden": "true" });
+      for (const s of G.STATUSES) bar.append(el("i", { class: `s-${s}`, "data-s": s }));
+      const actions = el("div", { class: "wt-actions" });
+      const open = el("button", {}, "graph");
+      open.addEventListener("click", (e) => {
+        e.stopPropagation();
+        G.views.graph.setScope(ctx, `wt:${w}`);
+        ctx.showTab("graph");
+      });
+      actions.append(el("span", { class: "wt-counts" }), open);
+      card.append(head, bar, actions);
+      G.activate(card, () => ctx.select({ kind: "worktree", name: w }));
+      box.append(card);
+      cards.set(w, card);
+    }
+  }
+
+  function update(ctx, dirty) {
+    if (!dirty.full && dirty.scenarios.size === 0 && dirty.worktrees.size === 0 && !dirty.attempts) return;
+    const { store, st } = ctx;
+    const per = new Map(store.defs.worktrees.map((w) => [w, Object.fromEntries(G.STATUSES.map((s) => [s, 0]))]));
+    store.defs.scenarios.forEach((sc, i) => {
+      const c = per.get(sc.worktree);
+      if (c) c[st.status[i]]++;
+    });
+    for (const [w, card] of cards) {
+      const c = per.get(w);
+      const total = Object.values(c).reduce((a, b) => a + b, 0) || 1;
+      const ws = st.worktrees.get(w);
+      const state = card.querySelector(".wt-state");
+      state.textContent = ws?.state ?? "";
+      card.title = ws?.detail ?? "";
+      card.dataset.state = ws?.state ?? "";
+      for (const seg of card.querySelector(".stack").children) seg.style.width = `${(c[seg.dataset.s] / total) * 100}%`;
+      card.querySelector(".wt-counts").textContent = G.STATUSES.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(" · ");
+    }
+    drawFailures(ctx);
+    // The critical path walks every attempt: at most a few times a second while live.
+    const now = performance.now();
+    if (dirty.full || !ctx.following || now - lastCritical > 500) {
+      lastCritical = now;
+      drawCritical(ctx);
+    }
+  }
+
+  function drawFailures(ctx) {
+    const { store, st } = ctx;
+    const list = $("failures");
+    const failed = [];
+    for (let i = 0; i < st.status.length; i++) if (G.BAD.has(st.status[i])) failed.push(i);
+    const items = failed.slice(0, MAX_FAILURES).map((i) => {
+      const sc = store.defs.scenarios[i];
+      // How many scenarios it took down: its dependents, transitively, that were skipped.
+      let skipped = 0;
+      const seen = new Set([i]);
+      const stack = [i];
+      while (stack.length) for (const j of store.dependents[stack.pop()]) if (!seen.has(j) && st.status[j] === "skipped") seen.add(j), skipped++, stack.push(j);
+      const li = el("li", { tabindex: 0, "data-name": sc.name, "data-status": st.status[i] });
+      li.append(el("span", { class: `pill s-${st.status[i]}` }, st.status[i]), el("span", { class: "name" }, sc.name), el("span", { class: "muted" }, ` ${sc.worktree} — ${st.detail[i] || st.status[i]}${skipped ? `; ${skipped} dependent${skipped > 1 ? "s" : ""} skipped` : ""}`));
+      G.activate(li, () => ctx.select({ kind: "scenario", name: sc.name }));
+      return li;
+    });
+    if (failed.length === 0) items.push(el("li", { class: "muted" }, "none"));
+    else if (failed.length > MAX_FAILURES) items.push(el("li", { class: "muted" }, `and ${failed.length - MAX_FAILURES} more: see the Scenarios tab`));
+    list.replaceChildren(...items);
+  }
+
+  function drawCritical(ctx) {
+    const { store } = ctx;
+    const path = store.criticalPath(ctx.t);
+    const dur = (i) => store.attempts.filter((a) => a.name === store.defs.scenarios[i].name && a.start <= ctx.t).reduce((sum, a) => sum + (Math.min(a.end ?? ctx.t, ctx.t) - a.start), 0);
+    const list = $("critical");
+    let total = 0;
+    const items = path.map((i) => {
+      const d = dur(i);
+      total += d;
+      const sc = store.defs.scenarios[i];
+      const li = el("li", { tabindex: 0, "data-name": sc.name });
+      li.append(el("span", { class: "name" }, sc.name), el("span", { class: "muted" }, ` ${sc.worktree}, ${G.seconds(d)}`));
+      G.activate(li, () => ctx.select({ kind: "scenario", name: sc.name }));
+      return li;
+    });
+    $("critical-total").textContent = path.length ? `${path.length} scenarios, ${G.seconds(total)} of attempts in a chain` : "nothing has run yet";
+    list.replaceChildren(...items);
+  }
+
+  G.views.overview = { mount, update };
+})();

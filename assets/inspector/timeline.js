@@ -1,0 +1,140 @@
+// Grove inspector: the timeline. One lane per real worker slot (recorded with each attempt), a time
+// axis over the whole recording (so it stays put while scrubbing), each bar labelled with its
+// scenario and worktree where the label fits (labels never overlap: bars in a lane do not), the
+// critical path outlined, and a cursor at the moment shown. Drawn on a canvas: 10,000 bars stay cheap.
+(() => {
+  "use strict";
+  const G = window.Grove;
+  const { $ } = G;
+  const LANE = 26;
+  const LEFT = 64;
+  const TOP = 24;
+  let bars = [];
+  let lastDraw = 0;
+  let pending = false;
+
+  const color = (name) => getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim() || "#888";
+
+  /** Lanes: the recorded slot; recordings without one get the first lane free at the attempt's start. */
+  function lanes(attempts) {
+    const ends = [];
+    let max = 0;
+    for (const a of [...attempts].sort((x, y) => x.start - y.start)) {
+      if (a.slot) a.lane = a.slot - 1;
+      else {
+        let lane = ends.findIndex((end) => end !== null && end <= a.start);
+        if (lane === -1) lane = ends.length;
+        ends[lane] = a.end ?? Number.POSITIVE_INFINITY;
+        a.lane = lane;
+      }
+      max = Math.max(max, a.lane + 1);
+    }
+    return max;
+  }
+
+  function niceStep(span, px) {
+    const target = (span / px) * 90;
+    const steps = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000];
+    return steps.find((s) => s >= target) ?? steps[steps.length - 1];
+  }
+
+  function draw(ctx) {
+    const { store } = ctx;
+    const canvas = $("gantt");
+    const width = Math.max(400, canvas.parentElement.clientWidth - 24);
+    const attempts = store.attempts;
+    const laneCount = Math.max(1, store.workers, lanes(attempts));
+    const height = TOP + laneCount * LANE + 8;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = width * dpr;
+    canvas.height = height * dpr;
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+    const g = canvas.getContext("2d");
+    g.scale(dpr, dpr);
+    g.clearRect(0, 0, width, height);
+    const t0 = store.t0;
+    const span = Math.max(1, store.tEnd - t0);
+    const x = (t) => LEFT + ((t - t0) / span) * (width - LEFT - 10);
+    g.font = "12px system-ui, sans-serif";
+    g.textBaseline = "middle";
+    // Axis.
+    const step = niceStep(span, width - LEFT);
+    g.fillStyle = color("muted");
+    g.strokeStyle = color("line");
+    for (let s = 0; s <= span; s += step) {
+      const px = x(t0 + s);
+      g.fillRect(px, TOP - 6, 1, 4);
+      g.fillText(G.seconds(s), px + 2, 9);
+      g.globalAlpha = 0.35;
+      g.fillRect(px, TOP, 1, height - TOP);
+      g.globalAlpha = 1;
+    }
+    for (let l = 0; l < laneCount; l++) g.fillText(`slot ${l + 1}`, 6, TOP + l * LANE + LANE / 2);
+    const critical = new Set(store.criticalPath(ctx.t).map((i) => store.defs.scenarios[i].name));
+    bars = [];
+    for (const a of attempts) {
+      if (a.start > ctx.t) continue;
+      const end = a.end !== null && a.end <= ctx.t ? a.end : ctx.t;
+      const status = a.end !== null && a.end <= ctx.t ? a.status : "running";
+      const bx = x(a.start);
+      const bw = Math.max(2, x(end) - bx);
+      const by = TOP + a.lane * LANE + 3;
+      g.fillStyle = color(status);
+      g.fillRect(bx, by, bw, LANE - 6);
+      if (critical.has(a.name)) {
+        g.strokeStyle = "#ffffff";
+        g.lineWidth = 2;
+        g.strokeRect(bx + 1, by + 1, bw - 2, LANE - 8);
+      }
+      bars.push({ x: bx, y: by, w: bw, a });
+      // The label only where it fits inside its bar.
+      const full = `${a.name} · ${a.worktree}`;
+      const label = g.measureText(full).width + 8 <= bw ? full : g.measureText(a.name).width + 8 <= bw ? a.name : null;
+      if (label) {
+        g.fillStyle = "#ffffff";
+        g.fillText(label, bx + 4, by + (LANE - 6) / 2);
+      }
+    }
+    // The moment shown.
+    g.fillStyle = "#ffffff";
+    g.fillRect(x(ctx.t), TOP - 4, 1.5, height - TOP + 4);
+  }
+
+  function barAt(e) {
+    const r = $("gantt").getBoundingClientRect();
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    return bars.find((b) => px >= b.x && px <= b.x + b.w && py >= b.y && py <= b.y + LANE - 6);
+  }
+
+  function mount(ctx) {
+    const canvas = $("gantt");
+    canvas.addEventListener("click", (e) => {
+      const b = barAt(e);
+      if (b) ctx.select({ kind: "scenario", name: b.a.name });
+    });
+    canvas.addEventListener("mousemove", (e) => {
+      const b = barAt(e);
+      canvas.title = b ? `${b.a.name} (${b.a.worktree}) attempt ${b.a.attempt}, slot ${b.a.slot || "?"}: ${b.a.status}` : "";
+      canvas.style.cursor = b ? "pointer" : "default";
+    });
+    window.addEventListener("resize", () => ctx.tab === "timeline" && draw(ctx));
+  }
+
+  function update(ctx, dirty) {
+    const now = performance.now();
+    if (dirty.attempts) pending = true;
+    if (!dirty.full && ctx.following && !pending) return;
+    // Live: redraw at most 4 times a second; scrubbing redraws every frame.
+    if (!dirty.full && ctx.following && now - lastDraw < 250) {
+      setTimeout(() => ctx.schedule(), 260);
+      return;
+    }
+    lastDraw = now;
+    pending = false;
+    draw(ctx);
+  }
+
+  G.views.timeline = { mount, update };
+})();

@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createActor, fromPromise, waitFor } from "xstate";
+import { afterEach, describe, expect, it } from "vitest";
+import type { CommandResult } from "../../../src/events.js";
+import { describeMachine } from "../../../src/inspector/describe-machine.js";
+import { RunRecorder } from "../../../src/inspector/recorder.js";
+import { createScenarioMachine } from "../../../src/machines/scenario-machine.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function result(status: "passed" | "failed", phase: "test" | "after"): CommandResult {
+  return {
+    phase,
+    name: phase,
+    status,
+    reason: status === "passed" ? "exit-zero" : "exit-non-zero",
+    command: ["x"],
+    exitCode: status === "passed" ? 0 : 1,
+    signal: null,
+    startedAt: "",
+    endedAt: "",
+    durationSeconds: 0,
+    logPath: "",
+    outputTail: "",
+  };
+}
+
+describe("RunRecorder", () => {
+  it("records every state a flaky scenario enters, transient ones and the transitions taken included", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "grove-recorder-"));
+    dirs.push(dir);
+    const shape = { before: [], after: ["collect"] };
+    const machine = createScenarioMachine(shape);
+    const recorder = new RunRecorder(dir, {
+      runId: "r",
+      scenarioMachine: describeMachine(machine),
+      worktreeMachine: describeMachine(machine),
+      scenarios: [],
+      worktrees: [],
+    });
+    let attempt = 0;
+    const actor = createActor(
+      machine.provide({
+        actors: {
+          runStep: fromPromise(async () => result("passed", "after")) as never,
+          runTest: fromPromise(async () => result(++attempt === 1 ? "failed" : "passed", "test")) as never,
+        },
+      }),
+      {
+        input: { name: "flaky", worktree: "w", retries: 1, timeoutMs: 10_000, retryOn: ["failed"] },
+        inspect: (e) => recorder.inspect(e, "flaky"),
+      },
+    );
+    actor.start();
+    for (const type of ["RUN", "DEPENDENCIES_PASSED", "START"] as const) actor.send({ type });
+    await waitFor(actor, (s) => s.status === "done");
+    await recorder.close();
+    const lines = readFileSync(join(dir, "events.ndjson"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    const states = lines.filter((l) => l.k === "state").map((l) => JSON.stringify(l.v));
+    expect(states).toEqual(
+      [
+        "pending",
+        "waiting",
+        "queued",
+        { running: "test" },
+        { running: "after_0" },
+        { running: "settle" },
+        "retrying",
+        { running: "test" },
+        { running: "after_0" },
+        { running: "settle" },
+        "passed",
+      ].map((v) => JSON.stringify(v)),
+    );
+    const taken = lines.filter((l) => l.k === "state").flatMap((l) => l.x ?? []);
+    expect(taken).toContain("running.settle>retrying");
+    expect(taken).toContain("retrying>running");
+    expect(lines.filter((l) => l.k === "event").map((l) => l.ev)).toContain("START");
+  });
+});

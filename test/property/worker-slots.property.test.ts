@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ReadySet, type SchedulerCommand } from "../../src/machines/ready-set.js";
+import { ReadySet, type SchedulerCommand } from "../../src/scheduler/ready-set.js";
 
 /** Random DAGs, settled in a random order with random outcomes: the slots the scheduler hands out. */
 const input = fc.integer({ min: 1, max: 20 }).chain((n) =>

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createActor, fromPromise, waitFor } from "xstate";
 import { afterEach, describe, expect, it } from "vitest";
+import { createActor, fromPromise, waitFor } from "xstate";
 import type { CommandResult } from "../../../src/events.js";
 import { describeMachine } from "../../../src/inspector/describe-machine.js";
 import { RunRecorder } from "../../../src/inspector/recorder.js";

@@ -152,14 +152,21 @@
     selectFromHash();
     window.addEventListener("hashchange", selectFromHash);
     frame();
+    // For bench/inspector.ts: milliseconds from navigation to the first complete render.
+    if (embedded) G.caughtUpAt = performance.now();
     if (embedded) return;
     await new Promise((resolve) => {
       const source = new EventSource(`/api/events?token=${encodeURIComponent(G.token)}`);
       let ended = false;
       source.onmessage = (m) => {
-        ctx.store.append(JSON.parse(m.data));
+        for (const line of JSON.parse(m.data)) ctx.store.append(line);
         schedule();
       };
+      source.addEventListener("caught-up", () => {
+        schedule(true);
+        // For bench/inspector.ts: the first render with everything recorded so far.
+        requestAnimationFrame(() => (G.caughtUpAt = performance.now()));
+      });
       source.addEventListener("end", (m) => {
         ended = true;
         source.close();

@@ -54,7 +54,7 @@ const FLUSH_LINES = 2000;
 /** The recorder is a reporter (Grove events in, closed at the end) plus XState's inspection stream. */
 export class RunRecorder implements Reporter {
   private out: number | undefined;
-  private readonly listeners = new Set<(line: RecordLine) => void>();
+  private readonly listeners = new Set<(line: RecordLine, json: string) => void>();
   private readonly lastState = new Map<string, string>();
   /** Everything recorded so far, when retained (the live server and the HTML report need it). */
   readonly lines: RecordLine[] = [];
@@ -78,10 +78,11 @@ export class RunRecorder implements Reporter {
     // Serialised now, written in batches: one write at most every FLUSH_MS (measured in
     // bench/overhead.ts, a write per tick cost ~7% of a 1,000-scenario run). Live listeners get every
     // line at once; close() writes what is left.
-    this.pending.push(JSON.stringify(line));
+    const json = JSON.stringify(line);
+    this.pending.push(json);
     if (this.pending.length >= FLUSH_LINES) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
-    for (const l of this.listeners) l(line);
+    for (const l of this.listeners) l(line, json);
   }
 
   private flush(): void {
@@ -92,7 +93,8 @@ export class RunRecorder implements Reporter {
     this.pending = [];
   }
 
-  onLine(listener: (line: RecordLine) => void): () => void {
+  /** Every line as it is recorded, with its JSON (serialised once for the file and every listener). */
+  onLine(listener: (line: RecordLine, json: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

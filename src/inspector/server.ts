@@ -16,7 +16,7 @@ export interface InspectorSource {
   /** Everything recorded so far. */
   lines(): readonly RecordLine[];
   /** Live runs: new lines as they are recorded; returns an unsubscribe function. */
-  subscribe?(listener: (line: RecordLine) => void): () => void;
+  subscribe?(listener: (line: RecordLine, json?: string) => void): () => void;
   /** True once no more lines will come. */
   finished(): boolean;
   onFinished?(listener: () => void): void;
@@ -37,6 +37,10 @@ const SECURITY_HEADERS = {
   "Cache-Control": "no-store",
   "X-Frame-Options": "DENY",
 };
+
+/** Live lines reach the page within this many milliseconds; catch-up goes in batches of this many. */
+const BATCH_MS = 30;
+const CATCH_UP_BATCH = 5000;
 
 /** Grove's icon (a tree), so no browser's automatic /favicon.ico request is refused. */
 const FAVICON =
@@ -61,7 +65,7 @@ export async function startInspectorServer(
   const port = (server.address() as AddressInfo).port;
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
-  const sseClients = new Set<ServerResponse>();
+  const sseClients = new Set<{ res: ServerResponse; flush(): void }>();
 
   function refuse(res: ServerResponse, status: number, why: string): void {
     res.writeHead(status, { ...SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8" });
@@ -108,28 +112,51 @@ export async function startInspectorServer(
     else refuse(res, 404, "not found");
   }
 
+  /**
+   * Server-Sent Events, each message a JSON array of lines: everything so far in batches, then
+   * `caught-up`, then new lines gathered for at most BATCH_MS (a write per line would cost the run a
+   * syscall each), then `end` ({"live": true} when the run finished while this page watched).
+   */
   function streamEvents(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       "Content-Type": "text/event-stream",
       Connection: "keep-alive",
     });
-    for (const line of source.lines()) res.write(`data: ${JSON.stringify(line)}\n\n`);
+    const all = source.lines();
+    for (let i = 0; i < all.length; i += CATCH_UP_BATCH)
+      res.write(`data: ${JSON.stringify(all.slice(i, i + CATCH_UP_BATCH))}\n\n`);
+    res.write("event: caught-up\ndata: {}\n\n");
     if (source.finished()) {
       // A recorded run (or one that ended before this page connected): nothing ended while watching.
       res.end('event: end\ndata: {"live":false}\n\n');
       return;
     }
-    sseClients.add(res);
-    const unsubscribe = source.subscribe?.((line) => res.write(`data: ${JSON.stringify(line)}\n\n`));
+    let pending: string[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      timer = undefined;
+      if (pending.length) res.write(`data: [${pending.join(",")}]\n\n`);
+      pending = [];
+    };
+    const client = { res, flush: () => (timer && clearTimeout(timer), flush()) };
+    sseClients.add(client);
+    const unsubscribe = source.subscribe?.((line, json) => {
+      pending.push(json ?? JSON.stringify(line));
+      timer ??= setTimeout(flush, BATCH_MS);
+    });
     req.on("close", () => {
       unsubscribe?.();
-      sseClients.delete(res);
+      if (timer) clearTimeout(timer);
+      sseClients.delete(client);
     });
   }
 
   source.onFinished?.(() => {
-    for (const res of sseClients) res.write('event: end\ndata: {"live":true}\n\n');
+    for (const c of sseClients) {
+      c.flush();
+      c.res.write('event: end\ndata: {"live":true}\n\n');
+    }
   });
 
   return {
@@ -137,7 +164,10 @@ export async function startInspectorServer(
     port,
     token,
     close: async () => {
-      for (const res of sseClients) res.end();
+      for (const c of sseClients) {
+        c.flush();
+        c.res.end();
+      }
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

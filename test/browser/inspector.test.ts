@@ -89,6 +89,8 @@ describe("inspector in a real browser", () => {
       dialogs.push(d.message());
       void d.dismiss();
     });
+    const consoleLines: string[] = [];
+    page.on("console", (m) => consoleLines.push(m.text()));
     let navigations = 0;
     page.on("framenavigated", () => navigations++);
     await page.goto(url);
@@ -109,6 +111,11 @@ describe("inspector in a real browser", () => {
     const r = await child;
     expect(r.exitCode).toBe(1);
     runId = /Grove run (\S+):/.exec(String(r.stdout))![1]!;
+    // The run's end is said on the page and in the console, with the replay command (also in the summary).
+    expect(String(r.stdout)).toContain(`Replay: grove inspect ${runId}`);
+    await page.waitForSelector(`#banner:has-text("grove inspect ${runId}")`);
+    expect(consoleLines.some((l) => l.includes(`grove inspect ${runId}`))).toBe(true);
+    expect(await page.textContent("#mode")).toBe("replay");
     await page.close();
   });
 

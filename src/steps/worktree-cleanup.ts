@@ -13,8 +13,9 @@ import { withRepoLock } from "./repo-lock.js";
 import { lockReason, operationsInProgress } from "./worktree-git-state.js";
 import { commitsOnlyOn, readHistory } from "./worktree-history.js";
 import { type CreatedWorktree, readRegistry, updateRegistry } from "./worktree-registry.js";
-import { inspectWork, keptReasons } from "./worktree-status.js";
+import { couldNotAnswer, inspectWork, keptReasons } from "./worktree-status.js";
 
+/** Removed (with what was deleted or left), kept (with every reason), or not Grove's to touch. */
 export type CleanupOutcome =
   | {
       kind: "removed";
@@ -26,6 +27,7 @@ export type CleanupOutcome =
   | { kind: "kept"; reasons: string[] }
   | { kind: "not-ours" };
 
+/** One worktree to clean up, with the pipeline's `cleanup:` and `disposable` settings. */
 export interface CleanupRequest {
   mainRepo: string;
   commonDir: string;
@@ -45,6 +47,7 @@ export interface CleanupRequest {
   dryRun?: boolean;
 }
 
+/** Removes one Grove worktree if it holds nothing that would be lost; never throws for held work. */
 export async function cleanupWorktree(req: CleanupRequest): Promise<CleanupOutcome> {
   const entry = readRegistry(req.commonDir).find((e) => e.path === req.path);
   if (!entry) return { kind: "not-ours" };
@@ -102,7 +105,7 @@ async function cleanupMissing(
       reasons.push(
         `${history.unpushedCommits} commit${history.unpushedCommits > 1 ? "s" : ""} no other ref holds${history.detached ? " (on a detached HEAD)" : ""}`,
       );
-    for (const u of history.unknown) reasons.push(`git could not answer, so it is kept: ${u}`);
+    if (history.unknown.length) reasons.push(couldNotAnswer(history.unknown));
     if (reasons.length) return { kind: "kept", reasons: [...reasons, "its directory is missing"] };
   }
   if (req.dryRun) return dryRun(req, entry, dying, details);

@@ -7,6 +7,7 @@
  */
 import { git } from "./git.js";
 
+/** The commits and stashes that live only through one worktree. */
 export interface History {
   /** Commits reachable from HEAD (or the dying branch) that no outliving ref holds. */
   unpushedCommits: number;

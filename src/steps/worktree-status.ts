@@ -13,6 +13,7 @@ import { findNestedRepos, lockReason, nestedRepoWork, operationsInProgress } fro
 import { readHistory } from "./worktree-history.js";
 import { readTreeState, type TreeState } from "./worktree-tree-state.js";
 
+/** Everything a worktree holds that removal could lose; `keptReasons` turns it into words. */
 export interface WorkInWorktree extends Omit<TreeState, "unknown" | "gitlinks"> {
   stashes: string[];
   unpushedCommits: number;
@@ -27,6 +28,7 @@ export interface WorkInWorktree extends Omit<TreeState, "unknown" | "gitlinks"> 
   unknown: string[];
 }
 
+/** Which worktree to inspect, and what counts as disposable or as Grove's own lock there. */
 export interface InspectRequest {
   mainRepo: string;
   worktree: string;
@@ -62,8 +64,15 @@ export function keptReasons(w: WorkInWorktree): string[] {
       `${plural(w.unpushedCommits, "commit")} no other ref holds${w.detached ? " (on a detached HEAD)" : ""}`,
     );
   if (w.locked !== undefined) out.push(`locked${w.locked ? `: ${w.locked}` : ""}`);
-  for (const u of w.unknown) out.push(`git could not answer, so it is kept: ${u}`);
+  if (w.unknown.length) out.push(couldNotAnswer(w.unknown));
   return out;
+}
+
+/** One reason for every question git could not answer (the first says why; the rest are counted). */
+export function couldNotAnswer(unknown: readonly string[]): string {
+  const more =
+    unknown.length > 1 ? ` (and ${unknown.length - 1} more question${unknown.length > 2 ? "s" : ""})` : "";
+  return `git could not answer, so it is kept: ${unknown[0]}${more}`;
 }
 
 /** Inspects one existing worktree directory. Never throws for what git cannot answer: see `unknown`. */

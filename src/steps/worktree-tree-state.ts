@@ -8,6 +8,7 @@ import { lstatSync, readlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { git } from "./git.js";
 
+/** What the files of a worktree hold, by kind (counts, or paths where the reason names them). */
 export interface TreeState {
   staged: number;
   modified: number;

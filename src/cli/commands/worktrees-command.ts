@@ -14,7 +14,8 @@ import { cleanupWorktree } from "../../steps/worktree-cleanup.js";
 import { probeWorktree } from "../../steps/worktree-create.js";
 import { commonGitDir, worktreePath } from "../../steps/worktree-paths.js";
 import { setupIsCurrent } from "../../steps/worktree-setup.js";
-import { inspectWork } from "../../steps/worktree-status.js";
+import { readTreeState } from "../../steps/worktree-tree-state.js";
+import { disposableMatcher } from "../../util/glob-match.js";
 import { EXIT } from "../exit-codes.js";
 import { SELECTION_OPTIONS } from "../options.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
@@ -160,13 +161,11 @@ async function describeWorktree(
   if (presence.kind === "foreign") return { ...base, state: "not-a-worktree", detail: presence.detail };
   const unmerged = await git(path, ["diff", "--name-only", "--diff-filter=U"]);
   if (unmerged.stdout) return { ...base, state: "conflict", detail: unmerged.stdout.split("\n").join(", ") };
-  const work = await inspectWork({
-    mainRepo: ctx.mainRepo,
-    worktree: path,
-    disposable: ctx.pipeline.worktree.disposable,
-  });
-  if (work.modified || work.untracked)
-    return { ...base, state: "dirty", detail: `${work.modified} modified, ${work.untracked} untracked` };
+  const tree = await readTreeState(ctx.mainRepo, path, disposableMatcher(ctx.pipeline.worktree.disposable));
+  // Staged, unstaged, intent-to-add, conflicted and skip-worktree/assume-unchanged edits all count.
+  const changed = tree.staged + tree.modified + tree.intentToAdd + tree.conflicted + tree.hidden.length;
+  if (changed || tree.untracked)
+    return { ...base, state: "dirty", detail: `${changed} modified, ${tree.untracked} untracked` };
   if (ctx.pipeline.worktree.setup.length && !(await setupIsCurrent(path, ctx.pipeline.worktree.setup)))
     return { ...base, state: "stale-setup" };
   if (ref) {

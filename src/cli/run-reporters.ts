@@ -11,10 +11,13 @@ import type { RunRecorder } from "../inspector/recorder.js";
 import type { InspectorServer } from "../inspector/server.js";
 import type { Plan } from "../plan/plan.js";
 import { ConsoleReporter } from "../reporters/console-reporter.js";
+import { GithubReporter } from "../reporters/github-reporter.js";
 import { JsonReporter } from "../reporters/json-reporter.js";
 import { JUnitReporter } from "../reporters/junit-reporter.js";
+import { NdjsonReporter } from "../reporters/ndjson-reporter.js";
 import { CompositeReporter, type Reporter } from "../reporters/reporter.js";
 import { TimingsReporter } from "../reporters/timings-store.js";
+import { didYouMean } from "../util/did-you-mean.js";
 import type { CommandIo } from "./commands/command-io.js";
 import type { ParsedValue } from "./parse-args.js";
 
@@ -24,6 +27,8 @@ export interface RunReporters {
   recorder?: RunRecorder;
   /** Whether there is a live inspector (else the CLI prints how to replay the recording). */
   live: boolean;
+  /** Where words for people go: stdout, or stderr when ndjson owns stdout. */
+  human(text: string): void;
   /** Ends the live inspector, if any (after the report is out). */
   close(): Promise<void>;
 }
@@ -44,15 +49,13 @@ export interface RunReporterContext {
 /** Checks the reporter options and makes the reporters; starts the live inspector when asked. */
 export async function createRunReporters(ctx: RunReporterContext): Promise<RunReporters> {
   const { values, io } = ctx;
-  const junitPath = values.junit ? resolve(io.cwd, values.junit as string) : undefined;
-  const extra = (values.reporter as string[] | undefined) ?? [];
-  for (const r of extra)
-    if (r !== "html")
-      throw new UsageError(
-        `unknown reporter "${r}"; the extra reporter is html (the console and JSON reports are always written)`,
-      );
+  const chosen = chooseReporters(values, io);
+  const junitPath =
+    values.junit || chosen.names.has("junit")
+      ? resolve(io.cwd, (values.junit as string | undefined) ?? "junit.xml")
+      : undefined;
   const htmlPath =
-    extra.includes("html") || values["html-report"]
+    chosen.names.has("html") || values["html-report"]
       ? resolve(io.cwd, (values["html-report"] as string | undefined) ?? "integration_report.html")
       : undefined;
   const record = values.record !== false;
@@ -80,7 +83,7 @@ export async function createRunReporters(ctx: RunReporterContext): Promise<RunRe
       const live = liveSource(recorder, recorder.definitions);
       finishLive = live.finish;
       inspector = await startInspectorServer(live.source, { port: values.inspect as number });
-      io.stdout(`Inspector (live; read-only, 127.0.0.1 only):\n${inspector.url}\n`);
+      chosen.human(`Inspector (live; read-only, 127.0.0.1 only):\n${inspector.url}\n`);
     }
   }
   const reporter = new CompositeReporter([
@@ -90,23 +93,81 @@ export async function createRunReporters(ctx: RunReporterContext): Promise<RunRe
     new JsonReporter([ctx.reportPath, join(ctx.runDir, "report.json")]),
     junitPath ? new JUnitReporter(junitPath) : undefined,
     ctx.recordTimings ? new TimingsReporter(ctx.mainRepo) : undefined,
-    new ConsoleReporter({
-      write: io.stdout,
-      tty: io.isTTY,
-      color: io.isTTY && !io.env.NO_COLOR,
-      files: {
-        report: ctx.reportPath,
-        ...(junitPath ? { junit: junitPath } : {}),
-        ...(htmlPath ? { html: htmlPath } : {}),
-      },
-    }),
+    chosen.names.has("ndjson") ? new NdjsonReporter(io.stdout) : undefined,
+    chosen.names.has("github")
+      ? new GithubReporter({
+          write: chosen.human,
+          ...(io.env.GITHUB_STEP_SUMMARY ? { summaryPath: io.env.GITHUB_STEP_SUMMARY } : {}),
+          criticalPath: ctx.plan.criticalPath,
+        })
+      : undefined,
+    chosen.console
+      ? new ConsoleReporter({
+          write: chosen.human,
+          tty: chosen.console === "board",
+          color: useColor(io),
+          files: {
+            report: ctx.reportPath,
+            ...(junitPath ? { junit: junitPath } : {}),
+            ...(htmlPath ? { html: htmlPath } : {}),
+          },
+        })
+      : undefined,
   ]);
   return {
     reporter,
     ...(recorder ? { recorder } : {}),
     live: inspector !== undefined,
+    human: chosen.human,
     close: async () => {
       await inspector?.close();
     },
   };
+}
+
+/** The names `--reporter` accepts. */
+export const REPORTER_NAMES = ["board", "line", "json", "junit", "github", "html", "ndjson"] as const;
+type ReporterName = (typeof REPORTER_NAMES)[number];
+
+/**
+ * Which outputs a run gets. Files (json, junit, html) add to the defaults; the JSON report is always
+ * written. The console is `board` on a terminal and `line` elsewhere unless one of board, line or
+ * ndjson is named; `github` is on whenever GITHUB_ACTIONS=true. ndjson owns stdout, so the console
+ * and GitHub's commands (which Actions reads on stderr too) move to stderr beside it.
+ */
+export function chooseReporters(
+  values: Record<string, ParsedValue | undefined>,
+  io: CommandIo,
+): { names: Set<ReporterName>; console: "board" | "line" | undefined; human: (text: string) => void } {
+  const names = new Set<ReporterName>();
+  for (const entry of (values.reporter as string[] | undefined) ?? [])
+    for (const raw of entry.split(",")) {
+      const name = raw.trim();
+      if (!name) continue;
+      if (!(REPORTER_NAMES as readonly string[]).includes(name))
+        throw new UsageError(
+          `unknown reporter "${name}"${didYouMean(name, REPORTER_NAMES)}; reporters are ${REPORTER_NAMES.join(", ")}`,
+        );
+      names.add(name as ReporterName);
+    }
+  if (names.has("board") && names.has("line"))
+    throw new UsageError("--reporter board and line are two forms of the console: pick one");
+  if (io.env.GITHUB_ACTIONS === "true") names.add("github");
+  const console = names.has("board")
+    ? "board"
+    : names.has("line")
+      ? "line"
+      : names.has("ndjson")
+        ? undefined
+        : io.isTTY
+          ? "board"
+          : "line";
+  return { names, console, human: names.has("ndjson") ? io.stderr : io.stdout };
+}
+
+/** Colour: FORCE_COLOR (set, not "0" or "false") turns it on anywhere, e.g. in CI logs; else NO_COLOR or no terminal turns it off. */
+export function useColor(io: CommandIo): boolean {
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== "0" && force !== "false") return true;
+  return io.isTTY && !io.env.NO_COLOR;
 }

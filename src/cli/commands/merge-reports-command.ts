@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import type { Report } from "../../reporters/build-report.js";
+import { GithubReporter } from "../../reporters/github-reporter.js";
 import { renderHtmlSummary } from "../../reporters/html-summary.js";
 import { writeJsonReport } from "../../reporters/json-reporter.js";
 import { renderJUnit } from "../../reporters/junit-reporter.js";
@@ -27,6 +28,11 @@ const OPTIONS: OptionSpecs = {
     type: "boolean",
     description:
       "Record the merged durations in .grove/timings.json of the repository here (for the next plan)",
+  },
+  github: {
+    type: "boolean",
+    negatable: true,
+    description: "GitHub annotations and job summary for the merged run (default on under GITHUB_ACTIONS)",
   },
   help: { type: "boolean", description: "Show this help" },
 };
@@ -74,6 +80,11 @@ export async function mergeReportsCommand(argv: readonly string[], io: CommandIo
     if (!top) throw new UsageError(`--record-timings: ${io.cwd} is not in a git repository`);
     recordTimings(top, reportDurations(merged));
   }
+  if (values.github ?? io.env.GITHUB_ACTIONS === "true")
+    new GithubReporter({
+      write: io.stdout,
+      ...(io.env.GITHUB_STEP_SUMMARY ? { summaryPath: io.env.GITHUB_STEP_SUMMARY } : {}),
+    }).onEnd(merged);
   const s = merged.summary;
   io.stdout(
     `Merged ${inputs.length} report(s): ${s.total} scenario(s): ${s.passed} passed, ${s.failed} failed, ${s.timed_out} timed out, ${s.errors - s.timed_out} errored, ${s.skipped} skipped\nReport: ${out}${junit ? `   JUnit: ${junit}` : ""}${html ? `   HTML: ${html}` : ""}\n`,

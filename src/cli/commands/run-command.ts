@@ -63,8 +63,9 @@ export const RUN_OPTIONS: OptionSpecs = {
   reporter: {
     type: "string",
     multiple: true,
-    valueName: "html",
-    description: "Extra report: html (the inspector page as one offline file)",
+    valueName: "NAME[,NAME]",
+    description:
+      "Outputs: board (TTY default) | line (default elsewhere) | ndjson (events on stdout) | github (default under GITHUB_ACTIONS) | json | junit | html",
   },
   "html-report": {
     type: "string",
@@ -220,7 +221,8 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       failOnLeak: values["fail-on-leak"] === true,
     });
     // Always, live page or not: once the live server has gone, this is how to see the run again.
-    if (outputs.recorder) io.stdout(`Replay: grove inspect ${runId}\n`);
+    if (outputs.recorder) outputs.human(`Replay: grove inspect ${runId}
+`);
     return exitCode;
   } finally {
     await outputs.close();

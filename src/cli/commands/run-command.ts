@@ -221,7 +221,8 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       failOnLeak: values["fail-on-leak"] === true,
     });
     // Always, live page or not: once the live server has gone, this is how to see the run again.
-    if (outputs.recorder) outputs.human(`Replay: grove inspect ${runId}
+    if (outputs.recorder)
+      outputs.human(`Replay: grove inspect ${runId}
 `);
     return exitCode;
   } finally {

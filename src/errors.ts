@@ -40,12 +40,17 @@ export abstract class GroveError extends Error {
   abstract readonly code: string;
 }
 
+/** How many problems a ConfigError's message lists; the rest are counted (`diagnostics` has all). */
+export const MAX_LISTED_PROBLEMS = 50;
+
 /** The user's configuration (scenarios, pipeline, flags) is invalid. Exit code 2. */
 export class ConfigError extends GroveError {
   readonly code = "E_CONFIG";
   readonly diagnostics: Diagnostic[];
   constructor(diagnostics: Diagnostic[], options?: { cause?: unknown }) {
-    const lines = diagnostics.map(formatDiagnostic);
+    const lines = diagnostics.slice(0, MAX_LISTED_PROBLEMS).map(formatDiagnostic);
+    if (diagnostics.length > MAX_LISTED_PROBLEMS)
+      lines.push(`... and ${diagnostics.length - MAX_LISTED_PROBLEMS} more problem(s) like these`);
     super(
       diagnostics.length === 1 ? lines[0]! : `${diagnostics.length} problems:\n${lines.join("\n")}`,
       options,

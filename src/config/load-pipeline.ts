@@ -8,12 +8,13 @@ import { isAbsolute, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, type Diagnostic } from "../errors.js";
 import type { PathSegment } from "../util/json-pointer.js";
+import { nulProblems } from "./document-checks.js";
 import { readConfigFile } from "./read-config-file.js";
 import { type RuleProblem, templateProblems } from "./rules.js";
 import { validateDocument } from "./schema-validator.js";
-import { parseYamlDocument } from "./source-document.js";
 import { SCENARIO_VARIABLES, WORKTREE_VARIABLES } from "./templates.js";
 import type { Check, ExitMeaning, Pipeline, RetryableStatus, Step, TestStatus } from "./types.js";
+import { parseYamlDocument } from "./yaml-document.js";
 
 export const PIPELINE_FILE_NAME = "grove.pipeline.yaml";
 export const BUILTIN_PIPELINE_DIR = fileURLToPath(new URL("../../pipelines/", import.meta.url));
@@ -98,6 +99,8 @@ export function parsePipeline(file: string, text: string): Pipeline {
       },
     ]);
   }
+  const nul = nulProblems(doc, text);
+  if (nul.length > 0) throw new ConfigError(nul);
   const schemaProblems = validateDocument("pipeline", doc);
   if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
   const raw = doc.value as RawPipeline;

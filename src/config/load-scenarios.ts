@@ -5,10 +5,11 @@
  */
 import { ConfigError, type Diagnostic, type SourceLocation } from "../errors.js";
 import type { PathSegment } from "../util/json-pointer.js";
+import { nulProblems } from "./document-checks.js";
+import { parseJsonDocument } from "./json-document.js";
 import { readConfigFile } from "./read-config-file.js";
 import { checkScenarioRules } from "./rules.js";
 import { validateDocument } from "./schema-validator.js";
-import { parseJsonDocument } from "./source-document.js";
 import { SCENARIO_VARIABLES } from "./templates.js";
 import type { Scenario } from "./types.js";
 
@@ -46,6 +47,8 @@ export function loadScenariosFile(file: string): LoadedScenarios {
 export function parseScenarios(file: string, text: string): LoadedScenarios {
   const { doc, problems } = parseJsonDocument(file, text);
   if (!doc) throw new ConfigError(problems);
+  const nul = nulProblems(doc, text);
+  if (nul.length > 0) throw new ConfigError(nul);
   const schemaProblems = validateDocument("scenarios", doc);
   if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
   const raw = (doc.value as { scenarios: ScenarioInput[] }).scenarios;

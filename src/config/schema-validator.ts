@@ -84,7 +84,8 @@ export function describeErrors(errors: readonly ErrorObject[]): Described[] {
   const out: Described[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
-    if (underOneOf(e)) continue;
+    // A propertyNames failure comes with the inner keyword's error too; the outer one says it all.
+    if (underOneOf(e) || e.schemaPath.includes("/propertyNames/")) continue;
     const d = describe(e);
     const key = `${d.path.join("/")}\u0000${d.message}`;
     if (!seen.has(key)) {
@@ -137,8 +138,14 @@ function describe(e: ErrorObject): Described {
         path,
         message: `items ${String(params.j)} and ${String(params.i)} are the same; list each value once`,
       };
-    case "propertyNames":
-      return { path, message: `key ${JSON.stringify(params.propertyName)} is not allowed here` };
+    case "propertyNames": {
+      const description = (e.schema as { description?: string } | undefined)?.description;
+      return {
+        path: [...path, String(params.propertyName)],
+        message: `key ${JSON.stringify(params.propertyName)} is not allowed here`,
+        ...(description ? { hint: description } : {}),
+      };
+    }
     default:
       return {
         path,

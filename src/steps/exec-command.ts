@@ -13,6 +13,7 @@
 
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { setLongTimeout } from "../util/long-timeout.js";
 import { endProcessGroup } from "./end-process-group.js";
 import { type Launcher, launchDirect } from "./launch-process.js";
 
@@ -89,12 +90,12 @@ export async function execCommand(req: ExecRequest): Promise<ExecOutcome> {
     else cancelled = true;
     ending = endProcessGroup(pid, req.killGraceMs);
   };
-  const timer = setTimeout(() => end("timeout"), Math.max(0, req.deadline - Date.now()));
+  const timer = setLongTimeout(() => end("timeout"), req.deadline - Date.now());
   const onAbort = () => end("abort");
   if (req.signal?.aborted) onAbort();
   else req.signal?.addEventListener("abort", onAbort, { once: true });
   const result = await launched.exited;
-  clearTimeout(timer);
+  timer.clear();
   req.signal?.removeEventListener("abort", onAbort);
   const forced = ending ? (await ending).forced : false;
   if (pid !== undefined) req.onExit?.(pid);

@@ -111,7 +111,9 @@ describe("pipelines", () => {
   });
 
   it("rejects duplicate keys and a cwd that leaves the worktree", () => {
-    expect(messages("version: 1\nversion: 1\n")[0]).toMatch(/2:1 invalid YAML: Map keys must be unique/);
+    expect(messages("version: 1\nversion: 1\n")[0]).toMatch(
+      /2:1 duplicate key "version"; it is also at line 1:1/,
+    );
     expect(
       messages("version: 1\ntest:\n  before:\n    - name: x\n      run: [a]\n      cwd: ../../etc\n")[0],
     ).toMatch(/cwd "..\/..\/etc" leaves the worktree/);

@@ -1,0 +1,16 @@
+/**
+ * The documented limits on what Grove reads (README "Limits"). A file past one of them is refused at
+ * once with a located message, before anything recurses over it or spends time on it.
+ */
+
+/** Largest scenarios or pipeline file read: 16 MiB (a 10,000-scenario file is about 2 MB). */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Deepest nesting of arrays and objects (mappings and sequences in YAML). Grove's formats need 6; the
+ * limit keeps every later walk (parser, schema, rules) far from the stack's end.
+ */
+export const MAX_NESTING_DEPTH = 64;
+
+/** Longest time limit anywhere (timeout, step timeout, kill_grace), in seconds: 7 days. */
+export const MAX_TIMEOUT_SECONDS = 7 * 24 * 60 * 60;

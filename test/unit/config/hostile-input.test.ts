@@ -1,0 +1,189 @@
+/**
+ * Hostile and oversized configuration (issue #12): each is refused with a located message, never a
+ * stack overflow, a hang or a silently wrong value.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { MAX_CONFIG_BYTES, MAX_NESTING_DEPTH } from "../../../src/config/input-limits.js";
+import { parsePipeline } from "../../../src/config/load-pipeline.js";
+import { loadScenariosFile, parseScenarios } from "../../../src/config/load-scenarios.js";
+import { ConfigError } from "../../../src/errors.js";
+import { setLongTimeout } from "../../../src/util/long-timeout.js";
+import { tempDir } from "../../helpers/temp-dir.js";
+
+function located(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError)
+      return error.diagnostics.map(
+        (d) =>
+          `${d.location.line ?? "-"}:${d.location.column ?? "-"} ${d.location.path ?? ""} ${d.message}${d.hint ? ` | ${d.hint}` : ""}`,
+      );
+    throw error;
+  }
+  return [];
+}
+const scenarios = (text: string) => located(() => parseScenarios("s.json", text));
+const pipeline = (text: string) => located(() => parsePipeline("p.yaml", text));
+const one = (fields: string) =>
+  `{"scenarios": [{"name": "a", "worktree": "w", "test_file": "t.py"${fields}}]}`;
+
+describe("nesting depth", () => {
+  it("refuses 10,000 open brackets at the first level too deep", () => {
+    expect(scenarios("[".repeat(10_000))).toEqual([
+      expect.stringMatching(
+        new RegExp(`^1:${MAX_NESTING_DEPTH + 1}  nested more than ${MAX_NESTING_DEPTH} levels`),
+      ),
+    ]);
+  });
+
+  it('refuses {"a":{"a":...}} and a deep env, but not brackets inside strings or comments', () => {
+    const deep = `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`;
+    expect(scenarios(deep)[0]).toMatch(/nested more than/);
+    expect(scenarios(one(`, "env": ${'{"a":'.repeat(3000)}"x"${"}".repeat(3000)}`))[0]).toMatch(
+      /^1:\d+ .*nested more than/,
+    );
+    const brackets = "[".repeat(200);
+    expect(scenarios(`// ${brackets}\n${one(`, "description": "${brackets}" /* ${brackets} */`)}`)).toEqual(
+      [],
+    );
+  });
+
+  it("accepts exactly the limit and refuses one more (JSON)", () => {
+    const nested = (n: number) => `{"scenarios": [], "$schema": "x", "x": ${"[".repeat(n)}${"]".repeat(n)}}`;
+    // depth counts the outer object: n arrays inside it
+    expect(scenarios(nested(MAX_NESTING_DEPTH - 1)).join()).not.toMatch(/nested/);
+    expect(scenarios(nested(MAX_NESTING_DEPTH))[0]).toMatch(/nested more than/);
+  });
+
+  it("gives Grove's message, located, for YAML nested 5,000 deep (flow and block)", () => {
+    for (const text of [
+      `version: 1\nname: ${"[".repeat(5000)}${"]".repeat(5000)}\n`,
+      `version: 1\nname:\n${Array.from({ length: 200 }, (_, i) => `${" ".repeat(i + 1)}k:`).join("\n")} 1\n`,
+      `version: 1\nname:\n  ${"- ".repeat(5000)}x\n`,
+    ]) {
+      const [first, ...rest] = pipeline(text);
+      expect(rest).toEqual([]);
+      expect(first).toMatch(/^\d+:\d+ +nested more than 64 levels deep here/);
+      expect(first).not.toMatch(/call stack/i);
+    }
+  });
+});
+
+describe("duplicate keys, aliases, NUL", () => {
+  it("reports a duplicate JSON key at the second one, naming the first", () => {
+    const text =
+      '{"scenarios": [{"name": "a", "worktree": "w", "test_file": "t",\n "timeout": 5, "timeout": 600}]}';
+    expect(scenarios(text)).toEqual([
+      expect.stringMatching(/^2:16 +duplicate key "timeout"; it is also at line 2:2/),
+    ]);
+  });
+
+  it("keeps __proto__ an ordinary key (refused by the schema, not a prototype)", () => {
+    expect(scenarios(one(', "__proto__": {"timeout": 1}'))[0]).toMatch(/unknown key "__proto__"/);
+  });
+
+  it("says an alias names no anchor, where, with a fix that matches", () => {
+    expect(pipeline("version: 1\nname: *nope\n")).toEqual([
+      expect.stringMatching(/^2:7 +alias \*nope refers to no anchor.*\| .*"&nope"/),
+    ]);
+  });
+
+  it("reports a duplicate YAML key in a mapping of 20,000 keys", () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `    K${i}: v`);
+    keys.push("    K7: again");
+    expect(pipeline(`version: 1\ntest:\n  env:\n${keys.join("\n")}\n`)).toEqual([
+      expect.stringMatching(/^20004:5 +duplicate key "K7"; it is also at line 11:5/),
+    ]);
+  });
+
+  it("refuses NUL in test_file, run and env values and keys, at load", () => {
+    expect(scenarios(one(', "run": ["sh", "a\\u0000b"], "env": {"X": "1\\u0000", "Y\\u0000": "2"}'))).toEqual(
+      [
+        expect.stringMatching(/^1:\d+ \/scenarios\/0\/run\/1 contains a NUL character/),
+        expect.stringMatching(/\/scenarios\/0\/env\/X contains a NUL/),
+        expect.stringMatching(/\/scenarios\/0\/env\/Y\u0000 contains a NUL/),
+      ],
+    );
+    expect(scenarios('{"scenarios": [{"name": "a", "worktree": "w", "test_file": "t\\u0000"}]}')[0]).toMatch(
+      /\/scenarios\/0\/test_file contains a NUL/,
+    );
+    expect(pipeline('version: 1\ntest:\n  run: [pytest, "a\\0b"]\n')[0]).toMatch(
+      /^3:\d+ \/test\/run\/1 contains a NUL/,
+    );
+  });
+
+  it('refuses env keys "A=B" and ""', () => {
+    const problems = scenarios(one(', "env": {"A=B": "1", "": "2"}'));
+    expect(problems).toHaveLength(2);
+    expect(problems).toEqual([
+      expect.stringMatching(/^1:\d+ \/scenarios\/0\/env\/A=B key "A=B" is not allowed here \| rename it/),
+      expect.stringMatching(/^1:\d+ \/scenarios\/0\/env\/ key "" is not allowed here \| rename it/),
+    ]);
+    expect(pipeline('version: 1\ntest:\n  env: {"A=B": "1"}\n')[0]).toMatch(/^3:\d+ .*"A=B"/);
+  });
+});
+
+describe("file limits", () => {
+  it("refuses a device, a FIFO-like non-file and a directory at once", () => {
+    expect(located(() => loadScenariosFile("/dev/zero"))).toEqual([
+      expect.stringMatching(/scenarios file is not a regular file/),
+    ]);
+    expect(located(() => loadScenariosFile(tempDir())).join()).toMatch(/is a directory/);
+  });
+
+  it(`refuses a file larger than ${MAX_CONFIG_BYTES} bytes before reading it`, () => {
+    const file = join(tempDir(), "big.json");
+    writeFileSync(file, "");
+    writeFileSync(file, Buffer.alloc(MAX_CONFIG_BYTES + 1, 32));
+    expect(located(() => loadScenariosFile(file))).toEqual([
+      expect.stringMatching(/is 16777217 bytes, more than the limit of 16777216/),
+    ]);
+  });
+
+  it("lists at most 50 of 40,000 problems and counts the rest", () => {
+    const text = `version: 1\n${Array.from({ length: 40_000 }, (_, i) => `k${i}: 1`).join("\n")}\n`;
+    try {
+      parsePipeline("p.yaml", text);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).diagnostics).toHaveLength(40_000);
+      expect((error as ConfigError).diagnostics[39_999]!.location.line).toBe(40_001);
+      expect((error as Error).message).toMatch(/\.\.\. and 39950 more problem/);
+    }
+  });
+});
+
+describe("time limits", () => {
+  it("bounds timeout, step timeouts and kill_grace in the schema", () => {
+    expect(scenarios(one(', "timeout": 2147483648'))[0]).toMatch(/\/scenarios\/0\/timeout must be <= 604800/);
+    expect(scenarios(one(', "timeout": 1e21'))[0]).toMatch(/must be <= 604800/);
+    expect(scenarios(one(', "timeout": 604800'))).toEqual([]);
+    expect(pipeline("version: 1\ntest:\n  kill_grace: 1e9\n")[0]).toMatch(/kill_grace must be <= 3600/);
+    expect(
+      pipeline("version: 1\ntest:\n  before:\n    - name: s\n      run: [x]\n      timeout: 99999999\n")[0],
+    ).toMatch(/before\/0\/timeout must be <= 604800/);
+  });
+
+  it("a timer of 2^31 ms or more fires when due, not at once", () => {
+    vi.useFakeTimers();
+    try {
+      const fired: string[] = [];
+      setLongTimeout(() => fired.push("2^31"), 2 ** 31);
+      const huge = setLongTimeout(() => fired.push("1e24"), 1e24);
+      setLongTimeout(() => fired.push("never"), Number.POSITIVE_INFINITY);
+      setLongTimeout(() => fired.push("negative"), -5);
+      vi.advanceTimersByTime(10);
+      expect(fired).toEqual(["negative"]);
+      vi.advanceTimersByTime(2 ** 31);
+      expect(fired).toEqual(["negative", "2^31"]);
+      huge.clear();
+      vi.advanceTimersByTime(2 ** 33);
+      expect(fired).toEqual(["negative", "2^31"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -88,6 +88,54 @@ export class WorktreeError extends GroveError {
   }
 }
 
+/**
+ * The environment failed, not the configuration and not Grove: out of file descriptors or disk space,
+ * a port in use, a git command that failed, a file that cannot be written. The message names the
+ * resource and what to do. Exit code 5.
+ */
+export class EnvironmentError extends GroveError {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "EnvironmentError";
+    this.code = code;
+  }
+}
+
+const ERRNO_ADVICE: Record<string, string> = {
+  ENOSPC: "no space left on the device; free some space, or write elsewhere",
+  EDQUOT: "the disk quota is exhausted; free some space, or write elsewhere",
+  EROFS: "the file system is read-only; write elsewhere",
+  EACCES: "permission denied; fix the permissions, or write elsewhere",
+  EPERM: "operation not permitted; fix the permissions, or write elsewhere",
+  EMFILE:
+    "too many open files for this process (ulimit -n); raise the limit (ulimit -n 4096) or run fewer at once (--workers)",
+  ENFILE: "the system is out of file descriptors; close some programs, or run fewer at once (--workers)",
+  ENOMEM: "out of memory; run fewer at once (--workers)",
+  EAGAIN: "the system refused more processes (ulimit -u); run fewer at once (--workers)",
+  EADDRINUSE: "the port is in use; choose another one, or leave the port out to get a free one",
+  EIO: "an input/output error; check the disk",
+};
+
+/**
+ * The EnvironmentError for a Node system error (ENOSPC, EMFILE, EADDRINUSE, ...), naming the file or
+ * port it carries; undefined for anything else (which stays an internal error).
+ */
+export function environmentErrorFrom(error: unknown, resource?: string): EnvironmentError | undefined {
+  if (error instanceof EnvironmentError) return error;
+  if (!(error instanceof Error) || error instanceof GroveError) return undefined;
+  const e = error as NodeJS.ErrnoException & { address?: string; port?: number; dest?: string };
+  const advice = e.code ? ERRNO_ADVICE[e.code] : undefined;
+  if (!advice) return undefined;
+  const what =
+    resource ??
+    e.path ??
+    (e.port !== undefined ? `port ${e.port} on ${e.address ?? "127.0.0.1"}` : undefined) ??
+    e.syscall ??
+    "an operation";
+  return new EnvironmentError(`E_ENV_${e.code}`, `${what}: ${advice} (${e.code})`, { cause: error });
+}
+
 /** A bug in Grove. Exit code 3. */
 export class InternalError extends GroveError {
   readonly code = "E_INTERNAL";

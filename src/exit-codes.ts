@@ -9,12 +9,14 @@ export const EXIT = {
   ok: 0,
   /** Something failed, errored, timed out or was skipped; or a leak with --fail-on-leak. */
   failed: 1,
-  /** Bad configuration, usage or environment. */
+  /** Bad configuration or usage. */
   config: 2,
-  /** A bug in Grove. */
+  /** A bug in Grove, and nothing else. */
   internal: 3,
   /** The filters matched nothing. */
   nothingSelected: 4,
+  /** The environment failed: file descriptors, disk, a port in use, a git command. */
+  environment: 5,
   /** Interrupted (Ctrl-C, SIGTERM); wins over every other verdict. */
   interrupted: 130,
 } as const;

@@ -1,5 +1,5 @@
 /** The `grove` command (entry point: bin.ts): dispatch to a subcommand, map errors to exit codes, never print a stack for user errors. */
-import { ConfigError, GroveError, InternalError } from "../errors.js";
+import { ConfigError, environmentErrorFrom, GroveError, InternalError } from "../errors.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { GROVE_VERSION } from "../version.js";
 import type { CommandIo } from "./commands/command-io.js";
@@ -39,8 +39,8 @@ Examples:
   grove run --workers 4 --filter-tag parser
   grove --dry-run                       (the original coordinator's spelling)
 
-Exit codes: 0 all passed, 1 something failed, 2 configuration or usage error, 3 internal error,
-4 filters matched nothing, 130 interrupted.
+Exit codes: 0 all passed, 1 something failed, 2 configuration or usage error, 3 a bug in Grove,
+4 filters matched nothing, 5 the environment failed (files, disk, port, git), 130 interrupted.
 `;
 
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -81,7 +81,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
 }
 
 function reportError(error: unknown, io: CommandIo): number {
-  if (error instanceof ConfigError) {
+  const environment = environmentErrorFrom(error);
+  if (environment) {
+    io.stderr(`grove: ${environment.message}\n`);
+  } else if (error instanceof ConfigError) {
     io.stderr(`grove: configuration error${error.diagnostics.length > 1 ? "s" : ""}:\n`);
     for (const line of error.message.split("\n").filter((l) => !/^\d+ problems:$/.test(l)))
       io.stderr(`  ${line}\n`);

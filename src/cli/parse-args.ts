@@ -13,6 +13,9 @@ export interface OptionSpec {
   negatable?: boolean;
   /** For string/integer options: the value used when the flag is given without `=value`. */
   implicitValue?: string;
+  /** For integer options: the smallest and largest value accepted (both inclusive). */
+  min?: number;
+  max?: number;
   description: string;
   valueName?: string;
   /** Single-letter spellings: letter -> the value it implies, or null when a value follows (`-j 4`, `-j4`). */
@@ -49,7 +52,8 @@ export function parseArgs(argv: readonly string[], specs: OptionSpecs, command: 
       if (short) {
         i += short.consumed;
         const spec = specs[short.name]!;
-        const value = spec.type === "integer" ? parseInteger(short.name, short.value) : short.value;
+        const value =
+          spec.type === "integer" ? parseInteger(short.name, short.value, specs[short.name]!) : short.value;
         values[short.name] = spec.type === "boolean" ? true : value;
         continue;
       }
@@ -91,7 +95,7 @@ export function parseArgs(argv: readonly string[], specs: OptionSpecs, command: 
         i++;
       }
     }
-    const value = spec.type === "integer" ? parseInteger(name, inline) : inline;
+    const value = spec.type === "integer" ? parseInteger(name, inline, spec) : inline;
     if (spec.multiple)
       values[name] = [...((values[name] as (string | number)[] | undefined) ?? []), value] as ParsedValue;
     else values[name] = value;
@@ -123,9 +127,24 @@ function expandShort(
   return undefined;
 }
 
-function parseInteger(name: string, text: string): number {
-  if (!/^-?\d+$/.test(text)) throw new UsageError(`option "--${name}" expects a whole number, got "${text}"`);
-  return Number(text);
+/** A whole number within the option's bounds (and always a safe integer: 1e23 is no worker count). */
+function parseInteger(name: string, text: string, spec: OptionSpec): number {
+  const range =
+    spec.min !== undefined && spec.max !== undefined
+      ? ` from ${spec.min} to ${spec.max}`
+      : spec.min !== undefined
+        ? ` of at least ${spec.min}`
+        : "";
+  if (!/^-?\d+$/.test(text))
+    throw new UsageError(`option "--${name}" expects a whole number${range}, got "${text}"`);
+  const value = Number(text);
+  const min = spec.min ?? Number.MIN_SAFE_INTEGER;
+  const max = spec.max ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw new UsageError(
+      `option "--${name}" expects a whole number${range || ` from ${min} to ${max}`}, got "${text}"`,
+    );
+  return value;
 }
 
 /** Help text lines for a set of options, aligned. */

@@ -117,9 +117,7 @@ export async function resolveContext(
       worktrees: [...new Set(loaded.scenarios.map((s) => s.worktree))].sort(),
     };
     throw new NothingSelectedError(
-      loaded.scenarios.length === 0
-        ? `${scenariosFile} has no scenarios`
-        : `no scenario matches ${what}\n  tags in ${basename(scenariosFile)}: ${known.tags.join(", ") || "(none)"}\n  worktrees: ${known.worktrees.join(", ")}`,
+      `no scenario matches ${what}\n  tags in ${basename(scenariosFile)}: ${known.tags.join(", ") || "(none)"}\n  worktrees: ${known.worktrees.join(", ")}`,
     );
   }
   const splitWorktrees = values["shard-split-worktrees"] === true;

@@ -20,6 +20,7 @@ import { TimingsReporter } from "../reporters/timings-store.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import type { CommandIo } from "./commands/command-io.js";
 import type { ParsedValue } from "./parse-args.js";
+import { checkOutputFile } from "./preflight.js";
 
 /** What a run needs of its outputs: the composite, the recorder (for XState inspection) and a closer. */
 export interface RunReporters {
@@ -61,6 +62,10 @@ export async function createRunReporters(ctx: RunReporterContext): Promise<RunRe
   const record = values.record !== false;
   if (!record && (values.inspect !== undefined || htmlPath))
     throw new UsageError("--inspect and --reporter html show the recording; drop --no-record");
+  // Before the run: a path that cannot be written would otherwise throw the run away at its end.
+  checkOutputFile(ctx.reportPath, "--report");
+  if (junitPath) checkOutputFile(junitPath, "--junit");
+  if (htmlPath) checkOutputFile(htmlPath, "--html-report");
 
   let recorder: RunRecorder | undefined;
   let html: Reporter | undefined;

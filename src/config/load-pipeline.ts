@@ -9,11 +9,12 @@ import { fileURLToPath } from "node:url";
 import { ConfigError, type Diagnostic } from "../errors.js";
 import type { PathSegment } from "../util/json-pointer.js";
 import { nulProblems } from "./document-checks.js";
+import { normalizeExitCodes, reservedReasonProblems } from "./exit-meanings.js";
 import { readConfigFile } from "./read-config-file.js";
 import { type RuleProblem, templateProblems } from "./rules.js";
 import { validateDocument } from "./schema-validator.js";
 import { SCENARIO_VARIABLES, WORKTREE_VARIABLES } from "./templates.js";
-import type { Check, ExitMeaning, Pipeline, RetryableStatus, Step, TestStatus } from "./types.js";
+import type { Check, Pipeline, RetryableStatus, Step, TestStatus } from "./types.js";
 import { parseYamlDocument } from "./yaml-document.js";
 
 export const PIPELINE_FILE_NAME = "grove.pipeline.yaml";
@@ -161,6 +162,7 @@ function pipelineRuleProblems(raw: RawPipeline): RuleProblem[] {
   argv(raw.test?.run, ["test", "run"], SCENARIO_VARIABLES);
   if (raw.test?.junit !== undefined)
     problems.push(...templateProblems(raw.test.junit, ["test", "junit"], SCENARIO_VARIABLES));
+  problems.push(...reservedReasonProblems(raw.test?.exit_codes, ["test", "exit_codes"]));
   steps(raw.test?.before, ["test", "before"], SCENARIO_VARIABLES);
   steps(raw.test?.after, ["test", "after"], SCENARIO_VARIABLES);
   for (const phase of ["before", "after"] as const) {
@@ -195,21 +197,6 @@ function normalizeCheck(c: { glob: string } | { exists: string } | { run: string
   if ("glob" in c) return { kind: "glob", pattern: c.glob };
   if ("exists" in c) return { kind: "exists", path: c.exists };
   return { kind: "run", argv: c.run };
-}
-
-/** Without an exit_codes table: 0 passes, anything else fails. */
-type RawExitCodes = NonNullable<RawPipeline["test"]>["exit_codes"];
-
-function normalizeExitCodes(table: RawExitCodes): Map<number, ExitMeaning> {
-  const map = new Map<number, ExitMeaning>([[0, { status: "passed", reason: "exit-zero" }]]);
-  for (const [code, meaning] of Object.entries(table ?? {})) {
-    const m = typeof meaning === "string" ? { status: meaning } : meaning;
-    map.set(Number(code), {
-      status: m.status,
-      reason: m.reason ?? (m.status === "passed" ? "exit-zero" : `exit-${code}`),
-    });
-  }
-  return map;
 }
 
 function normalizePipeline(source: string, raw: RawPipeline): Pipeline {

@@ -6,6 +6,7 @@
 import { ConfigError, type Diagnostic, type SourceLocation } from "../errors.js";
 import type { PathSegment } from "../util/json-pointer.js";
 import { nulProblems } from "./document-checks.js";
+import { normalizeExitCodes, type RawExitCodes, reservedReasonProblems } from "./exit-meanings.js";
 import { parseJsonDocument } from "./json-document.js";
 import { readConfigFile } from "./read-config-file.js";
 import { checkScenarioRules } from "./rules.js";
@@ -32,6 +33,7 @@ export interface ScenarioInput {
   tags?: string[];
   run?: string[];
   env?: Record<string, string>;
+  exit_codes?: RawExitCodes;
 }
 
 export function loadScenariosFile(file: string): LoadedScenarios {
@@ -52,7 +54,20 @@ export function parseScenarios(file: string, text: string): LoadedScenarios {
   const schemaProblems = validateDocument("scenarios", doc);
   if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
   const raw = (doc.value as { scenarios: ScenarioInput[] }).scenarios;
-  const ruleProblems: Diagnostic[] = checkScenarioRules(raw, SCENARIO_VARIABLES).map((p) => ({
+  if (raw.length === 0)
+    // Not "filters matched nothing" (exit 4): there is nothing to filter.
+    throw new ConfigError([
+      {
+        location: doc.locate(["scenarios"]),
+        message: "the scenarios list is empty: there is nothing to plan or run",
+        hint: 'add a scenario, e.g. {"name": "smoke", "worktree": "smoke", "test_file": "tests/test_smoke.py"}',
+      },
+    ]);
+  const rules = [
+    ...checkScenarioRules(raw, SCENARIO_VARIABLES),
+    ...raw.flatMap((s, i) => reservedReasonProblems(s.exit_codes, ["scenarios", i, "exit_codes"])),
+  ];
+  const ruleProblems: Diagnostic[] = rules.map((p) => ({
     location: doc.locate(p.path),
     message: p.message,
     ...(p.hint ? { hint: p.hint } : {}),
@@ -73,6 +88,7 @@ function normalizeScenario(s: ScenarioInput, index: number): Scenario {
     tags: s.tags ?? [],
     ...(s.run !== undefined ? { run: s.run } : {}),
     env: s.env ?? {},
+    ...(s.exit_codes !== undefined ? { exitCodes: normalizeExitCodes(s.exit_codes) } : {}),
     index,
   };
 }

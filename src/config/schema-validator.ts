@@ -96,7 +96,57 @@ export function describeErrors(errors: readonly ErrorObject[]): Described[] {
   return out;
 }
 
+const EXAMPLES: Record<string, string> = {
+  string: '"text"',
+  number: "60",
+  integer: "3",
+  boolean: "true",
+  array: '["a", "b"]',
+  object: '{"key": "value"}',
+  null: "null",
+};
+
+/** A fix for errors whose message alone does not say one, from the keyword and the schema's description. */
+function fallbackHint(e: ErrorObject): string {
+  const params = e.params as Record<string, unknown>;
+  const description = (e.parentSchema as { description?: string } | undefined)?.description;
+  const about = description ? ` (${description.replace(/\.$/, "")})` : "";
+  switch (e.keyword) {
+    case "type": {
+      const types = String(params.type).split(",");
+      return `write ${types.map((t) => `a${/^[aeiou]/.test(t) ? "n" : ""} ${t}, e.g. ${EXAMPLES[t] ?? t}`).join("; or ")}${about}`;
+    }
+    case "required":
+      return `add "${String(params.missingProperty)}" here`;
+    case "maximum":
+    case "minimum":
+    case "exclusiveMaximum":
+    case "exclusiveMinimum":
+      return `use a value ${String(params.comparison)} ${String(params.limit)}${about}`;
+    case "enum":
+    case "const":
+      return `use one of the values listed${about}`;
+    case "minLength":
+      return `write a non-empty value${about}`;
+    case "maxLength":
+      return `shorten it to ${String(params.limit)} characters at most${about}`;
+    case "minItems":
+      return `give at least ${String(params.limit)} item(s)${about}`;
+    case "uniqueItems":
+      return "remove the repeated item";
+    case "oneOf":
+      return description ?? "keep exactly one of the forms shown";
+    default:
+      return description ?? "see the schema in schemas/ for what this place accepts";
+  }
+}
+
 function describe(e: ErrorObject): Described {
+  const described = describeKeyword(e);
+  return described.hint ? described : { ...described, hint: fallbackHint(e) };
+}
+
+function describeKeyword(e: ErrorObject): Described {
   const path = toSegments(e.instancePath);
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {

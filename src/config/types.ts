@@ -19,6 +19,8 @@ export interface Scenario {
   /** argv template replacing the pipeline's test command. */
   run?: string[];
   env: Record<string, string>;
+  /** The scenario's own exit-code meanings (see exit-meanings.ts); absent: its command's defaults. */
+  exitCodes?: Map<number, ExitMeaning>;
   /** Position in the scenarios file, for error messages (`/scenarios/<index>`). */
   index: number;
 }

@@ -39,7 +39,11 @@ export function buildGraph(scenarios: readonly Scenario[]): {
     s.dependencies.forEach((d, j) => {
       const di = indexOf.get(d);
       if (di === undefined) {
-        const suggestion = closest(d, names);
+        // Never suggest the scenario itself: that would be a cycle.
+        const suggestion = closest(
+          d,
+          names.filter((n) => n !== s.name),
+        );
         unknown.push({
           kind: "unknown-dependency",
           scenario: s.name,

@@ -8,9 +8,9 @@
  * Not responsible for: writing the file (JUnitReporter writes it atomically).
  */
 import type { AttemptResult, TestCaseResult } from "../events.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
 import type { Report, ReportScenario } from "./build-report.js";
 import type { Reporter } from "./reporter.js";
+import { writeOutputFile } from "./write-output.js";
 import { el, serializeXml, type XmlChild, type XmlElement } from "./xml-tree.js";
 
 type Outcome = "passed" | "failed" | "errored" | "skipped";
@@ -168,6 +168,6 @@ export class JUnitReporter implements Reporter {
   constructor(private readonly path: string) {}
 
   onEnd(report: Report): void {
-    writeFileAtomic(this.path, renderJUnit(report));
+    writeOutputFile(this.path, renderJUnit(report));
   }
 }

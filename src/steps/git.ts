@@ -7,6 +7,7 @@
  * abort the whole group gets SIGTERM, a grace period, then SIGKILL (execa's own kill reaches only the
  * direct child). Callers that must undo a half-done operation (a merge) look at `cancelled`.
  */
+import { EnvironmentError } from "../errors.js";
 import { endProcessGroup } from "./end-process-group.js";
 
 /** execa is loaded on first use (~60 ms): a run that only checks its worktrees needs it late or never. */
@@ -96,18 +97,24 @@ export async function gitOrThrow(
   options: GitOptions = {},
 ): Promise<string> {
   const r = await git(cwd, args, options);
-  if (r.exitCode !== 0) throw new GitCommandError(what, args, r);
+  if (r.exitCode !== 0) throw new GitCommandError(what, args, r, cwd);
   return r.stdout;
 }
 
-export class GitCommandError extends Error {
+/**
+ * A git command Grove needed failed (exit code 5, like every failure of the environment). The message
+ * says what Grove was doing, the command, git's own words and where to look.
+ */
+export class GitCommandError extends EnvironmentError {
   constructor(
     readonly what: string,
     readonly args: readonly string[],
     readonly result: GitResult,
+    readonly cwd?: string,
   ) {
     super(
-      `${what} failed: git ${args.join(" ")}: ${result.stderr || result.stdout || `exit ${result.exitCode}`}`,
+      "E_GIT",
+      `${what} failed: git ${args.join(" ")}${cwd ? ` (in ${cwd})` : ""}: ${result.stderr || result.stdout || `exit ${result.exitCode}`}\n  fix: run that git command yourself to see why; then rerun grove`,
     );
     this.name = "GitCommandError";
   }

@@ -3,10 +3,12 @@
  * into argv, run them in the scenario's worktree with the GROVE_* environment, one log file per
  * command, and turn the outcome into a CommandResult. Also provides "abortAttempt".
  */
+
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fromPromise } from "xstate";
+import { exitMeaningsFor } from "../config/exit-meanings.js";
 import { renderArgv, renderTemplate, TemplateSyntaxError } from "../config/templates.js";
 import type { Pipeline, Scenario, Step } from "../config/types.js";
 import type { CommandResult } from "../events.js";
@@ -183,7 +185,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
     });
     xstateSignal.removeEventListener("abort", onStateExit);
     if (controllers.get(ci.scenario) === controller) controllers.delete(ci.scenario);
-    const { status, reason } = interpretExit(outcome, step ? undefined : pipeline.test.exitCodes);
+    const { status, reason } = interpretExit(outcome, step ? undefined : exitMeaningsFor(scenario, pipeline));
     const collected =
       !step && pipeline.test.junit !== undefined && !outcome.spawnError
         ? collectJUnit(worktreePath, pipeline.test.junit, vars)

@@ -9,7 +9,13 @@ import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import type { CommandIo } from "./command-io.js";
 
 const OPTIONS: OptionSpecs = {
-  port: { type: "integer", valueName: "N", description: "Port on 127.0.0.1 (default: a free one)" },
+  port: {
+    type: "integer",
+    min: 0,
+    max: 65535,
+    valueName: "N",
+    description: "Port on 127.0.0.1 (default: a free one)",
+  },
   "main-repo": {
     type: "string",
     valueName: "PATH",

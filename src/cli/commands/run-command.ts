@@ -4,9 +4,11 @@ import { UsageError } from "../../errors.js";
 import { ensureGroveStateDir } from "../../reporters/timings-store.js";
 import { newRunId } from "../../run/execute-run.js";
 import { runAndReport } from "../../run/run-and-report.js";
+import { coordinatorRefProblem } from "../../steps/check-ref.js";
 import { EXIT } from "../exit-codes.js";
 import { PLAN_OUTPUT_OPTIONS, SELECTION_OPTIONS } from "../options.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
+import { checkOutputDirectory } from "../preflight.js";
 import { resolveContext } from "../resolve-context.js";
 import { planResume } from "../resume.js";
 import { createRunReporters } from "../run-reporters.js";
@@ -148,6 +150,15 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const runDir = values["run-dir"]
     ? resolve(io.cwd, values["run-dir"] as string)
     : join(ensureGroveStateDir(ctx.mainRepo), "runs", runId);
+  if (values["run-dir"]) checkOutputDirectory(runDir, "--run-dir");
+  if (values["pull-coordinator"]) {
+    const ref = (values["coordinator-ref"] as string | undefined) ?? ctx.pipeline.pull.from!;
+    const problem = await coordinatorRefProblem(ctx.mainRepo, ref, ctx.pipeline.pull.remote);
+    if (problem)
+      throw new UsageError(
+        `${values["coordinator-ref"] ? "--coordinator-ref" : `pull.from in ${ctx.pipeline.source}`}: ${problem}`,
+      );
+  }
   const outputs = await createRunReporters({
     values,
     io,

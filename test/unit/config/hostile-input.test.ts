@@ -30,7 +30,7 @@ const pipeline = (text: string) => located(() => parsePipeline("p.yaml", text));
 const one = (fields: string) =>
   `{"scenarios": [{"name": "a", "worktree": "w", "test_file": "t.py"${fields}}]}`;
 
-describe("nesting depth", () => {
+describe("nesting depth", { timeout: 30_000 }, () => {
   it("refuses 10,000 open brackets at the first level too deep", () => {
     expect(scenarios("[".repeat(10_000))).toEqual([
       expect.stringMatching(
@@ -72,7 +72,7 @@ describe("nesting depth", () => {
   });
 });
 
-describe("duplicate keys, aliases, NUL", () => {
+describe("duplicate keys, aliases, NUL", { timeout: 30_000 }, () => {
   it("reports a duplicate JSON key at the second one, naming the first", () => {
     const text =
       '{"scenarios": [{"name": "a", "worktree": "w", "test_file": "t",\n "timeout": 5, "timeout": 600}]}';
@@ -126,7 +126,7 @@ describe("duplicate keys, aliases, NUL", () => {
   });
 });
 
-describe("file limits", () => {
+describe("file limits", { timeout: 30_000 }, () => {
   it("refuses a device, a FIFO-like non-file and a directory at once", () => {
     expect(located(() => loadScenariosFile("/dev/zero"))).toEqual([
       expect.stringMatching(/scenarios file is not a regular file/),
@@ -143,15 +143,15 @@ describe("file limits", () => {
     ]);
   });
 
-  it("lists at most 50 of 40,000 problems and counts the rest", () => {
-    const text = `version: 1\n${Array.from({ length: 40_000 }, (_, i) => `k${i}: 1`).join("\n")}\n`;
+  it("lists at most 50 of 5,000 problems and counts the rest", () => {
+    const text = `version: 1\n${Array.from({ length: 5_000 }, (_, i) => `k${i}: 1`).join("\n")}\n`;
     try {
       parsePipeline("p.yaml", text);
       expect.unreachable();
     } catch (error) {
-      expect((error as ConfigError).diagnostics).toHaveLength(40_000);
-      expect((error as ConfigError).diagnostics[39_999]!.location.line).toBe(40_001);
-      expect((error as Error).message).toMatch(/\.\.\. and 39950 more problem/);
+      expect((error as ConfigError).diagnostics).toHaveLength(5_000);
+      expect((error as ConfigError).diagnostics[4_999]!.location.line).toBe(5_001);
+      expect((error as Error).message).toMatch(/\.\.\. and 4950 more problem/);
     }
   });
 });
@@ -185,5 +185,32 @@ describe("time limits", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe("messages that help", () => {
+  it("gives every type mismatch a fix", () => {
+    const problems = scenarios(one(', "retry_count": "x", "tags": "a", "timeout": true, "env": []'));
+    expect(problems).toHaveLength(4);
+    for (const p of problems) expect(p).toMatch(/expected \w+, found \w+ \| write an? \w+, e\.g\./);
+  });
+
+  it('refuses {"scenarios": []} as a configuration problem of its own, located', () => {
+    expect(scenarios('{\n  "scenarios": []\n}')).toEqual([
+      expect.stringMatching(/^2:3 \/scenarios the scenarios list is empty.*\| add a scenario/),
+    ]);
+  });
+
+  it("refuses exit-code reasons that reuse Grove's own names", () => {
+    expect(
+      pipeline('version: 1\ntest:\n  exit_codes:\n    "3": { status: errored, reason: internal-error }\n'),
+    ).toEqual([
+      expect.stringMatching(
+        /^4:\d+ \/test\/exit_codes\/3\/reason reason "internal-error" is one of Grove's own/,
+      ),
+    ]);
+    expect(
+      scenarios(one(', "run": ["x"], "exit_codes": {"2": {"status": "errored", "reason": "timeout"}}'))[0],
+    ).toMatch(/\/scenarios\/0\/exit_codes\/2\/reason reason "timeout" is one of Grove's own/);
   });
 });

@@ -33,8 +33,8 @@ describe("pipelines", () => {
     expect(p.source).toBe("builtin:default");
     expect(p.test.run).toEqual(["pytest", "{test_file}", "-v", "--junitxml={junit_path}"]);
     expect(p.test.junit).toBe("{junit_path}");
-    expect(p.test.exitCodes.get(5)).toEqual({ status: "errored", reason: "no-tests-collected" });
-    expect(p.test.exitCodes.get(4)).toEqual({ status: "errored", reason: "usage-error" });
+    expect(p.test.exitCodes.get(5)).toEqual({ status: "errored", reason: "pytest-no-tests-collected" });
+    expect(p.test.exitCodes.get(4)).toEqual({ status: "errored", reason: "pytest-usage-error" });
     expect(p.test.maxPerWorktree).toBe(1);
   });
 

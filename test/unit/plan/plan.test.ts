@@ -25,6 +25,18 @@ describe("planScenarios", () => {
       ]);
   });
 
+  it("never suggests the scenario itself for its unknown dependency (that would be a cycle)", () => {
+    const r = planScenarios([scenario("a", ["bb"]), scenario("parser")]);
+    expect(r.ok ? [] : r.problems).toEqual([
+      {
+        kind: "unknown-dependency",
+        scenario: "a",
+        dependency: "bb",
+        path: ["scenarios", 0, "dependencies", 0],
+      },
+    ]);
+  });
+
   it("reports a cycle with its exact path", () => {
     const r = planScenarios([
       scenario("a", ["b"]),

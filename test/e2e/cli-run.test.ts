@@ -119,7 +119,7 @@ describe("grove run (built CLI, real processes)", () => {
     const sample = await createSampleRepo(tempDir());
     const zero = await runGrove(["run", "--workers", "0"], sample.mainRepo);
     expect(zero.exitCode).toBe(2);
-    expect(zero.stderr).toContain("--workers must be at least 1");
+    expect(zero.stderr).toContain(`option "--workers" expects a whole number from 1 to 1024, got "0"`);
     const r = await runGrove(
       ["run", "--no-parallel", "--workers", "3", "--filter-worktree", "export", "--filter-tag", "export"],
       sample.mainRepo,
@@ -273,7 +273,7 @@ describe("second Ctrl-C (built CLI)", () => {
     const pidFile = join(sample.root, "grandchild.pid");
     writeFileSync(
       join(sample.mainRepo, "grove.pipeline.yaml"),
-      "version: 1\ntest:\n  run: [node, '{test_file}']\n  kill_grace: 600000\n",
+      "version: 1\ntest:\n  run: [node, '{test_file}']\n  kill_grace: 3600\n",
     );
     writeFileSync(
       join(sample.mainRepo, "scenarios.json"),
@@ -291,7 +291,7 @@ describe("second Ctrl-C (built CLI)", () => {
     );
     const child = spawnGrove(["run"], sample.mainRepo);
     // The first Ctrl-C once the stubborn command and its grandchild run; the second once Grove has
-    // said it is stopping. With a 10-minute grace only the second one can end the run.
+    // said it is stopping. With an hour's grace (the most kill_grace allows) only the second one can end the run.
     await waitForFile(pidFile);
     const stopping = waitForStream(child.stderr!, (seen) => seen.includes("stopping: no new scenarios"));
     child.kill("SIGINT");

@@ -8,7 +8,8 @@ import { EXIT } from "../exit-codes.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import type { CommandIo } from "./command-io.js";
 
-const OPTIONS: OptionSpecs = {
+/** The options of `grove inspect`. */
+export const INSPECT_OPTIONS: OptionSpecs = {
   port: {
     type: "integer",
     min: 0,
@@ -30,7 +31,7 @@ Serve a recorded run (.grove/runs/<run-id>) on 127.0.0.1 and print its URL (with
 line of its own. The page replays the run with a timeline you can scrub. Read-only. Ctrl-C stops it.
 
 Options:
-${formatOptions(OPTIONS)}
+${formatOptions(INSPECT_OPTIONS)}
 
 Examples:
   grove inspect
@@ -42,7 +43,7 @@ export async function inspectCommand(
   io: CommandIo,
   signal?: AbortSignal,
 ): Promise<number> {
-  const { values, positionals } = parseArgs(argv, OPTIONS, "inspect");
+  const { values, positionals } = parseArgs(argv, INSPECT_OPTIONS, "inspect");
   if (values.help) {
     io.stdout(INSPECT_HELP);
     return EXIT.ok;

@@ -22,7 +22,8 @@ import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import { type RunContext, resolveContext } from "../resolve-context.js";
 import type { CommandIo } from "./command-io.js";
 
-const OPTIONS: OptionSpecs = {
+/** The options of `grove worktrees`. */
+export const WORKTREES_OPTIONS: OptionSpecs = {
   ...SELECTION_OPTIONS,
   "coordinator-ref": {
     type: "string",
@@ -42,7 +43,7 @@ export const WORKTREES_HELP = `Usage: grove worktrees [list|setup|pull|clean] [n
   clean   remove the worktrees Grove created, keeping any that hold work
 
 Options:
-${formatOptions(OPTIONS)}
+${formatOptions(WORKTREES_OPTIONS)}
 
 Examples:
   grove worktrees
@@ -52,7 +53,7 @@ Examples:
 `;
 
 export async function worktreesCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseArgs(argv, OPTIONS, "worktrees");
+  const { values, positionals } = parseArgs(argv, WORKTREES_OPTIONS, "worktrees");
   if (values.help) {
     io.stdout(WORKTREES_HELP);
     return EXIT.ok;

@@ -80,7 +80,8 @@ describe("pipeline test options (built CLI)", () => {
       [
         "version: 1",
         "test:",
-        "  run: [node, '{test_file}']",
+        // The table describes the pipeline's command; a scenario's own run would get plain meanings.
+        "  run: [sh, -c, '{test_file}']",
         "  timeout: 30",
         "  retries: 1",
         "  retry_on: [errored]",
@@ -91,12 +92,14 @@ describe("pipeline test options (built CLI)", () => {
       ].join("\n"),
     );
     writeScenarios(sample, [
-      { name: "exit_3", worktree: "cli", run: sh("exit 3") },
-      { name: "exit_5", worktree: "cli", run: sh("exit 5") },
+      { name: "exit_3", worktree: "cli", test_file: "exit 3" },
+      { name: "exit_5", worktree: "cli", test_file: "exit 5" },
       // Fails on attempt 1, would pass on 2: failed is not in retry_on, so no second attempt.
-      { name: "fails_once", worktree: "parser", run: sh('test "$GROVE_ATTEMPT" -ge 2') },
+      { name: "fails_once", worktree: "parser", test_file: 'test "$GROVE_ATTEMPT" -ge 2' },
       // Errors on attempt 1 (exit 5), passes on 2: errored is in retry_on.
-      { name: "errors_once", worktree: "export", run: sh('test "$GROVE_ATTEMPT" -ge 2 || exit 5') },
+      { name: "errors_once", worktree: "export", test_file: 'test "$GROVE_ATTEMPT" -ge 2 || exit 5' },
+      // Its own run: the pipeline's table is not its command's, so exit 3 is a plain failure.
+      { name: "own_run_exit_3", worktree: "export", run: sh("exit 3") },
     ]);
     const r = await runGrove(["run"], sample.mainRepo);
     expect(r.exitCode, r.stderr).toBe(1);
@@ -105,6 +108,11 @@ describe("pipeline test options (built CLI)", () => {
     expect(by.get("exit_5")).toMatchObject({ status: "errored", reason: "no-tests-collected", attempts: 2 });
     expect(by.get("fails_once")).toMatchObject({ status: "failed", reason: "exit-non-zero", attempts: 1 });
     expect(by.get("errors_once")).toMatchObject({ status: "passed", flaky: true, attempts: 2 });
+    expect(by.get("own_run_exit_3")).toMatchObject({
+      status: "failed",
+      reason: "exit-non-zero",
+      attempts: 1,
+    });
   });
 
   it("max_per_worktree: two scenarios share a worktree at once, the third waits for a slot", async () => {

@@ -36,6 +36,9 @@ export interface RunContext {
   shard?: { index: number; count: number; assignment: ShardAssignment };
 }
 
+/** The most shards a run may be split into. */
+export const MAX_SHARDS = 10_000;
+
 type Values = Record<string, ParsedValue | undefined>;
 
 /**
@@ -82,9 +85,13 @@ export async function resolveContext(
     throw new UsageError("--assume-deps-passed only makes sense with --no-deps");
   }
   const shardText = values.shard as string | undefined;
-  const shardSpec = shardText === undefined ? undefined : parseShard(shardText);
+  const parsedShard = shardText === undefined ? undefined : parseShard(shardText);
+  // n is bounded: a shard count past the scenarios is pointless, and 1e23 is not an array length.
+  const shardSpec = parsedShard && parsedShard.count <= MAX_SHARDS ? parsedShard : undefined;
   if (shardText !== undefined && !shardSpec)
-    throw new UsageError(`--shard expects i/n with 1 <= i <= n (e.g. --shard 2/4), got "${shardText}"`);
+    throw new UsageError(
+      `--shard expects i/n with 1 <= i <= n <= ${MAX_SHARDS} (e.g. --shard 2/4), got "${shardText}"`,
+    );
   const names = selectNames(loaded.scenarios, {
     patterns: positionals,
     ...(values.grep !== undefined ? { grep: values.grep as string } : {}),

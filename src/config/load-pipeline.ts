@@ -15,6 +15,7 @@ import { type RuleProblem, templateProblems } from "./rules.js";
 import { validateDocument } from "./schema-validator.js";
 import { SCENARIO_VARIABLES, WORKTREE_VARIABLES } from "./templates.js";
 import type { Check, Pipeline, RetryableStatus, Step, TestStatus } from "./types.js";
+import { worktreeRuleProblems } from "./worktree-rules.js";
 import { parseYamlDocument } from "./yaml-document.js";
 
 export const PIPELINE_FILE_NAME = "grove.pipeline.yaml";
@@ -156,6 +157,7 @@ function pipelineRuleProblems(raw: RawPipeline): RuleProblem[] {
     );
   }
   steps(raw.worktree?.setup, ["worktree", "setup"], WORKTREE_VARIABLES);
+  problems.push(...worktreeRuleProblems(raw.worktree));
   raw.worktree?.verify?.forEach((c, i) => {
     if ("run" in c) argv(c.run, ["worktree", "verify", i, "run"], WORKTREE_VARIABLES);
   });

@@ -31,6 +31,7 @@ export function refComponentProblem(component: string): string | undefined {
 /** Why `branch` is not a usable branch name (before asking git), or undefined. */
 export function branchNameProblem(branch: string): string | undefined {
   if (branch.startsWith("-")) return 'starts with "-"';
+  if (branch.includes("..")) return 'contains ".."';
   if (branch.startsWith("/") || branch.endsWith("/") || branch.includes("//"))
     return "has an empty path component";
   for (const part of branch.split("/")) {

@@ -16,7 +16,8 @@ import { EXIT } from "../exit-codes.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import type { CommandIo } from "./command-io.js";
 
-const OPTIONS: OptionSpecs = {
+/** The options of `grove merge-reports`. */
+export const MERGE_REPORTS_OPTIONS: OptionSpecs = {
   report: {
     type: "string",
     valueName: "FILE",
@@ -45,14 +46,14 @@ scenario appears exactly once. Exits as the whole run would have: 0 all passed, 
 not pass, 2 the reports do not make up one run, 130 a shard was interrupted.
 
 Options:
-${formatOptions(OPTIONS)}
+${formatOptions(MERGE_REPORTS_OPTIONS)}
 
 Example:
   grove merge-reports shard-*/report.json --report report.json --junit junit.xml
 `;
 
 export async function mergeReportsCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseArgs(argv, OPTIONS, "merge-reports");
+  const { values, positionals } = parseArgs(argv, MERGE_REPORTS_OPTIONS, "merge-reports");
   if (values.help) {
     io.stdout(MERGE_HELP);
     return EXIT.ok;

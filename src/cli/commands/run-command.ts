@@ -24,9 +24,11 @@ export const RUN_OPTIONS: OptionSpecs = {
   },
   workers: {
     type: "integer",
+    min: 1,
+    max: 1024,
     valueName: "N",
     short: { j: null, w: null },
-    description: "Worker slots (default 4)",
+    description: "Worker slots, 1-1024 (default 4)",
   },
   report: {
     type: "string",
@@ -58,6 +60,8 @@ export const RUN_OPTIONS: OptionSpecs = {
   inspect: {
     type: "integer",
     implicitValue: "0",
+    min: 0,
+    max: 65535,
     valueName: "PORT",
     description: "Serve the live inspector on 127.0.0.1 (a free port unless given); prints its URL",
   },
@@ -122,6 +126,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     values.parallel as boolean | undefined,
   );
   if (warning) io.stderr(`grove: warning: ${warning}\n`);
+  const graph = values.graph as string | undefined;
+  if (graph !== undefined && graph !== "dot" && graph !== "mermaid")
+    throw new UsageError(`--graph expects "dot" or "mermaid", got "${graph}"`);
   if (values["dry-run"]) return printPlan(values, io, positionals);
 
   const reportPath = resolve(io.cwd, (values.report as string | undefined) ?? "integration_report.json");

@@ -214,3 +214,47 @@ describe("messages that help", () => {
     ).toMatch(/\/scenarios\/0\/exit_codes\/2\/reason reason "timeout" is one of Grove's own/);
   });
 });
+
+describe("worktree rules checked when the pipeline loads", () => {
+  it("refuses a branch template that renders an invalid name or the same branch for every worktree", () => {
+    expect(pipeline('version: 1\nworktree:\n  branch: "feature/..{worktree}"\n')).toEqual([
+      expect.stringMatching(
+        /^3:3 \/worktree\/branch branch template "feature\/\.\.\{worktree\}" renders an invalid branch name .*contains "\.\."/,
+      ),
+    ]);
+    expect(pipeline('version: 1\nworktree:\n  branch: "feature/test"\n')).toEqual([
+      expect.stringMatching(
+        /^3:3 \/worktree\/branch .*has no \{worktree\} .*every worktree would get the same branch/,
+      ),
+    ]);
+    expect(pipeline('version: 1\nworktree:\n  branch: "x/{worktree_slug}"\n')).toEqual([]);
+  });
+
+  it("refuses disposable patterns that match everything, leave the worktree or reach .git", () => {
+    const problems = pipeline(
+      'version: 1\nworktree:\n  disposable: ["/", "*", "**", "../", ".git/", "sub/.git/hooks", "/abs/", "node_modules/", "build/"]\n',
+    );
+    expect(problems.map((p) => p.replace(/^\S+ (\S+) .*?" (.*?);.*$/, "$1 $2"))).toEqual([
+      "/worktree/disposable/0 would match the whole worktree",
+      "/worktree/disposable/1 would match the whole worktree",
+      "/worktree/disposable/2 would match the whole worktree",
+      "/worktree/disposable/3 climbs out of the worktree with ..",
+      "/worktree/disposable/4 would match git's own files (.git)",
+      "/worktree/disposable/5 would match git's own files (.git)",
+      "/worktree/disposable/6 is an absolute path",
+    ]);
+  });
+
+  it("refuses a link path or key file outside the worktree", () => {
+    const text =
+      "version: 1\nworktree:\n  setup:\n    - name: deps\n      link: { path: ../shared/node_modules, key_files: [/etc/passwd] }\n";
+    expect(pipeline(text)).toEqual([
+      expect.stringMatching(
+        /\/worktree\/setup\/0\/link\/path link path "\.\.\/shared\/node_modules" climbs out/,
+      ),
+      expect.stringMatching(
+        /\/worktree\/setup\/0\/link\/key_files\/0 link path "\/etc\/passwd" is an absolute path/,
+      ),
+    ]);
+  });
+});

@@ -12,10 +12,13 @@ import type { Plan } from "../plan/plan.js";
 import type { WorktreeReport } from "../reporters/build-report.js";
 import { GroupJournal } from "../resources/group-journal.js";
 import { LeakTracker } from "../resources/leak-tracker.js";
+import { registerRun } from "../resources/run-registry.js";
 import { type RunScenarioSpec, startRun } from "../scheduler/start-run.js";
 import { branchFor } from "../steps/branch-for.js";
 import { createScenarioActors } from "../steps/scenario-actors.js";
 import { startSpawner } from "../steps/spawner.js";
+import { commonGitDir } from "../steps/worktree-paths.js";
+import { type DeadRunCleanup, endDeadRuns } from "./dead-runs.js";
 import { startWorktrees } from "./worktree-lifecycle.js";
 
 export interface ExecuteRunOptions {
@@ -43,6 +46,11 @@ export interface ExecuteRunOptions {
   cleanup?: boolean;
   /** --keep-leaks: report leaked processes but leave them running. */
   keepLeaks?: boolean;
+  /**
+   * Before anything starts, what dead runs on the repository (Grove killed with kill -9) had left
+   * running was ended and their leases and locks released: told here, once per dead run.
+   */
+  onDeadRun?(cleanup: DeadRunCleanup): void;
 }
 
 export interface RunOutcome {
@@ -77,6 +85,15 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   const runId = options.runId ?? newRunId();
   const emit: EventListener = options.onEvent ?? (() => {});
   const inspect = options.inspect;
+  const commonDir = await commonGitDir(options.mainRepo);
+  for (const dead of await endDeadRuns({
+    mainRepo: options.mainRepo,
+    commonDir,
+    killGraceMs: pipeline.test.killGrace * 1000,
+  }))
+    options.onDeadRun?.(dead);
+  // Registered until it ends, so that if this process is killed the next run cleans up after it.
+  const unregister = registerRun(commonDir, runId, options.runDir);
   const started = new Date();
   const scenarios = new Map<string, Scenario>(plan.scenarios.map((p) => [p.name, p.scenario]));
   // Every process group the run starts (commands, setup steps, git), as it starts (run-dir journal).
@@ -251,6 +268,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     };
   } finally {
     groups.close();
+    unregister();
     spawner.close();
     options.interrupt?.removeEventListener("abort", onInterrupt);
     options.hardStop?.removeEventListener("abort", onHardStop);

@@ -2,6 +2,7 @@
 import { join, resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import { ensureGroveStateDir } from "../../reporters/timings-store.js";
+import { describeDeadRun } from "../../run/dead-runs.js";
 import { newRunId } from "../../run/execute-run.js";
 import { runAndReport } from "../../run/run-and-report.js";
 import { coordinatorRefProblem } from "../../steps/check-ref.js";
@@ -93,8 +94,10 @@ export const RUN_HELP = `Usage: grove run [options] [NAME|GLOB...]
 
 Run the scenarios (or those named, with their dependencies) on N workers, critical path first; skip dependents of a failure; write the JSON
 report (and JUnit XML with --junit); print a summary. \`grove [options]\` is the same command.
-Ctrl-C stops starting scenarios, ends running process groups, runs after steps and writes a partial
-report (exit 130); a second Ctrl-C ends everything at once.
+Ctrl-C stops starting scenarios, ends running process groups (tests, setup steps, git) in every
+stage, runs after steps and writes a partial report (exit 130); a second Ctrl-C ends everything at once.
+Another run using a worktree is waited for (--no-wait skips its scenarios); what a killed run left
+running is ended first.
 
 Options:
 ${formatOptions(RUN_OPTIONS)}
@@ -108,8 +111,9 @@ Examples:
   grove run --shard 2/4 --report shard-2.json     (this machine's part; grove merge-reports joins them)
   grove --dry-run --no-parallel                  (the original coordinator's spelling)
 
-Exit codes: 0 all passed; 1 something failed, errored, timed out or was skipped because of that;
-2 configuration or usage error; 3 internal error; 4 filters matched nothing; 130 interrupted.
+Exit codes: 0 all passed; 1 something failed, errored, timed out or was skipped because of that
+(a worktree busy under --no-wait included); 2 configuration or usage error; 3 internal error;
+4 filters matched nothing; 130 interrupted.
 `;
 
 /** After a second Ctrl-C, Grove exits this soon even if the partial report is not written yet. */
@@ -219,6 +223,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       noWait: values["no-wait"] === true,
       cleanup: values.cleanup === true && values["keep-worktrees"] !== true,
       keepLeaks: values["keep-leaks"] === true,
+      onDeadRun: (dead) => io.stderr(`${describeDeadRun(dead).join("\n")}\n`),
       scenariosFile: ctx.scenariosFile,
       planHash: ctx.planHash,
       ...(ctx.shard

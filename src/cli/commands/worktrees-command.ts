@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { UsageError } from "../../errors.js";
 import { ensureGroveStateDir } from "../../reporters/timings-store.js";
+import { describeDeadRun, endDeadRuns } from "../../run/dead-runs.js";
 import { newRunId } from "../../run/execute-run.js";
 import { startWorktrees } from "../../run/worktree-lifecycle.js";
 import { branchFor } from "../../steps/branch-for.js";
@@ -62,6 +63,15 @@ export async function worktreesCommand(argv: readonly string[], io: CommandIo): 
   if (!["list", "setup", "pull", "clean"].includes(action))
     throw new UsageError(`unknown worktrees action "${action}"; use list, setup, pull or clean`);
   const ctx = await resolveContext(values, io.cwd);
+  if (ctx.mainRepoIsGit) {
+    // What a killed run left (processes, leases, locks) is ended and released first.
+    const dead = await endDeadRuns({
+      mainRepo: ctx.mainRepo,
+      commonDir: await commonGitDir(ctx.mainRepo),
+      killGraceMs: ctx.pipeline.test.killGrace * 1000,
+    });
+    for (const d of dead) io.stderr(`${describeDeadRun(d).join("\n")}\n`);
+  }
   if (!ctx.mainRepoIsGit)
     throw new UsageError(`${ctx.mainRepo} is not a git repository; pass --main-repo PATH`);
   const unknown = names.filter((n) => !ctx.plan.worktrees.includes(n));

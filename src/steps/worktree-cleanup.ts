@@ -6,14 +6,14 @@
  * whose directory was deleted by hand loses its entry, and its Grove branch when that holds nothing
  * unique. `git worktree remove` deletes ignored files, which is why they are checked first.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, unlinkSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync, unlinkSync } from "node:fs";
+import { join } from "node:path";
 import { git } from "./git.js";
 import { withRepoLock } from "./repo-lock.js";
-import { lockReason, operationsInProgress } from "./worktree-git-state.js";
-import { commitsOnlyOn, readHistory } from "./worktree-history.js";
+import { findAdminDir, removeStaleEntry, staleEntryReasons } from "./stale-worktree-entry.js";
+import { commitsOnlyOn } from "./worktree-history.js";
 import { type CreatedWorktree, readRegistry, updateRegistry } from "./worktree-registry.js";
-import { couldNotAnswer, inspectWork, keptReasons } from "./worktree-status.js";
+import { inspectWork, keptReasons } from "./worktree-status.js";
 
 /** Removed (with what was deleted or left), kept (with every reason), or not Grove's to touch. */
 export type CleanupOutcome =
@@ -93,19 +93,7 @@ async function cleanupMissing(
   const adminDir = findAdminDir(req.commonDir, req.path);
   const details = [`entry of ${req.path} (its directory was deleted)`];
   if (adminDir) {
-    const reasons: string[] = [];
-    const locked = await lockReason(req.mainRepo, req.path).catch((e: Error) => `? (${e.message})`);
-    if (locked !== undefined && locked !== req.ourLockReason)
-      reasons.push(`locked${locked ? `: ${locked}` : ""}`);
-    const ops = operationsInProgress(adminDir);
-    if (ops.length) reasons.push(`${ops.join(", ")} in progress`);
-    // Its branch is deleted only if it holds nothing unique (finish), so only HEAD's own commits count.
-    const history = await readHistory(req.mainRepo, undefined, adminDir);
-    if (history.unpushedCommits)
-      reasons.push(
-        `${history.unpushedCommits} commit${history.unpushedCommits > 1 ? "s" : ""} no other ref holds${history.detached ? " (on a detached HEAD)" : ""}`,
-      );
-    if (history.unknown.length) reasons.push(couldNotAnswer(history.unknown));
+    const reasons = await staleEntryReasons(req.mainRepo, adminDir, req.path, req.ourLockReason);
     if (reasons.length) return { kind: "kept", reasons: [...reasons, "its directory is missing"] };
   }
   if (req.dryRun) return dryRun(req, entry, dying, details);
@@ -113,9 +101,8 @@ async function cleanupMissing(
     if (adminDir) {
       if (req.ourLockReason !== undefined)
         await git(req.mainRepo, ["worktree", "unlock", "--end-of-options", req.path]);
-      const r = await git(req.mainRepo, ["worktree", "remove", "--end-of-options", req.path]);
-      if (r.exitCode !== 0)
-        return { kind: "kept" as const, reasons: [`git worktree remove refused: ${r.stderr}`] };
+      const r = await removeStaleEntry(req.mainRepo, req.path);
+      if (!r.ok) return { kind: "kept" as const, reasons: [`git worktree remove refused: ${r.stderr}`] };
     }
     return finish(req, entry, dying, details);
   });
@@ -155,25 +142,4 @@ function branchFate(req: CleanupRequest, entry: CreatedWorktree, deleted: boolea
   if (!entry.createdBranch) return `branch ${entry.branch} left alone (Grove did not create it)`;
   if (!req.deleteBranch) return `branch ${entry.branch} left (cleanup.delete_branches is false)`;
   return `branch ${entry.branch} left (it holds commits, or another worktree has it checked out)`;
-}
-
-/** `<common>/worktrees/<id>` whose `gitdir` names `<path>/.git`, or undefined when git has no entry. */
-function findAdminDir(commonDir: string, path: string): string | undefined {
-  const wanted = new Set([join(resolve(path), ".git")]);
-  try {
-    wanted.add(join(realpathSync(dirname(path)), basename(path), ".git"));
-  } catch {}
-  let ids: string[];
-  try {
-    ids = readdirSync(join(commonDir, "worktrees"));
-  } catch {
-    return undefined;
-  }
-  for (const id of ids) {
-    try {
-      const gitdir = readFileSync(join(commonDir, "worktrees", id, "gitdir"), "utf8").trim();
-      if (wanted.has(gitdir)) return join(commonDir, "worktrees", id);
-    } catch {}
-  }
-  return undefined;
 }

@@ -14,6 +14,7 @@ import { timestamp } from "../events.js";
 import { type GitOptions, git, gitOrThrow } from "./git.js";
 import { checkedOutBranch, gitDirsOf } from "./git-dirs.js";
 import { withRepoLock } from "./repo-lock.js";
+import { findAdminDir, removeStaleEntry, staleEntryReasons } from "./stale-worktree-entry.js";
 import { assertRealInside } from "./worktree-paths.js";
 import { updateRegistry } from "./worktree-registry.js";
 import { halfBuiltStage, markHalfBuilt } from "./worktree-setup.js";
@@ -126,6 +127,7 @@ function addWorktree(req: CreateRequest): Promise<{ createdBranch: boolean; star
       const exists =
         (await git(req.mainRepo, ["rev-parse", "--verify", "--quiet", `refs/heads/${req.branch}`]))
           .exitCode === 0;
+      await clearMissingEntry(req);
       if (exists) {
         const elsewhere = await checkedOutAt(req.mainRepo, req.branch);
         if (elsewhere) {
@@ -135,7 +137,6 @@ function addWorktree(req: CreateRequest): Promise<{ createdBranch: boolean; star
           );
         }
       }
-      await git(req.mainRepo, ["worktree", "prune"]);
       // Only the bookkeeping is racy: add without checkout under the lock, populate the tree after it.
       const args = exists
         ? ["worktree", "add", "--no-checkout", "--end-of-options", req.path, req.branch]
@@ -159,7 +160,7 @@ function addWorktree(req: CreateRequest): Promise<{ createdBranch: boolean; star
         result = await git(req.mainRepo, args, req.control);
       if (result.exitCode !== 0) {
         // An interrupted add removes its own half-made worktree (git's signal handler); prune the entry.
-        if (result.cancelled) await git(req.mainRepo, ["worktree", "prune"]);
+        if (result.cancelled && !existsSync(req.path)) await removeStaleEntry(req.mainRepo, req.path);
         if (!exists) {
           const now = await git(req.mainRepo, [
             "rev-parse",
@@ -204,4 +205,22 @@ export async function lockWorktree(
 
 export async function unlockWorktree(mainRepo: string, commonDir: string, path: string): Promise<void> {
   await withRepoLock(commonDir, () => git(mainRepo, ["worktree", "unlock", "--end-of-options", path]));
+}
+
+/**
+ * A directory deleted by hand leaves git's entry for it, and `worktree add` refuses a registered path.
+ * Only that one entry is cleared, and only when it holds nothing (a detached HEAD's commits, a lock, an
+ * operation in progress); otherwise the error says what it holds and how to recover it.
+ */
+async function clearMissingEntry(req: CreateRequest): Promise<void> {
+  if (existsSync(req.path)) return;
+  const admin = findAdminDir(req.commonDir, req.path);
+  if (!admin) return;
+  const held = await staleEntryReasons(req.mainRepo, admin, req.path);
+  if (held.length)
+    throw new WorktreeError(
+      "E_STALE_ENTRY",
+      `${req.path} was deleted, but git's entry for it still holds work (${held.join("; ")}); restore it with "git worktree add --force ${req.path}" and a "git checkout" of that work, or drop it with "git worktree remove --force --force ${req.path}"`,
+    );
+  await removeStaleEntry(req.mainRepo, req.path);
 }

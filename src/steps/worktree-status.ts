@@ -59,13 +59,15 @@ export function keptReasons(w: WorkInWorktree): string[] {
   if (w.precious.length) out.push(`ignored but not disposable: ${some(w.precious)}`);
   for (const n of w.nested) out.push(n);
   if (w.stashes.length) out.push(`${plural(w.stashes.length, "stash", "stashes")} (${w.stashes.join(", ")})`);
-  if (w.unpushedCommits)
-    out.push(
-      `${plural(w.unpushedCommits, "commit")} no other ref holds${w.detached ? " (on a detached HEAD)" : ""}`,
-    );
+  if (w.unpushedCommits) out.push(commitsReason(w.unpushedCommits, w.detached));
   if (w.locked !== undefined) out.push(`locked${w.locked ? `: ${w.locked}` : ""}`);
   if (w.unknown.length) out.push(couldNotAnswer(w.unknown));
   return out;
+}
+
+/** "2 commits no other ref holds", " (on a detached HEAD)" when HEAD is detached. */
+export function commitsReason(n: number, detached: boolean): string {
+  return `${plural(n, "commit")} no other ref holds${detached ? " (on a detached HEAD)" : ""}`;
 }
 
 /** One reason for every question git could not answer (the first says why; the rest are counted). */

@@ -7,8 +7,8 @@ import { type CleanupRequest, cleanupWorktree } from "../../src/steps/worktree-c
 import { commonGitDir } from "../../src/steps/worktree-paths.js";
 import { makeRepo, sh } from "../helpers/git-repo.js";
 
-async function withWorktree(name = "w") {
-  const repo = await makeRepo({ "f.txt": "x\n" });
+async function setUp(repo: { main: string; base: string }, name: string) {
+  const failed: string[] = [];
   const wt = await startWorktrees({
     mainRepo: repo.main,
     basePath: repo.base,
@@ -19,9 +19,15 @@ async function withWorktree(name = "w") {
     setup: true,
     pull: false,
     onReady: () => {},
-    onFailed: () => {},
+    onFailed: (_w, c) => failed.push(c.detail),
   });
   await wt.finish(false);
+  return failed;
+}
+
+async function withWorktree(name = "w") {
+  const repo = await makeRepo({ "f.txt": "x\n" });
+  await setUp(repo, name);
   const path = join(repo.base, name);
   const req = (over: Partial<CleanupRequest> = {}): CleanupRequest => ({
     mainRepo: repo.main,
@@ -105,5 +111,22 @@ describe("cleanup options and failing safe (real git)", () => {
     expect(list).toContain(`worktree ${path}`);
     expect(list).toContain(`worktree ${theirs}`);
     expect(await sh(repo.main, "cat-file", "-t", head)).toBe("commit");
+  });
+
+  it("setting up again over a deleted directory clears only its entry, and refuses when that entry holds a commit", async () => {
+    const { repo, path } = await withWorktree();
+    rmSync(path, { recursive: true, force: true });
+    expect(await setUp(repo, "w")).toEqual([]);
+    expect(existsSync(join(path, "f.txt"))).toBe(true);
+
+    await sh(path, "checkout", "-q", "--detach");
+    await sh(path, "commit", "-q", "--allow-empty", "-m", "only the entry holds this");
+    const head = await sh(path, "rev-parse", "HEAD");
+    rmSync(path, { recursive: true, force: true });
+    const failed = await setUp(repo, "w");
+    expect(failed.join("\n")).toContain(
+      "git's entry for it still holds work (1 commit no other ref holds (on a detached HEAD))",
+    );
+    expect(await sh(repo.main, "worktree", "list", "--porcelain")).toContain(`HEAD ${head}`);
   });
 });

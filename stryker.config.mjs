@@ -17,7 +17,7 @@ export default {
   // tests itself, so point that rewriting at a file that does not exist and it does nothing.
   tsconfigFile: "stryker-has-no-tsconfig.json",
   // The machine is shared and has two cores.
-  concurrency: 2,
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   incremental: true,
   incrementalFile: `reports/stryker-incremental-${name}.json`,
   reporters: ["clear-text", "progress", "html", "json"],
@@ -26,6 +26,6 @@ export default {
   thresholds: { high: 90, low: 85, break: null },
   // A mutant that loops forever is given up on soon (it counts as killed: the suite noticed).
   timeoutMS: 5_000,
-  tempDirName: ".stryker-tmp",
+  tempDirName: part ? `.stryker-tmp/${part}` : ".stryker-tmp/all",
   cleanTempDir: "always",
 };

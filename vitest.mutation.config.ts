@@ -14,5 +14,6 @@ export default defineConfig({
     testTimeout: 60_000,
     // A fifth of the property cases per mutant (see test/helpers/property-runs.ts).
     env: { GROVE_PROPERTY_SCALE: "0.2" },
+    setupFiles: ["test/helpers/mutation-setup.ts"],
   },
 });

@@ -87,6 +87,27 @@ export const nameOf = (i: number) => `s${i}`;
 const indexOf = (name: string) => Number(name.slice(1));
 const worktreeName = (w: number) => `w${w}`;
 
+/**
+ * Rejects if `progress()` stops changing for many ticks while the run has not finished: every fake
+ * command ends within a few ticks, so a run that goes quiet has stalled (a scheduler that forgot a
+ * scenario). Turns a hang into a failure at once instead of a test timeout.
+ */
+function stalled(progress: () => number, done: () => boolean): Promise<never> {
+  return new Promise((_, reject) => {
+    let last = -1;
+    let quiet = 0;
+    const watch = () => {
+      const now = progress();
+      quiet = now === last ? quiet + 1 : 0;
+      last = now;
+      if (done()) return;
+      if (quiet > 200) reject(new Error(`the run stalled: no progress for ${quiet} ticks`));
+      else setImmediate(watch).unref();
+    };
+    watch();
+  });
+}
+
 export async function fakeRun(input: FakeRunInput): Promise<FakeRunObservation> {
   const scenarios = input.scenarios;
   const n = scenarios.length;
@@ -235,6 +256,12 @@ export async function fakeRun(input: FakeRunInput): Promise<FakeRunObservation> 
   if (late.length > 0) {
     ticks(input.lateTicks).then(() => late.forEach(makeReady));
   }
-  obs.results = await handle.finished;
+  obs.results = await Promise.race([
+    handle.finished,
+    stalled(
+      () => obs.commands.length + finished.size,
+      () => finished.size === n,
+    ),
+  ]);
   return obs;
 }

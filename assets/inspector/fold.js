@@ -1,11 +1,11 @@
 // Grove inspector: the run's recorded lines folded once, incrementally, into state. Live and replayed
-// runs go through the same append(). Scrubbing reads the state of any moment from a snapshot taken
-// every SNAPSHOT_EVERY lines plus the few lines after it, so no moment costs a fold from the start.
-// Not responsible for drawing anything.
+// runs go through the same append(). Lines are not kept: only the status changes (a few per scenario)
+// go into a log, with a snapshot of every status every SNAPSHOT_EVERY changes, so any moment is a
+// snapshot plus at most that many changes away. Not responsible for drawing anything.
 (() => {
   "use strict";
   const G = (window.Grove ??= {});
-  const SNAPSHOT_EVERY = 500;
+  const SNAPSHOT_EVERY = 2000;
 
   /** Statuses in the one order the page shows them (header counts, legend, filters). */
   G.STATUSES = ["pending", "waiting", "queued", "running", "passed", "failed", "timed-out", "errored", "skipped", "cancelled"];
@@ -55,7 +55,9 @@
     const { level, order, dependents } = levels(defs, index);
     const store = {
       defs, index, level, order, dependents,
-      lines: [],
+      lineCount: 0,
+      /** Status changes in time order: [t, scenario index (or -1), worktree name, status, detail]. */
+      statusLog: [],
       status: defs.scenarios.map(() => "pending"),
       detail: defs.scenarios.map(() => ""),
       worktrees: new Map(defs.worktrees.map((w) => [w, { state: "verifying", detail: "" }])),
@@ -99,9 +101,8 @@
     }
 
     store.append = (line) => {
-      if (store.lines.length === 0) store.t0 = line.t;
+      if (store.lineCount++ === 0) store.t0 = line.t;
       store.tEnd = Math.max(store.tEnd, line.t);
-      store.lines.push(line);
       if (line.k === "state") {
         actor(line.a).path.push({ t: line.t, p: G.leafPath(line.v), x: line.x ?? null });
         markActor(line.a);
@@ -111,8 +112,13 @@
       } else if (line.k === "grove") {
         const e = line.e;
         const i = applyStatus(store, e);
-        if (i >= 0) store.dirty.add(i);
-        else if (i === -2) store.dirtyWorktrees.add(e.worktree);
+        if (i >= 0) {
+          store.dirty.add(i);
+          logStatus([line.t, i, "", store.status[i], store.detail[i]]);
+        } else if (i === -2) {
+          store.dirtyWorktrees.add(e.worktree);
+          logStatus([line.t, -1, e.worktree, e.state, e.detail ?? ""]);
+        }
         if (e.type === "run-started") store.workers = e.workers;
         else if (e.type === "attempt-started") {
           const a = { name: e.name, worktree: e.worktree, attempt: e.attempt, slot: e.slot ?? 0, start: line.t, end: null, status: "running", command: e.command, logPath: e.logPath };
@@ -129,9 +135,18 @@
         } else if (e.type === "scenario-finished") store.results.set(e.result.name, e.result);
         else if (e.type === "run-finished") store.finished = true;
       }
-      if (store.lines.length % SNAPSHOT_EVERY === 0)
-        store.snapshots.push({ at: store.lines.length, status: store.status.slice(), detail: store.detail.slice(), worktrees: new Map(store.worktrees) });
     };
+    function logStatus(entry) {
+      store.statusLog.push(entry);
+      if (store.statusLog.length % SNAPSHOT_EVERY === 0)
+        store.snapshots.push({ at: store.statusLog.length, status: store.status.slice(), detail: store.detail.slice(), worktrees: new Map(store.worktrees) });
+    }
+    function replay(st, [, i, w, status, detail]) {
+      if (i >= 0) {
+        st.status[i] = status;
+        st.detail[i] = detail;
+      } else st.worktrees.set(w, { state: status, detail });
+    }
     function markActor(a) {
       if (a.startsWith("worktree:")) store.dirtyWorktrees.add(a.slice(9));
       else {
@@ -140,13 +155,14 @@
       }
     }
 
-    /** The number of lines recorded at or before time t. */
-    store.linesUpTo = (t) => {
+    /** The number of status changes at or before time t. */
+    const changesUpTo = (t) => {
+      const log = store.statusLog;
       let lo = 0;
-      let hi = store.lines.length;
+      let hi = log.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (store.lines[mid].t <= t) lo = mid + 1;
+        if (log[mid][0] <= t) lo = mid + 1;
         else hi = mid;
       }
       return lo;
@@ -154,14 +170,13 @@
 
     /** Scenario statuses and worktree states at time t (the latest state itself when t is the end). */
     store.stateAt = (t) => {
-      const upTo = store.linesUpTo(t);
-      if (upTo >= store.lines.length) return store;
-      let snap = null;
-      for (let k = Math.floor(upTo / SNAPSHOT_EVERY) - 1; k >= 0 && !snap; k--) if (store.snapshots[k]?.at <= upTo) snap = store.snapshots[k];
+      if (t >= store.tEnd) return store;
+      const upTo = changesUpTo(t);
+      const snap = store.snapshots[Math.floor(upTo / SNAPSHOT_EVERY) - 1] ?? null;
       const st = snap
         ? { status: snap.status.slice(), detail: snap.detail.slice(), worktrees: new Map(snap.worktrees) }
         : { status: defs.scenarios.map(() => "pending"), detail: defs.scenarios.map(() => ""), worktrees: new Map(defs.worktrees.map((w) => [w, { state: "verifying", detail: "" }])) };
-      for (let k = snap ? snap.at : 0; k < upTo; k++) if (store.lines[k].k === "grove") applyStatus(st, store.lines[k].e);
+      for (let k = snap ? snap.at : 0; k < upTo; k++) replay(st, store.statusLog[k]);
       return st;
     };
 

@@ -10,16 +10,17 @@ import { InternalError } from "../errors.js";
 import type { Reporter } from "../reporters/reporter.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { inspectorAsset, PAGE_SCRIPTS } from "./assets.js";
-import type { RecordLine, RunDefinitions, RunRecorder } from "./recorder.js";
+import type { RunDefinitions, RunRecorder } from "./recorder.js";
 
 const OFFLINE_CSP =
   "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; worker-src blob:; img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'";
 
 /** The page with the run embedded, as one HTML string. */
-export function renderHtmlReport(definitions: RunDefinitions, lines: readonly RecordLine[]): string {
+export function renderHtmlReport(definitions: RunDefinitions, lines: readonly string[]): string {
   const read = (name: string) => readFileSync(inspectorAsset(name), "utf8");
   const safeScript = (code: string) => code.replace(/<\/script/gi, "<\\/script");
-  const data = JSON.stringify({ definitions, lines })
+  // `lines` are the recorded lines' JSON: joined, not parsed and serialised again.
+  const data = `{"definitions":${JSON.stringify(definitions)},"lines":[${lines.join(",")}]}`
     .replace(/</g, "\\u003c")
     .replace(/\u2028/g, "\\u2028")
     .replace(/\u2029/g, "\\u2029");
@@ -43,11 +44,7 @@ export function renderHtmlReport(definitions: RunDefinitions, lines: readonly Re
 }
 
 /** Writes the report atomically. */
-export function writeHtmlReport(
-  path: string,
-  definitions: RunDefinitions,
-  lines: readonly RecordLine[],
-): void {
+export function writeHtmlReport(path: string, definitions: RunDefinitions, lines: readonly string[]): void {
   writeFileAtomic(path, renderHtmlReport(definitions, lines));
 }
 

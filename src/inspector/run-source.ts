@@ -10,7 +10,7 @@ import { createScenarioMachine } from "../machines/scenario-machine.js";
 import { createWorktreeMachine } from "../machines/worktree-machine.js";
 import type { Plan } from "../plan/plan.js";
 import { describeMachine } from "./describe-machine.js";
-import { type RecordLine, type RunDefinitions, RunRecorder } from "./recorder.js";
+import { type RunDefinitions, RunRecorder } from "./recorder.js";
 import type { InspectorSource } from "./server.js";
 
 export function runDefinitions(runId: string, plan: Plan, pipeline: Pipeline): RunDefinitions {
@@ -83,17 +83,18 @@ export function findRunDir(mainRepo: string, which: string | undefined, cwd: str
   return join(runs, ids[ids.length - 1]!);
 }
 
-/** A recorded run, replayed. */
+/** A recorded run, replayed: its lines as written (a torn or corrupt line, say after a crash, is left out). */
 export function recordedSource(runDir: string): InspectorSource {
   const definitions = JSON.parse(readFileSync(join(runDir, "machines.json"), "utf8")) as RunDefinitions;
   const lines = readFileSync(join(runDir, "events.ndjson"), "utf8")
     .split("\n")
-    .filter(Boolean)
-    .flatMap((l) => {
+    .filter((l) => {
+      if (!l) return false;
       try {
-        return [JSON.parse(l) as RecordLine];
+        JSON.parse(l);
+        return true;
       } catch {
-        return [];
+        return false;
       }
     });
   return { definitions, lines: () => lines, finished: () => true };

@@ -13,10 +13,10 @@ import type { RecordLine, RunDefinitions } from "./recorder.js";
 
 export interface InspectorSource {
   definitions: RunDefinitions;
-  /** Everything recorded so far. */
-  lines(): readonly RecordLine[];
-  /** Live runs: new lines as they are recorded; returns an unsubscribe function. */
-  subscribe?(listener: (line: RecordLine, json?: string) => void): () => void;
+  /** Everything recorded so far, each line as its JSON. */
+  lines(): readonly string[];
+  /** Live runs: new lines (and their JSON) as they are recorded; returns an unsubscribe function. */
+  subscribe?(listener: (line: RecordLine, json: string) => void): () => void;
   /** True once no more lines will come. */
   finished(): boolean;
   onFinished?(listener: () => void): void;
@@ -66,6 +66,15 @@ export async function startInspectorServer(
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
   const sseClients = new Set<{ res: ServerResponse; flush(): void }>();
+  // A finished run's lines never change: joined once (tens of MB at 10,000 scenarios), before the URL
+  // is handed out, so the page's first request does not wait for it.
+  let finishedBody: Buffer | undefined;
+  const linesBody = (): Buffer | string => {
+    if (!source.finished()) return `[${source.lines().join(",")}]`;
+    finishedBody ??= Buffer.from(`[${source.lines().join(",")}]`);
+    return finishedBody;
+  };
+  if (source.finished()) linesBody();
 
   function refuse(res: ServerResponse, status: number, why: string): void {
     res.writeHead(status, { ...SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8" });
@@ -108,24 +117,29 @@ export async function startInspectorServer(
       send(TYPES[asset.split(".").pop()!]!, readFileSync(inspectorAsset(asset)));
     else if (url.pathname === "/api/definitions")
       send("application/json", JSON.stringify(source.definitions));
-    else if (url.pathname === "/api/events") streamEvents(req, res);
+    else if (url.pathname === "/api/lines")
+      // Everything so far in one response (fast to fetch and parse); /api/events?from=N goes on from there.
+      send("application/json", linesBody());
+    else if (url.pathname === "/api/events")
+      streamEvents(req, res, Number(url.searchParams.get("from") ?? 0));
     else refuse(res, 404, "not found");
   }
 
   /**
-   * Server-Sent Events, each message a JSON array of lines: everything so far in batches, then
-   * `caught-up`, then new lines gathered for at most BATCH_MS (a write per line would cost the run a
-   * syscall each), then `end` ({"live": true} when the run finished while this page watched).
+   * Server-Sent Events, each message a JSON array of lines: the lines from index `from` on, then new
+   * lines gathered for at most BATCH_MS (a write per line would cost the run a syscall each), then
+   * `end` ({"live": true} when the run finished while this page watched).
    */
-  function streamEvents(req: IncomingMessage, res: ServerResponse): void {
+  function streamEvents(req: IncomingMessage, res: ServerResponse, from: number): void {
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       "Content-Type": "text/event-stream",
       Connection: "keep-alive",
     });
     const all = source.lines();
-    for (let i = 0; i < all.length; i += CATCH_UP_BATCH)
-      res.write(`data: ${JSON.stringify(all.slice(i, i + CATCH_UP_BATCH))}\n\n`);
+    const start = Number.isSafeInteger(from) && from > 0 ? Math.min(from, all.length) : 0;
+    for (let i = start; i < all.length; i += CATCH_UP_BATCH)
+      res.write(`data: [${all.slice(i, i + CATCH_UP_BATCH).join(",")}]\n\n`);
     res.write("event: caught-up\ndata: {}\n\n");
     if (source.finished()) {
       // A recorded run (or one that ended before this page connected): nothing ended while watching.
@@ -141,8 +155,8 @@ export async function startInspectorServer(
     };
     const client = { res, flush: () => (timer && clearTimeout(timer), flush()) };
     sseClients.add(client);
-    const unsubscribe = source.subscribe?.((line, json) => {
-      pending.push(json ?? JSON.stringify(line));
+    const unsubscribe = source.subscribe?.((_line, json) => {
+      pending.push(json);
       timer ??= setTimeout(flush, BATCH_MS);
     });
     req.on("close", () => {

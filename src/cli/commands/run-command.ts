@@ -1,8 +1,14 @@
 /** `grove run` (and bare `grove [options]`, the original's spelling): run, report, exit with the verdict. */
 import { join, resolve } from "node:path";
-import { UsageError } from "../../errors.js";
+import { EnvironmentError, UsageError } from "../../errors.js";
 import { ensureGroveStateDir } from "../../reporters/timings-store.js";
 import { describeDeadRun } from "../../run/dead-runs.js";
+import {
+  MIN_OPEN_FILES,
+  OPEN_FILES_PER_WORKER,
+  openFilesLimit,
+  workersWithin,
+} from "../../resources/open-files-limit.js";
 import { newRunId } from "../../run/execute-run.js";
 import { runAndReport } from "../../run/run-and-report.js";
 import { coordinatorRefProblem } from "../../steps/check-ref.js";
@@ -112,8 +118,8 @@ Examples:
   grove --dry-run --no-parallel                  (the original coordinator's spelling)
 
 Exit codes: 0 all passed; 1 something failed, errored, timed out or was skipped because of that
-(a worktree busy under --no-wait included); 2 configuration or usage error; 3 internal error;
-4 filters matched nothing; 130 interrupted.
+(a worktree busy under --no-wait included); 2 configuration or usage error; 3 a bug in Grove;
+4 filters matched nothing; 5 the environment failed (open files, disk, port, git); 130 interrupted.
 `;
 
 /** After a second Ctrl-C, Grove exits this soon even if the partial report is not written yet. */
@@ -125,7 +131,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     io.stdout(RUN_HELP);
     return EXIT.ok;
   }
-  const { workers, warning } = resolveWorkers(
+  const { workers: requested, warning } = resolveWorkers(
     values.workers as number | undefined,
     values.parallel as boolean | undefined,
   );
@@ -134,6 +140,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   if (graph !== undefined && graph !== "dot" && graph !== "mermaid")
     throw new UsageError(`--graph expects "dot" or "mermaid", got "${graph}"`);
   if (values["dry-run"]) return printPlan(values, io, positionals);
+  const fitted = fitWorkersToOpenFiles(requested, openFilesLimit());
+  if (fitted.warning) io.stderr(`grove: warning: ${fitted.warning}\n`);
+  const workers = fitted.workers;
 
   const reportPath = resolve(io.cwd, (values.report as string | undefined) ?? "integration_report.json");
   const ctx = await resolveContext(values, io.cwd, positionals, reportPath);
@@ -253,6 +262,28 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+/**
+ * Fewer worker slots when the open-files limit (ulimit -n) cannot hold them, with a warning; a limit too
+ * low for any run is an EnvironmentError (exit 5) before anything starts, not EMFILE halfway through.
+ */
+export function fitWorkersToOpenFiles(
+  workers: number,
+  limit: number | undefined,
+): { workers: number; warning?: string } {
+  if (limit === undefined) return { workers };
+  const fit = workersWithin(limit);
+  if (fit < 1)
+    throw new EnvironmentError(
+      "E_ENV_EMFILE",
+      `this process may open only ${limit} files (ulimit -n ${limit}); a run needs at least ${MIN_OPEN_FILES}, plus ${OPEN_FILES_PER_WORKER} per worker: raise the limit, e.g. ulimit -n 1024`,
+    );
+  if (workers <= fit) return { workers };
+  return {
+    workers: fit,
+    warning: `ulimit -n ${limit} leaves room for ${fit} worker(s), not ${workers}: running ${fit} at once (raise the limit, e.g. ulimit -n 1024, for more)`,
+  };
 }
 
 /**

@@ -1,0 +1,32 @@
+/**
+ * How many files this process may open (the soft `ulimit -n`), read from /proc/self/limits (Node has
+ * no getrlimit), and how many commands Grove can run at once within it. Measured here: loading the
+ * modules a run needs opens dozens of files at once, so below ~96 a run fails with EMFILE whatever
+ * --workers says; each running command holds a handful more (log, pipes, pidfd).
+ */
+import { readFileSync } from "node:fs";
+
+/** Fewer open files than this and a run cannot start: the message says how to raise the limit. */
+export const MIN_OPEN_FILES = 96;
+/** Open files held for each worker slot, on top of MIN_OPEN_FILES (a safe margin over the 3-6 seen). */
+export const OPEN_FILES_PER_WORKER = 8;
+
+/** The soft limit on open files, or undefined where /proc does not say (or says unlimited). */
+export function openFilesLimit(limitsText?: string): number | undefined {
+  let text = limitsText;
+  if (text === undefined) {
+    try {
+      text = readFileSync("/proc/self/limits", "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+  const m = /^Max open files\s+(\S+)/m.exec(text);
+  const soft = m ? Number(m[1]) : Number.NaN;
+  return Number.isFinite(soft) ? soft : undefined;
+}
+
+/** The most worker slots that fit in `limit` open files (0: not even one). */
+export function workersWithin(limit: number): number {
+  return Math.max(0, Math.floor((limit - MIN_OPEN_FILES) / OPEN_FILES_PER_WORKER) + 1);
+}

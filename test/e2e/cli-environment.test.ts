@@ -95,3 +95,16 @@ describe("failures of the environment (built CLI)", () => {
     }
   });
 });
+
+describe("an incomplete recording", () => {
+  it("grove inspect on a run dir without machines.json: exit 2 naming the missing file", async () => {
+    const { main } = await makeRepo();
+    const dir = `${main}/.grove/runs/r1`;
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/events.ndjson`, "");
+    const r = await runGrove(["inspect"], main);
+    expect(r.stderr).toMatch(/r1 is not a complete recording \(.*machines\.json is missing\)/);
+    expect(r.exitCode).toBe(2);
+  });
+});

@@ -1,6 +1,7 @@
 /** `grove inspect [RUN-ID | path] [--port N]`: serve a recorded run for replay (the latest when none is named). */
 
 import { resolve } from "node:path";
+import { UsageError } from "../../errors.js";
 import { findRunDir, recordedSource } from "../../inspector/run-source.js";
 import { startInspectorServer } from "../../inspector/server.js";
 import { gitTopLevel } from "../../steps/git-query.js";
@@ -52,7 +53,7 @@ export async function inspectCommand(
     ? resolve(io.cwd, values["main-repo"] as string)
     : ((await gitTopLevel(io.cwd)) ?? io.cwd);
   const runDir = findRunDir(mainRepo, positionals[0], io.cwd);
-  const server = await startInspectorServer(recordedSource(runDir), {
+  const server = await startInspectorServer(readRecording(runDir), {
     port: values.port as number | undefined,
   });
   io.stdout(`Inspector (replay of ${runDir}; read-only, 127.0.0.1 only). Ctrl-C to stop:\n${server.url}\n`);
@@ -64,4 +65,18 @@ export async function inspectCommand(
   });
   await server.close();
   return EXIT.ok;
+}
+
+/** The recorded run in `runDir`; a run dir missing its files (a crashed or copied run) is a usage error. */
+function readRecording(runDir: string): ReturnType<typeof recordedSource> {
+  try {
+    return recordedSource(runDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || error instanceof SyntaxError)
+      throw new UsageError(
+        `${runDir} is not a complete recording (${code === "ENOENT" ? `${(error as NodeJS.ErrnoException).path} is missing` : "machines.json is not valid JSON"}); name another run, or record one with grove run`,
+      );
+    throw error;
+  }
 }

@@ -2,13 +2,13 @@
 import { join, resolve } from "node:path";
 import { EnvironmentError, UsageError } from "../../errors.js";
 import { ensureGroveStateDir } from "../../reporters/timings-store.js";
-import { describeDeadRun } from "../../run/dead-runs.js";
 import {
   MIN_OPEN_FILES,
   OPEN_FILES_PER_WORKER,
   openFilesLimit,
   workersWithin,
 } from "../../resources/open-files-limit.js";
+import { describeDeadRun } from "../../run/dead-runs.js";
 import { newRunId } from "../../run/execute-run.js";
 import { runAndReport } from "../../run/run-and-report.js";
 import { coordinatorRefProblem } from "../../steps/check-ref.js";

@@ -10,6 +10,7 @@ import { ConfigError, type Diagnostic } from "../errors.js";
 import type { PathSegment } from "../util/json-pointer.js";
 import { nulProblems } from "./document-checks.js";
 import { normalizeExitCodes, reservedReasonProblems } from "./exit-meanings.js";
+import { MAX_PIPELINE_BYTES } from "./input-limits.js";
 import { readConfigFile } from "./read-config-file.js";
 import { type RuleProblem, templateProblems } from "./rules.js";
 import { validateDocument } from "./schema-validator.js";
@@ -34,6 +35,7 @@ export function loadPipeline(file: string | undefined): Pipeline {
     path,
     "pipeline file",
     "pass --pipeline FILE with an existing file, or omit it to use the default",
+    MAX_PIPELINE_BYTES,
   );
   const pipeline = parsePipeline(path, text);
   return file ? pipeline : { ...pipeline, source: "builtin:default" };

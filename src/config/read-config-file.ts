@@ -8,7 +8,12 @@ import { ConfigError } from "../errors.js";
 import { MAX_CONFIG_BYTES } from "./input-limits.js";
 
 /** The file's text; throws ConfigError naming the file and what to do. */
-export function readConfigFile(file: string, what: string, hint: string): string {
+export function readConfigFile(
+  file: string,
+  what: string,
+  hint: string,
+  maxBytes: number = MAX_CONFIG_BYTES,
+): string {
   let fd: number | undefined;
   const fail = (message: string, fix: string, cause?: unknown): never => {
     throw new ConfigError([{ location: { file }, message, hint: fix }], { cause });
@@ -23,9 +28,9 @@ export function readConfigFile(file: string, what: string, hint: string): string
         `${what} is not a regular file (a device, pipe or socket)`,
         `${hint}; write it to a file first`,
       );
-    if (stat.size > MAX_CONFIG_BYTES)
+    if (stat.size > maxBytes)
       return fail(
-        `${what} is ${stat.size} bytes, more than the limit of ${MAX_CONFIG_BYTES} (16 MiB)`,
+        `${what} is ${stat.size} bytes, more than the limit of ${maxBytes} (${maxBytes / 1024 / 1024} MiB)`,
         "split it, or remove what Grove does not need",
       );
     return readFileSync(fd, "utf8");

@@ -5,8 +5,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { MAX_CONFIG_BYTES, MAX_NESTING_DEPTH } from "../../../src/config/input-limits.js";
-import { parsePipeline } from "../../../src/config/load-pipeline.js";
+import { MAX_CONFIG_BYTES, MAX_NESTING_DEPTH, MAX_PIPELINE_BYTES } from "../../../src/config/input-limits.js";
+import { loadPipeline, parsePipeline } from "../../../src/config/load-pipeline.js";
 import { loadScenariosFile, parseScenarios } from "../../../src/config/load-scenarios.js";
 import { ConfigError } from "../../../src/errors.js";
 import { setLongTimeout } from "../../../src/util/long-timeout.js";
@@ -140,6 +140,14 @@ describe("file limits", { timeout: 30_000 }, () => {
     writeFileSync(file, Buffer.alloc(MAX_CONFIG_BYTES + 1, 32));
     expect(located(() => loadScenariosFile(file))).toEqual([
       expect.stringMatching(/is 16777217 bytes, more than the limit of 16777216/),
+    ]);
+  });
+
+  it("refuses a pipeline larger than 1 MiB before reading it", () => {
+    const file = join(tempDir(), "big.yaml");
+    writeFileSync(file, `version: 1\n${"#".repeat(MAX_PIPELINE_BYTES)}\n`);
+    expect(located(() => loadPipeline(file))).toEqual([
+      expect.stringMatching(/pipeline file is 1048588 bytes, more than the limit of 1048576 \(1 MiB\)/),
     ]);
   });
 

@@ -50,7 +50,7 @@ function checkLoad(file: string, load: () => unknown): void {
   expect(performance.now() - started).toBeLessThan(BUDGET_MS);
 }
 
-describe("config loaders under hostile input", () => {
+describe("config loaders under hostile input", { timeout: 180_000 }, () => {
   it("a scenarios file is accepted or refused with located messages", () => {
     fc.assert(
       fc.property(hostileScenariosText, ({ text }) =>
@@ -120,7 +120,7 @@ async function checkCli(argv: string[], cwd: string, files?: { scenarios: string
   expect(performance.now() - started).toBeLessThan(BUDGET_MS);
 }
 
-describe("the CLI under hostile input", () => {
+describe("the CLI under hostile input", { timeout: 180_000 }, () => {
   it("argument lists built from the real flags, with hostile values", async () => {
     const cwd = workspace();
     await fc.assert(

@@ -143,6 +143,12 @@ export class RunRecorder implements Reporter {
     });
   }
 
+  /** A machine stepped without an actor (a scenario that is not running): recorded like an inspected one. */
+  step = (actor: string, event: string, value: unknown, status: string): void => {
+    this.write({ t: Date.now(), k: "event", a: actor, ev: event });
+    this.state(actor, { value, status }, undefined);
+  };
+
   async close(): Promise<void> {
     this.flush();
     if (this.out !== undefined) closeSync(this.out);

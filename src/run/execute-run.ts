@@ -35,6 +35,8 @@ export interface ExecuteRunOptions {
   /** Second abort: SIGKILL every live process group at once. */
   hardStop?: AbortSignal;
   inspect?(event: InspectionEvent, actor: string): void;
+  /** A scenario machine stepped without an actor (see scheduler/start-run.ts), for the recorder. */
+  onStep?(actor: string, event: string, value: unknown, status: string): void;
   /** --setup-worktrees: create missing worktrees and run setup where needed. */
   setupWorktrees?: boolean;
   /** --pull-coordinator: merge the coordinator ref into each worktree first. */
@@ -205,6 +207,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       }),
     onFinished: (result) => emit({ type: "scenario-finished", at: timestamp(), result }),
     ...(inspect ? { inspect } : {}),
+    ...(options.onStep ? { onStep: options.onStep } : {}),
   });
 
   let interrupted = false;

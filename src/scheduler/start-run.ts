@@ -1,16 +1,30 @@
 /**
- * Wires a run: a run actor that schedules, and independent scenario actors driven by its commands.
- * Only scenarios that run (or are being settled) have a live actor: one is created when its scenario
- * starts, replayed through pending -> waiting -> queued -> running, and dropped once final, so memory
- * stays flat with 10,000 scenarios. Until then a scenario's status is kept here. Actor implementations
- * are injected, so tests drive real machines without processes and the executor with real ones.
+ * Wires a run: a run actor that schedules, and one scenario machine per scenario driven by its
+ * commands. A scenario's status has one owner, its statechart: the scheduler's decisions (queue, skip,
+ * cancel, start) are sent to it as events as they are made, and every status reported is read from
+ * its snapshot. Thousands of live actors would cost memory and XState time, so a scenario that is not
+ * running is only a snapshot, stepped with XState's pure `transition` (no actor, no subscription);
+ * it becomes a live actor, restored from that snapshot, when it starts, and is dropped once final.
+ * Actor implementations are injected, so tests drive real machines without processes and the
+ * executor with real ones.
  *
  * Not responsible for: what a step does (injected), events for reporters beyond status changes.
  */
-import { type AnyActorLogic, createActor, type InspectionEvent } from "xstate";
+import {
+  type Actor,
+  type AnyActorLogic,
+  createActor,
+  type InspectionEvent,
+  initialTransition,
+  type SnapshotFrom,
+  transition,
+} from "xstate";
+import { unreachable } from "../errors.js";
 import type { AttemptResult, ScenarioResult, ScenarioStatus, SkipCause } from "../events.js";
 import {
   createScenarioMachine,
+  type ScenarioEvent,
+  type ScenarioMachine,
   type ScenarioMachineInput,
   type ScenarioPipelineShape,
 } from "../machines/scenario-machine.js";
@@ -42,8 +56,10 @@ export interface StartRunOptions {
   onSlot?(name: string, slot: number): void;
   onAttemptFinished?(name: string, attempt: AttemptResult): void;
   onFinished?(result: ScenarioResult): void;
-  /** XState's inspection API, for the recorder. */
+  /** XState's inspection API, for the recorder (live actors: the run and the scenarios that start). */
   inspect?(event: InspectionEvent, actor: string): void;
+  /** A scenario's snapshot was stepped without an actor (so not inspected): the event and the new state. */
+  onStep?(actor: string, event: string, value: unknown, status: string): void;
 }
 
 export interface RunHandle {
@@ -54,7 +70,7 @@ export interface RunHandle {
   finished: Promise<ScenarioResult[]>;
   /** The most scenarios that ran at once. */
   maxConcurrency(): number;
-  /** Current status of each scenario. */
+  /** Current status of each scenario, read from its machine's snapshot. */
   statuses(): Map<string, ScenarioStatus>;
 }
 
@@ -66,20 +82,6 @@ export function statusOf(value: unknown): ScenarioStatus {
   if (value === "retrying") return "running";
   return value as ScenarioStatus;
 }
-
-/** How far along each status is; a final status is the last stage. */
-const STAGE: Record<ScenarioStatus, number> = {
-  pending: 0,
-  waiting: 1,
-  queued: 2,
-  running: 3,
-  passed: 4,
-  failed: 4,
-  "timed-out": 4,
-  errored: 4,
-  skipped: 4,
-  cancelled: 4,
-};
 
 export function startRun(options: StartRunOptions): RunHandle {
   const machine = createScenarioMachine(options.shape).provide({
@@ -95,9 +97,11 @@ export function startRun(options: StartRunOptions): RunHandle {
     ...(options.inspect ? { inspect: (e) => options.inspect!(e, "run") } : {}),
   });
 
+  type Snapshot = SnapshotFrom<ScenarioMachine>;
   const specs = new Map(options.scenarios.map((spec) => [spec.input.name, spec]));
-  const live = new Map<string, ReturnType<typeof createActor<typeof machine>>>();
-  const statuses = new Map<string, ScenarioStatus>();
+  /** Scenarios that are not running: their machine as a snapshot, stepped purely. */
+  const resting = new Map<string, Snapshot>();
+  const live = new Map<string, Actor<ScenarioMachine>>();
   const results = new Map<string, ScenarioResult>();
 
   let resolveFinished!: (r: ScenarioResult[]) => void;
@@ -107,65 +111,85 @@ export function startRun(options: StartRunOptions): RunHandle {
     rejectFinished = reject;
   });
 
-  const setStatus = (name: string, status: ScenarioStatus, skip?: SkipCause) => {
-    // Statuses only move forward: a scenario's actor, created when it starts, replays pending ->
-    // waiting -> queued, which the ready set has reported already.
-    const current = statuses.get(name);
-    if (current !== undefined && STAGE[status] <= STAGE[current]) return;
-    statuses.set(name, status);
-    options.onStatus?.(name, status, skip);
+  /** Reports the status the new snapshot shows, when it differs from the one before. */
+  const reportChange = (name: string, before: unknown, after: Snapshot) => {
+    const status = statusOf(after.value);
+    if (status !== statusOf(before))
+      options.onStatus?.(name, status, status === "skipped" ? (after.context.skip ?? undefined) : undefined);
   };
 
-  /** Creates, observes and starts the actor of one scenario, replaying it to `waiting`. */
-  const materialize = (name: string) => {
-    const spec = specs.get(name)!;
+  const settle = (name: string, snapshot: Snapshot) => {
+    if (results.has(name)) return;
+    const result = toScenarioResult(snapshot.value, snapshot.context, specs.get(name)!.about);
+    results.set(name, result);
+    resting.delete(name);
+    live.delete(name);
+    options.onFinished?.(result);
+    run.send({ type: "SCENARIO_SETTLED", name, status: result.status });
+  };
+
+  /** Steps a resting scenario's machine by one event, purely; settles it when that made it final. */
+  const step = (name: string, event: ScenarioEvent) => {
+    const before = resting.get(name)!;
+    const [after] = transition(machine, before, event);
+    resting.set(name, after);
+    options.onStep?.(name, event.type, after.value, after.status);
+    reportChange(name, before.value, after);
+    if (after.status === "done") settle(name, after);
+  };
+
+  /** The scenario starts: a live actor restored from its snapshot, observed until final. */
+  const start = (name: string) => {
+    const snapshot = resting.get(name)!;
+    resting.delete(name);
     const actor = createActor(machine, {
-      input: spec.input,
-      ...(options.inspect ? { inspect: (e) => options.inspect!(e, name) } : {}),
+      snapshot,
+      input: specs.get(name)!.input,
+      ...(options.inspect ? { inspect: (e: InspectionEvent) => options.inspect!(e, name) } : {}),
     });
     let attemptsSeen = 0;
+    let value: unknown = snapshot.value;
     actor.subscribe({
-      next: (snapshot) => {
-        const status = statusOf(snapshot.value);
-        const ctx = snapshot.context;
+      next: (next) => {
+        const ctx = next.context;
         for (; attemptsSeen < ctx.attempts.length; attemptsSeen++)
           options.onAttemptFinished?.(name, ctx.attempts[attemptsSeen]!);
-        setStatus(name, status, status === "skipped" ? (ctx.skip ?? undefined) : undefined);
-        if (snapshot.status === "done" && !results.has(name)) {
-          const result = toScenarioResult(snapshot.value, ctx, spec.about);
-          results.set(name, result);
-          live.delete(name);
-          options.onFinished?.(result);
-          run.send({ type: "SCENARIO_SETTLED", name, status: result.status });
-        }
+        reportChange(name, value, next);
+        value = next.value;
+        if (next.status === "done") settle(name, next);
       },
       error: (error) => rejectFinished(error),
     });
     live.set(name, actor);
     actor.start();
-    actor.send({ type: "RUN" });
-    return actor;
+    actor.send({ type: "START" });
+  };
+
+  /** An event for a scenario, whether it rests or runs. */
+  const send = (name: string, event: ScenarioEvent) => {
+    const actor = live.get(name);
+    if (actor) actor.send(event);
+    else if (resting.has(name)) step(name, event);
   };
 
   const dispatch = (commands: SchedulerCommand[]) => {
     for (const c of commands) {
       switch (c.kind) {
         case "queue":
-          setStatus(c.name, "queued");
+          send(c.name, { type: "DEPENDENCIES_PASSED" });
           break;
-        case "start": {
+        case "start":
           options.onSlot?.(c.name, c.slot);
-          const actor = materialize(c.name);
-          actor.send({ type: "DEPENDENCIES_PASSED" });
-          actor.send({ type: "START" });
+          start(c.name);
           break;
-        }
         case "skip":
-          (live.get(c.name) ?? materialize(c.name)).send({ type: "SKIP", cause: c.cause });
+          send(c.name, { type: "SKIP", cause: c.cause });
           break;
         case "cancel":
-          (live.get(c.name) ?? materialize(c.name)).send({ type: "CANCEL" });
+          send(c.name, { type: "CANCEL" });
           break;
+        default:
+          unreachable(c);
       }
     }
   };
@@ -178,7 +202,10 @@ export function startRun(options: StartRunOptions): RunHandle {
     error: (error) => rejectFinished(error),
   });
 
-  for (const spec of options.scenarios) setStatus(spec.input.name, "waiting");
+  for (const spec of options.scenarios) {
+    resting.set(spec.input.name, initialTransition(machine, spec.input)[0]);
+    step(spec.input.name, { type: "RUN" });
+  }
   run.start();
   run.send({ type: "START" });
 
@@ -188,6 +215,12 @@ export function startRun(options: StartRunOptions): RunHandle {
     worktreeFailed: (worktree, cause) => run.send({ type: "WORKTREE_FAILED", worktree, cause }),
     finished,
     maxConcurrency: () => ready.maxConcurrency,
-    statuses: () => new Map(statuses),
+    statuses: () =>
+      new Map(
+        options.scenarios.map(({ input: { name } }) => {
+          const snapshot = live.get(name)?.getSnapshot() ?? resting.get(name);
+          return [name, snapshot ? statusOf(snapshot.value) : results.get(name)!.status];
+        }),
+      ),
   };
 }

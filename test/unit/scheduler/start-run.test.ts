@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { fromPromise } from "xstate";
+import type { CommandResult } from "../../../src/events.js";
+import { type RunScenarioSpec, startRun } from "../../../src/scheduler/start-run.js";
+import { commandResult } from "../../helpers/command-result.js";
+
+const spec = (name: string, dependencies: string[], dependents: string[]): RunScenarioSpec => ({
+  input: { name, worktree: "w", retries: 0, timeoutMs: 60_000, retryOn: [] },
+  about: { description: "", tags: [] },
+  schedule: { name, worktree: "w", dependencies, dependents, priority: 0, unselectedDependencies: [] },
+});
+
+function run() {
+  const steps: string[] = [];
+  const statuses: string[] = [];
+  const passing = fromPromise<CommandResult>(async () => commandResult("test", "passed"));
+  const handle = startRun({
+    scenarios: [spec("a", [], ["b"]), spec("b", ["a"], [])],
+    shape: { before: [], after: [] },
+    ready: { workers: 1, maxPerWorktree: 1, assumeDependenciesPassed: false, worktreesStartReady: false },
+    actors: { runStep: passing, runTest: passing },
+    abortAttempt: () => {},
+    onStep: (actor, event, value) => steps.push(`${actor}:${event}->${String(value)}`),
+    onStatus: (name, status) => statuses.push(`${name}:${status}`),
+  });
+  return { handle, steps, statuses };
+}
+
+describe("startRun: the statechart owns each scenario's status", () => {
+  it("steps resting scenarios through their machines as the scheduler decides", () => {
+    const { handle, steps, statuses } = run();
+    // The worktree is not ready: a (no dependencies) is queued, b waits for a.
+    expect(Object.fromEntries(handle.statuses())).toEqual({ a: "queued", b: "waiting" });
+    expect(steps).toEqual(["a:RUN->waiting", "b:RUN->waiting", "a:DEPENDENCIES_PASSED->queued"]);
+    expect(statuses).toEqual(["a:waiting", "b:waiting", "a:queued"]);
+  });
+
+  it("a failed worktree skips both through the machines' SKIP events, each reported once", async () => {
+    const { handle, steps, statuses } = run();
+    handle.worktreeFailed("w", { reason: "worktree-missing", detail: "no worktree w" });
+    const results = await handle.finished;
+    expect(results.map((r) => [r.name, r.status, r.reason])).toEqual([
+      ["a", "skipped", "worktree-missing"],
+      ["b", "skipped", "dependency-failed"],
+    ]);
+    expect(steps.slice(3)).toEqual(["a:SKIP->skipped", "b:SKIP->skipped"]);
+    expect(statuses.slice(3)).toEqual(["a:skipped", "b:skipped"]);
+    expect(Object.fromEntries(handle.statuses())).toEqual({ a: "skipped", b: "skipped" });
+  });
+
+  it("a started scenario becomes a live actor from its snapshot and runs to its result", async () => {
+    const { handle, statuses } = run();
+    handle.worktreeReady("w");
+    const results = await handle.finished;
+    expect(results.map((r) => r.status)).toEqual(["passed", "passed"]);
+    expect(statuses).toEqual([
+      "a:waiting",
+      "b:waiting",
+      "a:queued",
+      "a:running",
+      "a:passed",
+      "b:queued",
+      "b:running",
+      "b:passed",
+    ]);
+  });
+});

@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan } from "../plan/plan.js";
+import { worktreePath } from "../steps/worktree-paths.js";
 import type { RunContext } from "./resolve-context.js";
 
 export type PlanWorktreeState = "present" | "missing" | "not-a-worktree";
@@ -12,7 +13,7 @@ export function worktreePresence(
 ): Map<string, PlanWorktreeState> {
   return new Map(
     worktrees.map((wt) => {
-      const dir = join(basePath, wt);
+      const dir = worktreePath(basePath, wt);
       return [
         wt,
         !existsSync(dir) ? "missing" : existsSync(join(dir, ".git")) ? "present" : "not-a-worktree",
@@ -60,7 +61,7 @@ export function renderPlanText(ctx: RunContext, presence: Map<string, PlanWorktr
           ? "exists but has no .git entry"
           : "present";
     out.push(
-      `  ${wt.padEnd(Math.max(...plan.worktrees.map((w) => w.length)) + 2)}${note}  (${join(ctx.basePath, wt)})`,
+      `  ${wt.padEnd(Math.max(...plan.worktrees.map((w) => w.length)) + 2)}${note}  (${worktreePath(ctx.basePath, wt)})`,
     );
   }
   out.push("");
@@ -125,7 +126,7 @@ export function planToJson(
     })),
     worktrees: plan.worktrees.map((name) => ({
       name,
-      path: join(ctx.basePath, name),
+      path: worktreePath(ctx.basePath, name),
       state: presence.get(name),
     })),
     criticalPath: plan.criticalPath,

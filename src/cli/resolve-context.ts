@@ -9,7 +9,7 @@ import { type LoadedScenarios, loadScenariosFile } from "../config/load-scenario
 import type { Pipeline } from "../config/types.js";
 import { ConfigError, NothingSelectedError, UsageError } from "../errors.js";
 import { describePlanProblems } from "../plan/describe-problems.js";
-import { type Plan, type PlanOptions, planScenarios } from "../plan/plan.js";
+import { type Plan, type PlanOptions, pipelinePlanDefaults, planScenarios } from "../plan/plan.js";
 import { planHash } from "../plan/plan-hash.js";
 import { parseShard, type ShardAssignment } from "../plan/shard.js";
 import { readTimings } from "../reporters/timings-store.js";
@@ -28,6 +28,8 @@ export interface RunContext {
   scenariosFile: string;
   loaded: LoadedScenarios;
   pipeline: Pipeline;
+  /** The options the plan was made with (a resumed run plans what is left with the same ones). */
+  planOptions: PlanOptions;
   /** Replaced by `--resume` with the plan of what is left; with `--shard`, this shard's part. */
   plan: Plan;
   /** The whole plan's identity (before sharding): every shard of one run reports the same. */
@@ -105,8 +107,7 @@ export async function resolveContext(
     filters: { tags, worktrees, ...(names ? { names } : {}) },
     withDependencies,
     assumeDependenciesPassed: values["assume-deps-passed"] === true,
-    defaultTimeout: pipeline.test.timeout,
-    defaultRetries: pipeline.test.retries,
+    ...pipelinePlanDefaults(pipeline.test),
     timings: readTimings(mainRepo),
   };
   const result = planScenarios(loaded.scenarios, planOptions);
@@ -146,6 +147,7 @@ export async function resolveContext(
     loaded: light,
     pipeline,
     plan: sharded?.plan ?? result.plan,
+    planOptions,
     planHash: hash,
     ...(sharded && shardSpec ? { shard: { ...shardSpec, assignment: sharded.assignment } } : {}),
   };

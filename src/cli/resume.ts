@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { ScenarioResult } from "../events.js";
-import { type Plan, planScenarios } from "../plan/plan.js";
+import { emptyPlan, type Plan, planScenarios } from "../plan/plan.js";
 import type { Report } from "../reporters/build-report.js";
 import type { RunContext } from "./resolve-context.js";
 
@@ -28,13 +28,17 @@ export function planResume(ctx: RunContext, reportPath: string): ResumePlan | un
   const passed = new Map(previous.scenarios.filter((s) => s.status === "passed").map((s) => [s.name, s]));
   const inPlan = ctx.plan.scenarios.filter((p) => passed.has(p.name));
   const rest = ctx.plan.scenarios.filter((p) => !passed.has(p.name)).map((p) => p.name);
-  const replanned = planScenarios(ctx.loaded.scenarios, {
-    filters: { names: rest.length ? rest : ["\u0000none"] },
-    withDependencies: false,
-    assumeDependenciesPassed: true,
-    defaultTimeout: ctx.pipeline.test.timeout,
-    defaultRetries: ctx.pipeline.test.retries,
-  });
+  // The rest is planned with the run's own options (recorded durations included), its names alone and
+  // what passed counted as passed.
+  const replanned =
+    rest.length === 0
+      ? { ok: true as const, plan: emptyPlan(ctx.plan, ctx.loaded.scenarios.length) }
+      : planScenarios(ctx.loaded.scenarios, {
+          ...ctx.planOptions,
+          filters: { names: rest },
+          withDependencies: false,
+          assumeDependenciesPassed: true,
+        });
   if (!replanned.ok) return undefined;
   const fromRun = previous.grove?.run_id ?? "previous run";
   // Log paths in a report are relative to its run dir; carried into a new run they must say where.

@@ -5,7 +5,7 @@
  */
 import type { Scenario } from "../config/types.js";
 import { InternalError } from "../errors.js";
-import { type Plan, type PlanOptions, planScenarios } from "../plan/plan.js";
+import { emptyPlan, type Plan, type PlanOptions, planScenarios } from "../plan/plan.js";
 import { partitionShards, type ShardAssignment } from "../plan/shard.js";
 
 export function takeShard(
@@ -26,20 +26,7 @@ export function takeShard(
     { splitWorktrees: shard.splitWorktrees },
   );
   const mine = assignment.shards[shard.index - 1]!.scenarios;
-  if (mine.length === 0)
-    return {
-      plan: {
-        ...whole,
-        scenarios: [],
-        byName: new Map(),
-        worktrees: [],
-        criticalPath: [],
-        criticalPathSeconds: 0,
-        totalExpectedSeconds: 0,
-        excluded: scenarios.length,
-      },
-      assignment,
-    };
+  if (mine.length === 0) return { plan: emptyPlan(whole, scenarios.length), assignment };
   // The part is closed under the whole plan's dependencies, so picking its names alone (no pulling in)
   // plans exactly it; what the whole plan left out stays out as before.
   const part = planScenarios(scenarios, {

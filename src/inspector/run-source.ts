@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { runsDir } from "../config/grove-dir.js";
 import type { Pipeline } from "../config/types.js";
 import { UsageError } from "../errors.js";
 import { createScenarioMachine } from "../machines/scenario-machine.js";
@@ -65,7 +66,7 @@ export function liveSource(recorder: RunRecorder, definitions: RunDefinitions) {
 
 /** Finds a recorded run: a path to its directory, a run id, or (none given) the latest run. */
 export function findRunDir(mainRepo: string, which: string | undefined, cwd: string): string {
-  const runs = join(mainRepo, ".grove", "runs");
+  const runs = runsDir(mainRepo);
   if (which) {
     const asPath = resolve(cwd, which);
     if (existsSync(join(asPath, "events.ndjson"))) return asPath;

@@ -63,6 +63,28 @@ export type PlanProblem = UnknownDependency | DependencyCycle;
 
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; problems: PlanProblem[] };
 
+/** What a pipeline decides about planning: the timeout and retries of scenarios that set none. */
+export function pipelinePlanDefaults(test: {
+  timeout: number;
+  retries: number;
+}): Pick<PlanOptions, "defaultTimeout" | "defaultRetries"> {
+  return { defaultTimeout: test.timeout, defaultRetries: test.retries };
+}
+
+/** A plan with nothing to run that keeps `from`'s flags (a shard with no part, a resume with all passed). */
+export function emptyPlan(from: Plan, excluded: number): Plan {
+  return {
+    ...from,
+    scenarios: [],
+    byName: new Map(),
+    worktrees: [],
+    criticalPath: [],
+    criticalPathSeconds: 0,
+    totalExpectedSeconds: 0,
+    excluded,
+  };
+}
+
 export function planScenarios(scenarios: readonly Scenario[], options: PlanOptions = {}): PlanResult {
   const { graph, unknown } = buildGraph(scenarios);
   const cycles = detectCycles(graph);

@@ -2,31 +2,15 @@
  * Recorded scenario durations (seconds), kept in `<main-repo>/.grove/timings.json` so the planner can
  * put the real critical path first. A missing or damaged file means "no history", never an error.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { ensureGroveStateDir, timingsFile } from "../config/grove-dir.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import type { Report } from "./build-report.js";
 import type { Reporter } from "./reporter.js";
 
-export function groveStateDir(mainRepo: string): string {
-  return join(mainRepo, ".grove");
-}
-
-/** Creates `.grove/` with a .gitignore of `*`, so Grove's own files never make the repo look dirty. */
-export function ensureGroveStateDir(mainRepo: string): string {
-  const dir = groveStateDir(mainRepo);
-  mkdirSync(dir, { recursive: true });
-  const ignore = join(dir, ".gitignore");
-  if (!existsSync(ignore)) writeFileSync(ignore, "# Grove's run logs, reports and timings\n*\n");
-  return dir;
-}
-
 export function readTimings(mainRepo: string): Map<string, number> {
   try {
-    const raw = JSON.parse(readFileSync(join(groveStateDir(mainRepo), "timings.json"), "utf8")) as Record<
-      string,
-      unknown
-    >;
+    const raw = JSON.parse(readFileSync(timingsFile(mainRepo), "utf8")) as Record<string, unknown>;
     return new Map(
       Object.entries(raw).filter((e): e is [string, number] => typeof e[1] === "number" && e[1] >= 0),
     );
@@ -43,10 +27,7 @@ export function recordTimings(mainRepo: string, durations: ReadonlyMap<string, n
     merged.set(name, old === undefined ? seconds : Math.round((0.5 * old + 0.5 * seconds) * 1000) / 1000);
   }
   ensureGroveStateDir(mainRepo);
-  writeFileAtomic(
-    join(groveStateDir(mainRepo), "timings.json"),
-    `${JSON.stringify(Object.fromEntries(merged), null, 2)}\n`,
-  );
+  writeFileAtomic(timingsFile(mainRepo), `${JSON.stringify(Object.fromEntries(merged), null, 2)}\n`);
 }
 
 /** What a report teaches about durations: the last attempt of each scenario that ran to a verdict here. */

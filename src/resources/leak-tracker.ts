@@ -3,14 +3,22 @@
  * temp dir, worktrees a --cleanup run should have removed. Each leak is reported with proof (pid,
  * command, scenario, attempt, age, listening ports) and, unless told to keep them, ended.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ResourceLeak } from "../events.js";
 import type { WorktreeReport } from "../reporters/build-report.js";
 import { listeningPorts } from "./listening-ports.js";
-import { ageSeconds, bootTicksNow, findSurvivors, findTagged, type ProcessRecord } from "./process-scan.js";
+import {
+  ageSeconds,
+  bootTicksNow,
+  bootTimeMs,
+  findSurvivors,
+  findTagged,
+  type ProcessRecord,
+  ticksAfterBoot,
+} from "./process-scan.js";
 import { isAlive } from "./process-table.js";
 
 export interface LeakTrackerOptions {
@@ -69,7 +77,7 @@ export class LeakTracker {
 
   constructor(private readonly options: LeakTrackerOptions) {
     this.tempDir = mkdtempSync(join(tmpdir(), `grove-${options.runId}-`));
-    this.bootMs = Date.now() - Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]) * 1000;
+    this.bootMs = bootTimeMs();
   }
 
   private record(leak: ResourceLeak): void {
@@ -79,7 +87,7 @@ export class LeakTracker {
 
   /** A wall-clock time as clock ticks after boot (the unit of /proc/<pid>/stat start times). */
   ticksAt(date: Date): number {
-    return Math.floor((date.getTime() - this.bootMs) / 10);
+    return ticksAfterBoot(date.getTime(), this.bootMs);
   }
 
   /** A command of the attempt is starting (its tagged processes are not leaks while it runs). */

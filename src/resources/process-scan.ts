@@ -50,10 +50,19 @@ function scanFloor(minPid: number | undefined): number {
 
 const CLK_TCK = 100;
 
+/** Epoch milliseconds at boot (from /proc/uptime): the origin of /proc/<pid>/stat start times. */
+export function bootTimeMs(): number {
+  return Date.now() - Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]) * 1000;
+}
+
+/** A wall-clock time (epoch ms) as clock ticks after boot, the unit of /proc/<pid>/stat start times. */
+export function ticksAfterBoot(epochMs: number, bootMs = bootTimeMs()): number {
+  return Math.floor(((epochMs - bootMs) * CLK_TCK) / 1000);
+}
+
 /** Clock ticks since boot now, to compare with /proc/<pid>/stat's start time. */
 export async function bootTicksNow(): Promise<number> {
-  const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
-  return Math.floor(uptime * CLK_TCK);
+  return ticksAfterBoot(Date.now());
 }
 
 export function ageSeconds(startTicks: number, nowTicks: number): number {

@@ -4,6 +4,7 @@
  * run any number of times in one process (the original hung on the second run).
  */
 import { join } from "node:path";
+import { newRunDir } from "../config/grove-dir.js";
 import { loadPipeline } from "../config/load-pipeline.js";
 import { loadScenariosFile, parseScenarios, type ScenarioInput } from "../config/load-scenarios.js";
 import type { Pipeline, Scenario } from "../config/types.js";
@@ -11,7 +12,7 @@ import { ConfigError, NothingSelectedError, UsageError } from "../errors.js";
 import type { EventListener, ScenarioResult } from "../events.js";
 import { createRunRecorder } from "../inspector/run-source.js";
 import { describePlanProblems } from "../plan/describe-problems.js";
-import { planScenarios } from "../plan/plan.js";
+import { pipelinePlanDefaults, planScenarios } from "../plan/plan.js";
 import type { SelectionFilters } from "../plan/select.js";
 import type { Report } from "../reporters/build-report.js";
 import { writeJsonReport } from "../reporters/json-reporter.js";
@@ -91,8 +92,7 @@ export class Coordinator {
       throw new UsageError(`maxWorkers must be a whole number of at least 1 (got ${workers})`);
     const result = planScenarios(this.scenarios, {
       filters: options.filters ?? {},
-      defaultTimeout: this.pipeline.test.timeout,
-      defaultRetries: this.pipeline.test.retries,
+      ...pipelinePlanDefaults(this.pipeline.test),
     });
     if (!result.ok)
       throw new ConfigError(
@@ -104,7 +104,9 @@ export class Coordinator {
     if (result.plan.scenarios.length === 0)
       throw new NothingSelectedError("no registered scenario matches the filters");
     const runId = newRunId();
-    const runDir = join(this.options.runsDir ?? join(this.options.mainRepo, ".grove", "runs"), runId);
+    const runDir = this.options.runsDir
+      ? join(this.options.runsDir, runId)
+      : newRunDir(this.options.mainRepo, runId);
     // Recorded for `grove inspect`, like a CLI run.
     const recorder = createRunRecorder(runDir, runId, result.plan, this.pipeline);
     const { outcome, report } = await runAndReport({
@@ -120,6 +122,7 @@ export class Coordinator {
         this.options.onEvent ? { onEvent: this.options.onEvent } : undefined,
       ]),
       inspect: recorder.inspect,
+      onStep: recorder.step,
       scenariosFile: "<registered scenarios>",
       ...(options.signal ? { interrupt: options.signal } : {}),
     });

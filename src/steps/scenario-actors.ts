@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fromPromise } from "xstate";
 import { exitMeaningsFor } from "../config/exit-meanings.js";
+import { worktreeSlug } from "../config/names.js";
 import { renderArgv, renderTemplate, TemplateSyntaxError } from "../config/templates.js";
 import type { Pipeline, Scenario, Step } from "../config/types.js";
 import type { CommandResult } from "../events.js";
@@ -19,6 +20,7 @@ import { interpretExit } from "./interpret-exit.js";
 import type { Launcher } from "./launch-process.js";
 import { readTail } from "./output-tail.js";
 import { type JUnitRead, readJUnitFile } from "./read-junit.js";
+import { worktreePath } from "./worktree-paths.js";
 
 export interface ScenarioActorOptions {
   runId: string;
@@ -72,12 +74,12 @@ export function safeFileName(name: string): string {
 
 /** The test command's own JUnit (pipeline `test.junit`, relative to the worktree). */
 function collectJUnit(
-  worktreePath: string,
+  worktreeDir: string,
   template: string,
   vars: Readonly<Record<string, string | undefined>>,
 ): JUnitRead {
   try {
-    return readJUnitFile(resolve(worktreePath, renderTemplate(template, vars)));
+    return readJUnitFile(resolve(worktreeDir, renderTemplate(template, vars)));
   } catch (error) {
     if (error instanceof TemplateSyntaxError) return { problem: `test.junit: ${error.message}` };
     throw error;
@@ -100,14 +102,14 @@ export function createScenarioActors(options: ScenarioActorOptions) {
         : (ci.phase === "before" ? pipeline.test.before : pipeline.test.after)[ci.index];
     const name = step?.name ?? "test";
     const logPath = commandLogPath(options.runDir, ci.scenario, ci.attempt, ci.phase, step?.name);
-    const worktreePath = join(options.basePath, scenario.worktree);
+    const path = worktreePath(options.basePath, scenario.worktree);
     const junitPath = join(options.runDir, "junit", `${safeFileName(ci.scenario)}.${ci.attempt}.xml`);
     const vars = {
       test_file: scenario.testFile,
       scenario: scenario.name,
       worktree: scenario.worktree,
-      worktree_slug: scenario.worktree.replace(/_/g, "-"),
-      worktree_path: worktreePath,
+      worktree_slug: worktreeSlug(scenario.worktree),
+      worktree_path: path,
       main_repo: options.mainRepo,
       branch: options.branchOf(scenario.worktree),
       run_id: options.runId,
@@ -154,7 +156,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       GROVE_RUN_ID: options.runId,
       GROVE_SCENARIO: scenario.name,
       GROVE_WORKTREE: scenario.worktree,
-      GROVE_WORKTREE_PATH: worktreePath,
+      GROVE_WORKTREE_PATH: path,
       GROVE_ATTEMPT: String(ci.attempt),
       GROVE_MAIN_REPO: options.mainRepo,
       GROVE_PHASE: ci.phase,
@@ -166,7 +168,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       step?.timeout !== undefined ? Math.min(ci.deadline, Date.now() + step.timeout * 1000) : ci.deadline;
     const outcome = await execCommand({
       command,
-      cwd: step?.cwd ? join(worktreePath, step.cwd) : worktreePath,
+      cwd: step?.cwd ? join(path, step.cwd) : path,
       env,
       logPath,
       deadline: stepDeadline,
@@ -188,7 +190,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
     const { status, reason } = interpretExit(outcome, step ? undefined : exitMeaningsFor(scenario, pipeline));
     const collected =
       !step && pipeline.test.junit !== undefined && !outcome.spawnError
-        ? collectJUnit(worktreePath, pipeline.test.junit, vars)
+        ? collectJUnit(path, pipeline.test.junit, vars)
         : undefined;
     return {
       phase: ci.phase,

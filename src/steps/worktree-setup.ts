@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { worktreeSlug } from "../config/names.js";
 import { renderArgv } from "../config/templates.js";
 import type { Check, Step } from "../config/types.js";
 import { globMatches } from "../util/glob-match.js";
@@ -111,7 +112,7 @@ export async function runSetupStep(step: Step, ctx: SetupContext): Promise<StepR
   if (step.command.kind === "link") return linkShared(step.command, ctx);
   const vars = {
     worktree: ctx.name,
-    worktree_slug: ctx.name.replace(/_/g, "-"),
+    worktree_slug: worktreeSlug(ctx.name),
     worktree_path: ctx.worktree,
     main_repo: ctx.mainRepo,
     branch: ctx.branch,

@@ -1,7 +1,7 @@
 /** `grove run` (and bare `grove [options]`, the original's spelling): run, report, exit with the verdict. */
 import { join, resolve } from "node:path";
+import { newRunDir } from "../../config/grove-dir.js";
 import { EnvironmentError, UsageError } from "../../errors.js";
-import { ensureGroveStateDir } from "../../reporters/timings-store.js";
 import {
   MIN_OPEN_FILES,
   OPEN_FILES_PER_WORKER,
@@ -169,7 +169,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const runId = newRunId();
   const runDir = values["run-dir"]
     ? resolve(io.cwd, values["run-dir"] as string)
-    : join(ensureGroveStateDir(ctx.mainRepo), "runs", runId);
+    : newRunDir(ctx.mainRepo, runId);
   if (values["run-dir"]) checkOutputDirectory(runDir, "--run-dir");
   if (values["pull-coordinator"]) {
     const ref = (values["coordinator-ref"] as string | undefined) ?? ctx.pipeline.pull.from!;
@@ -223,7 +223,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       runDir,
       workers,
       reporter: outputs.reporter,
-      ...(outputs.recorder ? { inspect: outputs.recorder.inspect } : {}),
+      ...(outputs.recorder ? { inspect: outputs.recorder.inspect, onStep: outputs.recorder.step } : {}),
       interrupt: interrupt.signal,
       hardStop: hardStop.signal,
       setupWorktrees: values["setup-worktrees"] === true,

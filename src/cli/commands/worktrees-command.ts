@@ -2,9 +2,8 @@
  * `grove worktrees [list]`, `grove worktrees setup|pull|clean [names] [--dry-run]`: the worktree
  * lifecycle without running scenarios.
  */
-import { join } from "node:path";
+import { newRunDir } from "../../config/grove-dir.js";
 import { UsageError } from "../../errors.js";
-import { ensureGroveStateDir } from "../../reporters/timings-store.js";
 import { describeDeadRun, endDeadRuns } from "../../run/dead-runs.js";
 import { newRunId } from "../../run/execute-run.js";
 import { startWorktrees } from "../../run/worktree-lifecycle.js";
@@ -126,7 +125,7 @@ export async function worktreesCommand(argv: readonly string[], io: CommandIo): 
       `nothing to pull: pass --coordinator-ref REF or set pull.from in ${ctx.pipeline.source}`,
     );
   const runId = newRunId();
-  const runDir = join(ensureGroveStateDir(ctx.mainRepo), "runs", runId);
+  const runDir = newRunDir(ctx.mainRepo, runId);
   let failed = 0;
   const lifecycle = await startWorktrees({
     mainRepo: ctx.mainRepo,

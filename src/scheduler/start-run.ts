@@ -98,9 +98,16 @@ export function startRun(options: StartRunOptions): RunHandle {
   });
 
   type Snapshot = SnapshotFrom<ScenarioMachine>;
+  /**
+   * A resting machine: its state value and context only. A full snapshot holds ~5 KB of resolved
+   * state nodes and methods (bench: +62 MB of heap for 10,000 scenarios against +11 MB before);
+   * `resolveState` rebuilds one from these when the scenario is stepped or started.
+   */
+  type Resting = Pick<Snapshot, "value" | "context">;
   const specs = new Map(options.scenarios.map((spec) => [spec.input.name, spec]));
-  /** Scenarios that are not running: their machine as a snapshot, stepped purely. */
-  const resting = new Map<string, Snapshot>();
+  /** Scenarios that are not running: their machine at rest, stepped purely. */
+  const resting = new Map<string, Resting>();
+  const rest = (snapshot: Snapshot): Resting => ({ value: snapshot.value, context: snapshot.context });
   const live = new Map<string, Actor<ScenarioMachine>>();
   const results = new Map<string, ScenarioResult>();
 
@@ -131,8 +138,8 @@ export function startRun(options: StartRunOptions): RunHandle {
   /** Steps a resting scenario's machine by one event, purely; settles it when that made it final. */
   const step = (name: string, event: ScenarioEvent) => {
     const before = resting.get(name)!;
-    const [after] = transition(machine, before, event);
-    resting.set(name, after);
+    const [after] = transition(machine, machine.resolveState(before), event);
+    resting.set(name, rest(after));
     options.onStep?.(name, event.type, after.value, after.status);
     reportChange(name, before.value, after);
     if (after.status === "done") settle(name, after);
@@ -140,7 +147,7 @@ export function startRun(options: StartRunOptions): RunHandle {
 
   /** The scenario starts: a live actor restored from its snapshot, observed until final. */
   const start = (name: string) => {
-    const snapshot = resting.get(name)!;
+    const snapshot = machine.resolveState(resting.get(name)!);
     resting.delete(name);
     const actor = createActor(machine, {
       snapshot,
@@ -203,7 +210,7 @@ export function startRun(options: StartRunOptions): RunHandle {
   });
 
   for (const spec of options.scenarios) {
-    resting.set(spec.input.name, initialTransition(machine, spec.input)[0]);
+    resting.set(spec.input.name, rest(initialTransition(machine, spec.input)[0]));
     step(spec.input.name, { type: "RUN" });
   }
   run.start();

@@ -165,6 +165,21 @@ export type GroveEvent =
   | { type: "leak-found"; at: string; leak: ResourceLeak }
   | { type: "run-finished"; at: string; interrupted: boolean; wallSeconds: number };
 
+/** What became of one worktree in a run (the report's `worktrees` entries). */
+export interface WorktreeReport {
+  name: string;
+  path: string;
+  branch?: string;
+  head?: string;
+  state: string;
+  created?: boolean;
+  /** Removed, but the branch Grove created is still there though no commit needs it. */
+  branch_left?: boolean;
+  setup_seconds?: number;
+  kept_reasons?: string[];
+  detail?: string;
+}
+
 /** A resource that outlived its owner. */
 export interface ResourceLeak {
   resource_id: string;

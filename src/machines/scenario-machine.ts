@@ -123,7 +123,7 @@ const machineSetup = setup({
 const outputOf = (event: unknown): CommandResult => (event as { output: CommandResult }).output;
 type Args = { context: ScenarioContext; event: unknown };
 
-export function createScenarioMachine(shape: ScenarioPipelineShape) {
+function compileScenarioMachine(shape: ScenarioPipelineShape) {
   const beforeKeys = shape.before.map((_, i) => `before_${i}`);
   const afterKeys = shape.after.map((_, i) => `after_${i}`);
   const firstAfter = afterKeys[0] ?? "settle";
@@ -307,4 +307,20 @@ export function createScenarioMachine(shape: ScenarioPipelineShape) {
   });
 }
 
-export type ScenarioMachine = ReturnType<typeof createScenarioMachine>;
+export type ScenarioMachine = ReturnType<typeof compileScenarioMachine>;
+
+const compiled = new Map<string, ScenarioMachine>();
+
+/**
+ * The scenario machine for a pipeline's shape, compiled once per shape and shared (machines are
+ * immutable; `provide` makes a new one): the run and the inspector's description use the same one.
+ */
+export function createScenarioMachine(shape: ScenarioPipelineShape): ScenarioMachine {
+  const key = JSON.stringify([shape.before, shape.after]);
+  let machine = compiled.get(key);
+  if (!machine) {
+    machine = compileScenarioMachine(shape);
+    compiled.set(key, machine);
+  }
+  return machine;
+}

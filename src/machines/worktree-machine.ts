@@ -97,7 +97,7 @@ const fail = (failure: WorktreeFailure, detail: (a: Args) => string) =>
     detail: context.cancelled ? "interrupted" : detail({ context, event }),
   })) as never;
 
-export function createWorktreeMachine(setupStepNames: readonly string[]) {
+function compileWorktreeMachine(setupStepNames: readonly string[]) {
   const stepKeys = setupStepNames.map((_, i) => `setup_${i}`);
   const afterCreate = stepKeys[0] ?? "checking";
   const states: Record<string, object> = {};
@@ -319,3 +319,18 @@ export function createWorktreeMachine(setupStepNames: readonly string[]) {
 }
 
 export type WorktreeMachine = ReturnType<typeof createWorktreeMachine>;
+
+const compiled = new Map<string, ReturnType<typeof compileWorktreeMachine>>();
+
+/** The worktree machine for these setup steps, compiled once per list of names and shared (see createScenarioMachine). */
+export function createWorktreeMachine(
+  setupStepNames: readonly string[],
+): ReturnType<typeof compileWorktreeMachine> {
+  const key = JSON.stringify(setupStepNames);
+  let machine = compiled.get(key);
+  if (!machine) {
+    machine = compileWorktreeMachine(setupStepNames);
+    compiled.set(key, machine);
+  }
+  return machine;
+}

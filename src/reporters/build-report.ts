@@ -5,7 +5,7 @@
  * describes the result.
  */
 import { isAbsolute, relative } from "node:path";
-import type { FinalStatus, ResourceLeak, ScenarioResult, TestCaseResult } from "../events.js";
+import type { FinalStatus, ResourceLeak, ScenarioResult, TestCaseResult, WorktreeReport } from "../events.js";
 
 export interface ReportMeta {
   version: string;
@@ -36,19 +36,7 @@ export interface ReportShard {
   plan_scenarios: number;
 }
 
-export interface WorktreeReport {
-  name: string;
-  path: string;
-  branch?: string;
-  head?: string;
-  state: string;
-  created?: boolean;
-  /** Removed, but the branch Grove created is still there though no commit needs it. */
-  branch_left?: boolean;
-  setup_seconds?: number;
-  kept_reasons?: string[];
-  detail?: string;
-}
+export type { WorktreeReport };
 
 export interface Report {
   summary: {

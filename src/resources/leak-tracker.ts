@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ResourceLeak } from "../events.js";
-import type { WorktreeReport } from "../reporters/build-report.js";
+import type { ResourceLeak, WorktreeReport } from "../events.js";
 import { listeningPorts } from "./listening-ports.js";
 import {
   ageSeconds,

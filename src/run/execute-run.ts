@@ -7,9 +7,14 @@
 import { randomBytes } from "node:crypto";
 import type { InspectionEvent } from "xstate";
 import type { Pipeline, Scenario } from "../config/types.js";
-import { type EventListener, type ResourceLeak, type ScenarioResult, timestamp } from "../events.js";
+import {
+  type EventListener,
+  type ResourceLeak,
+  type ScenarioResult,
+  timestamp,
+  type WorktreeReport,
+} from "../events.js";
 import type { Plan } from "../plan/plan.js";
-import type { WorktreeReport } from "../reporters/build-report.js";
 import { GroupJournal } from "../resources/group-journal.js";
 import { LeakTracker } from "../resources/leak-tracker.js";
 import { registerRun } from "../resources/run-registry.js";

@@ -6,9 +6,14 @@
 import { join } from "node:path";
 import { createActor, fromPromise, type InspectionEvent, waitFor } from "xstate";
 import type { Pipeline } from "../config/types.js";
-import { type EventListener, type Reason, type SkipCause, timestamp } from "../events.js";
+import {
+  type EventListener,
+  type Reason,
+  type SkipCause,
+  timestamp,
+  type WorktreeReport,
+} from "../events.js";
 import { createWorktreeMachine, type WorktreeFailure } from "../machines/worktree-machine.js";
-import type { WorktreeReport } from "../reporters/build-report.js";
 import { branchFor } from "../steps/branch-for.js";
 import { type GitOptions, git } from "../steps/git.js";
 import { cleanupWorktree } from "../steps/worktree-cleanup.js";

@@ -3,6 +3,7 @@
  * element: a value with spaces or quotes stays one argument, and nothing ever goes through a shell.
  * `{{` and `}}` stand for literal braces.
  */
+import { GroveError } from "../errors.js";
 
 export type TemplatePart = { literal: string } | { variable: string };
 
@@ -29,7 +30,11 @@ export const WORKTREE_VARIABLES = [
   "branch",
 ] as const;
 
-export class TemplateSyntaxError extends Error {}
+/** A `{...}` template in the pipeline is malformed (unclosed brace, unknown variable). */
+export class TemplateSyntaxError extends GroveError {
+  readonly code = "E_TEMPLATE";
+  override readonly name = "TemplateSyntaxError";
+}
 
 export function parseTemplate(text: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
@@ -58,11 +63,6 @@ export function parseTemplate(text: string): TemplatePart[] {
   }
   if (literal) parts.push({ literal });
   return parts;
-}
-
-/** The variables a template uses, in order of appearance. */
-export function templateVariables(text: string): string[] {
-  return parseTemplate(text).flatMap((p) => ("variable" in p ? [p.variable] : []));
 }
 
 /** Substitutes variables; an unknown or missing one is a bug here (loaders validate names first). */

@@ -4,6 +4,7 @@
  * output tail and log path. Consumes events only.
  */
 import { resolve } from "node:path";
+import { unreachable } from "../errors.js";
 import type { GroveEvent, ScenarioResult } from "../events.js";
 import { stripControl } from "../util/strip-control.js";
 import type { Report } from "./build-report.js";
@@ -122,8 +123,11 @@ export class ConsoleReporter implements Reporter {
         if (this.timer) clearInterval(this.timer);
         this.clearBoard();
         break;
-      default:
+      case "scenario-status":
+        // Shown through the attempts and results; the board counts finished scenarios only.
         break;
+      default:
+        unreachable(event);
     }
   };
 

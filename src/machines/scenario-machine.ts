@@ -119,46 +119,30 @@ const machineSetup = setup({
   },
 });
 
-/** Dynamically built states are typed loosely by XState; read a done event's output through this. */
-const outputOf = (event: unknown): CommandResult => (event as { output: CommandResult }).output;
-type Args = { context: ScenarioContext; event: unknown };
+/** A state of the running part, typed by the machine's setup (actors, events, context). */
+type StateConfig = Parameters<typeof machineSetup.createStateConfig>[0];
+
+/** A step or test actor threw: an internal error, unless the attempt already had an outcome. */
+const actorFailed = (context: ScenarioContext, error: unknown) =>
+  context.outcome ?? { status: "errored" as const, reason: `internal-error: ${String(error)}` };
 
 function compileScenarioMachine(shape: ScenarioPipelineShape) {
   const beforeKeys = shape.before.map((_, i) => `before_${i}`);
   const afterKeys = shape.after.map((_, i) => `after_${i}`);
   const firstAfter = afterKeys[0] ?? "settle";
   const firstRun = beforeKeys[0] ?? "test";
+  const { createStateConfig } = machineSetup;
 
-  const pushCommand = assign(({ context, event }: Args) => ({
-    commands: [...context.commands, outputOf(event)],
-  }));
-  const actorFailed = assign(({ context, event }: Args) => ({
-    outcome: context.outcome ?? {
-      status: "errored" as const,
-      reason: `internal-error: ${String((event as { error?: unknown }).error)}`,
-    },
-  }));
-
-  const afterActorFailed = assign(({ context, event }: Args) => ({
-    outcome:
-      context.outcome === null || context.outcome.status === "passed"
-        ? {
-            status: "errored" as const,
-            reason: `internal-error: ${String((event as { error?: unknown }).error)}`,
-          }
-        : context.outcome,
-  }));
-
-  const runningStates: Record<string, object> = {};
+  const runningStates: Record<string, StateConfig> = {};
   shape.before.forEach((name, i) => {
-    runningStates[beforeKeys[i]!] = {
+    runningStates[beforeKeys[i]!] = createStateConfig({
       description: `before step "${name}"`,
       meta: { phase: "before", step: name },
       on: { CANCEL: { actions: ["markCancelled", "abortAttempt"] } },
       invoke: {
         id: beforeKeys[i],
         src: "runStep",
-        input: ({ context }: { context: ScenarioContext }): CommandInput => ({
+        input: ({ context }): CommandInput => ({
           scenario: context.name,
           phase: "before",
           index: i,
@@ -167,36 +151,38 @@ function compileScenarioMachine(shape: ScenarioPipelineShape) {
         }),
         onDone: [
           {
-            guard: ({ context, event }: Args) => outputOf(event).status === "passed" && !context.cancelled,
+            guard: ({ context, event }) => event.output.status === "passed" && !context.cancelled,
             target: beforeKeys[i + 1] ?? "test",
-            actions: pushCommand,
+            actions: assign({ commands: ({ context, event }) => [...context.commands, event.output] }),
           },
           {
             target: firstAfter,
             actions: [
-              pushCommand,
-              assign(({ event }: Args) => ({
+              assign({ commands: ({ context, event }) => [...context.commands, event.output] }),
+              assign(({ event }) => ({
                 outcome: {
-                  status:
-                    outputOf(event).status === "timed-out" ? ("timed-out" as const) : ("errored" as const),
+                  status: event.output.status === "timed-out" ? ("timed-out" as const) : ("errored" as const),
                   reason: "before-step-failed",
                 },
               })),
             ],
           },
         ],
-        onError: { target: firstAfter, actions: actorFailed },
+        onError: {
+          target: firstAfter,
+          actions: assign({ outcome: ({ context, event }) => actorFailed(context, event.error) }),
+        },
       },
-    };
+    });
   });
-  runningStates.test = {
+  runningStates.test = createStateConfig({
     description: "the test command",
     meta: { phase: "test" },
     on: { CANCEL: { actions: ["markCancelled", "abortAttempt"] } },
     invoke: {
       id: "test",
       src: "runTest",
-      input: ({ context }: { context: ScenarioContext }): CommandInput => ({
+      input: ({ context }): CommandInput => ({
         scenario: context.name,
         phase: "test",
         index: 0,
@@ -206,24 +192,27 @@ function compileScenarioMachine(shape: ScenarioPipelineShape) {
       onDone: {
         target: firstAfter,
         actions: [
-          pushCommand,
-          assign(({ event }: Args) => ({
-            outcome: { status: outputOf(event).status, reason: outputOf(event).reason },
+          assign({ commands: ({ context, event }) => [...context.commands, event.output] }),
+          assign(({ event }) => ({
+            outcome: { status: event.output.status, reason: event.output.reason },
           })),
         ],
       },
-      onError: { target: firstAfter, actions: actorFailed },
+      onError: {
+        target: firstAfter,
+        actions: assign({ outcome: ({ context, event }) => actorFailed(context, event.error) }),
+      },
     },
-  };
+  });
   shape.after.forEach((name, i) => {
-    runningStates[afterKeys[i]!] = {
+    runningStates[afterKeys[i]!] = createStateConfig({
       description: `after step "${name}" (runs whatever happened)`,
       meta: { phase: "after", step: name },
       on: { CANCEL: { actions: "markCancelled" } },
       invoke: {
         id: afterKeys[i],
         src: "runStep",
-        input: ({ context }: { context: ScenarioContext }): CommandInput => ({
+        input: ({ context }): CommandInput => ({
           scenario: context.name,
           phase: "after",
           index: i,
@@ -233,21 +222,29 @@ function compileScenarioMachine(shape: ScenarioPipelineShape) {
         onDone: {
           target: afterKeys[i + 1] ?? "settle",
           actions: [
-            pushCommand,
-            assign(({ context, event }: Args) => ({
+            assign({ commands: ({ context, event }) => [...context.commands, event.output] }),
+            assign(({ context, event }) => ({
               outcome:
-                outputOf(event).status !== "passed" && context.outcome?.status === "passed"
+                event.output.status !== "passed" && context.outcome?.status === "passed"
                   ? { status: "errored" as const, reason: "after-step-failed" }
                   : context.outcome,
             })),
           ],
         },
         // A throwing after-step actor is a failed after step: it turns a pass into an error too.
-        onError: { target: afterKeys[i + 1] ?? "settle", actions: afterActorFailed },
+        onError: {
+          target: afterKeys[i + 1] ?? "settle",
+          actions: assign({
+            outcome: ({ context, event }) =>
+              context.outcome === null || context.outcome.status === "passed"
+                ? { status: "errored" as const, reason: `internal-error: ${String(event.error)}` }
+                : context.outcome,
+          }),
+        },
       },
-    };
+    });
   });
-  runningStates.settle = {
+  runningStates.settle = createStateConfig({
     description: "decide: pass, retry or end",
     entry: "recordAttempt",
     always: [
@@ -258,7 +255,7 @@ function compileScenarioMachine(shape: ScenarioPipelineShape) {
       { guard: { type: "outcomeIs", params: { status: "failed" } }, target: "#scenario.failed" },
       { target: "#scenario.errored" },
     ],
-  };
+  });
 
   return machineSetup.createMachine({
     id: "scenario",
@@ -295,7 +292,7 @@ function compileScenarioMachine(shape: ScenarioPipelineShape) {
           CANCEL: { target: "cancelled", actions: "markCancelled" },
         },
       },
-      running: { entry: "beginAttempt", initial: firstRun, states: runningStates as never },
+      running: { entry: "beginAttempt", initial: firstRun, states: runningStates },
       retrying: { description: "another attempt follows", always: "running" },
       passed: { id: "scenario.passed", type: "final" },
       failed: { id: "scenario.failed", type: "final" },

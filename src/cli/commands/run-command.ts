@@ -1,5 +1,5 @@
 /** `grove run` (and bare `grove [options]`, the original's spelling): run, report, exit with the verdict. */
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { newRunDir } from "../../config/grove-dir.js";
 import { EnvironmentError, UsageError } from "../../errors.js";
 import {

@@ -278,6 +278,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     groups.close();
     unregister();
     spawner.close();
+    if (process.env.GROVE_DEBUG_SPAWNS === "1") {
+      const { helper, direct } = spawner.counts();
+      process.stderr.write(`grove: spawns via helper ${helper}, from Grove ${direct}\n`);
+    }
     options.interrupt?.removeEventListener("abort", onInterrupt);
     options.hardStop?.removeEventListener("abort", onHardStop);
   }

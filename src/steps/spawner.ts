@@ -34,6 +34,14 @@ export interface Spawner {
   kind(): Promise<SpawnHelperKind>;
   /** Lets the helpers exit; call once no command is running. */
   close(): void;
+  /** How many launches went to a helper and how many forked from this process (launchDirect). */
+  counts(): LaunchCounts;
+}
+
+/** Launch counts of one spawner (GROVE_DEBUG_SPAWNS=1 prints them at the end of a run). */
+export interface LaunchCounts {
+  helper: number;
+  direct: number;
 }
 
 interface Helper {
@@ -148,6 +156,11 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
   const helpers: Helper[] = [];
   let nextId = 1;
   let turn = 0;
+  const counts: LaunchCounts = { helper: 0, direct: 0 };
+  const direct: Launcher = (request) => {
+    counts.direct++;
+    return launchDirect(request);
+  };
 
   const onMessage = (message: HelperMessage) => {
     const p = pending.get(message.id);
@@ -207,7 +220,8 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
       }
       remove(candidate);
     }
-    if (!helper) return launchDirect(request);
+    if (!helper) return direct(request);
+    counts.helper++;
     const id = nextId++;
     const chosen = helper;
     let exited!: (exit: ProcessExit) => void;
@@ -221,11 +235,12 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
         failed: reject,
         exited,
       });
-      const direct = () => {
+      const fallBack = () => {
         pending.delete(id);
-        launchDirect(request).then(resolve, reject);
+        counts.helper--;
+        direct(request).then(resolve, reject);
       };
-      if (!chosen.send({ id, ...request }, direct)) direct();
+      if (!chosen.send({ id, ...request }, fallBack)) fallBack();
     });
   };
 
@@ -241,5 +256,6 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
     close() {
       for (const helper of helpers) helper.close();
     },
+    counts: () => ({ ...counts }),
   };
 }

@@ -160,29 +160,61 @@ describe.each(["python", "node"] as SpawnHelperKind[])(
   },
 );
 
-describe("a Python that cannot run the helper", () => {
-  it("is replaced by Node helpers, and commands run all the same", async () => {
+// Launches that arrive before the fallback is ready wait for it: none forks from Grove itself
+// (launchDirect), which is what made a run without Python slower than one with Node helpers chosen.
+describe.each([
+  ["missing", "/nonexistent/python3"],
+  ["exits at once", "/bin/false"],
+  ["a directory", "/"],
+])("a Python that cannot run the helper (%s)", (_label, python) => {
+  it("is replaced by Node helpers, and every command, even the first, starts from them", async () => {
     const saved = process.env.GROVE_PYTHON;
-    process.env.GROVE_PYTHON = "/bin/false";
+    process.env.GROVE_PYTHON = python;
     try {
       spawner = startSpawner(2, "python");
       const dir = tempDir();
+      const codes = Array.from({ length: 12 }, (_, i) => i % 4);
+      // All launched in the same tick as the start, before any helper could have answered.
       const exits = await Promise.all(
-        [1, 2, 3].map(async (code) => {
+        codes.map(async (code, i) => {
           const launched = await spawner!.launch({
             argv: ["sh", "-c", `exit ${code}`],
             cwd: dir,
             env: {},
-            logPath: join(dir, `${code}.log`),
+            logPath: join(dir, `${i}.log`),
           });
           return (await launched.exited).exitCode;
         }),
       );
-      expect(exits).toEqual([1, 2, 3]);
+      expect(exits).toEqual(codes);
       expect(await spawner.kind()).toBe("node");
+      expect(spawner.counts()).toEqual({ helper: codes.length, direct: 0 });
     } finally {
       if (saved === undefined) delete process.env.GROVE_PYTHON;
       else process.env.GROVE_PYTHON = saved;
     }
+  });
+});
+
+describe.each([
+  ["python", 7, 0],
+  ["node", 7, 0],
+  ["none", 0, 7],
+] as const)("launch counts with helper %s", (kind, helper, direct) => {
+  it(`${helper} through helpers, ${direct} forked from Grove`, async () => {
+    spawner = startSpawner(2, kind);
+    const dir = tempDir();
+    await Promise.all(
+      Array.from({ length: 7 }, async (_, i) => {
+        const launched = await spawner!.launch({
+          argv: ["true"],
+          cwd: dir,
+          env: {},
+          logPath: join(dir, `${i}.log`),
+        });
+        await launched.exited;
+      }),
+    );
+    expect(spawner.counts()).toEqual({ helper, direct });
   });
 });

@@ -1,4 +1,5 @@
 /** Option specs shared by `grove run` and `grove plan`: the original coordinator's flags plus Grove's. */
+import { UsageError } from "../errors.js";
 import type { OptionSpecs } from "./parse-args.js";
 
 export const SELECTION_OPTIONS: OptionSpecs = {
@@ -60,3 +61,43 @@ export const PLAN_OUTPUT_OPTIONS: OptionSpecs = {
   json: { type: "boolean", description: "Print the plan as JSON" },
   graph: { type: "string", valueName: "dot|mermaid", description: "Print the dependency graph" },
 };
+
+/** Run flags that also shape what `grove plan` shows: the worker count and the report --last-failed reads. */
+export const PLAN_SHAPING_OPTIONS: OptionSpecs = {
+  parallel: {
+    type: "boolean",
+    negatable: true,
+    description: "Run scenarios in parallel (default on; --no-parallel = one worker)",
+  },
+  workers: {
+    type: "integer",
+    min: 1,
+    max: 1024,
+    valueName: "N",
+    short: { j: null, w: null },
+    description: "Worker slots, 1-1024 (default 4)",
+  },
+  report: {
+    type: "string",
+    valueName: "FILE",
+    description: "JSON report path (default integration_report.json)",
+  },
+};
+
+/**
+ * --workers N (default 4); --no-parallel means one worker and wins over --workers, as the original
+ * meant it (its scripts may pass both). --workers 0 hung the original: refuse it.
+ */
+export function resolveWorkers(
+  workers: number | undefined,
+  parallel: boolean | undefined,
+): { workers: number; warning?: string } {
+  if (workers !== undefined && workers < 1)
+    throw new UsageError(`--workers must be at least 1 (got ${workers})`);
+  if (parallel === false) {
+    return workers !== undefined && workers > 1
+      ? { workers: 1, warning: `--no-parallel runs one scenario at a time; --workers ${workers} is ignored` }
+      : { workers: 1 };
+  }
+  return { workers: workers ?? 4 };
+}

@@ -1,6 +1,7 @@
 /** `grove plan` output: a table in run order, worktree presence, the critical path, totals; or JSON. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { estimateMakespan } from "../plan/estimate-makespan.js";
 import type { Plan } from "../plan/plan.js";
 import { worktreePath } from "../steps/worktree-paths.js";
 import type { RunContext } from "./resolve-context.js";
@@ -24,7 +25,11 @@ export function worktreePresence(
 
 const seconds = (s: number) => (s >= 120 ? `${Math.round(s / 6) / 10}m` : `${Math.round(s * 10) / 10}s`);
 
-export function renderPlanText(ctx: RunContext, presence: Map<string, PlanWorktreeState>): string {
+export function renderPlanText(
+  ctx: RunContext,
+  presence: Map<string, PlanWorktreeState>,
+  workers: number,
+): string {
   const { plan } = ctx;
   const out: string[] = [];
   const present = [...presence.values()].filter((p) => p === "present").length;
@@ -73,6 +78,9 @@ export function renderPlanText(ctx: RunContext, presence: Map<string, PlanWorktr
   out.push(
     `Totals: ${plan.scenarios.length} scenario(s)${pulled ? ` (${pulled} pulled in as dependencies)` : ""}${excluded}; ${present}/${plan.worktrees.length} worktree(s) present; expected work ${seconds(plan.totalExpectedSeconds)}`,
   );
+  out.push(
+    `Expected wall time on ${workers} worker(s): ${seconds(estimateMakespan(plan, workers, ctx.pipeline.test.maxPerWorktree))} (at most ${ctx.pipeline.test.maxPerWorktree} at once per worktree)`,
+  );
   out.push(...shardLines(ctx));
   return `${out.join("\n")}\n`;
 }
@@ -104,6 +112,7 @@ function table(rows: string[][]): string[] {
 export function planToJson(
   ctx: RunContext,
   presence: Map<string, PlanWorktreeState>,
+  workers: number,
   plan: Plan = ctx.plan,
 ): unknown {
   return {
@@ -139,6 +148,8 @@ export function planToJson(
       worktreesPresent: [...presence.values()].filter((p) => p === "present").length,
       expectedSeconds: plan.totalExpectedSeconds,
     },
+    workers,
+    expectedWallSeconds: estimateMakespan(plan, workers, ctx.pipeline.test.maxPerWorktree),
     planHash: ctx.planHash,
     ...(ctx.shard
       ? {

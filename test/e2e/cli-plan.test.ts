@@ -27,6 +27,37 @@ describe("grove plan (built CLI)", () => {
     }
   });
 
+  it("takes the run flags that shape the plan: --workers/-j, --no-parallel, --report for --last-failed; not --reporter", async () => {
+    const dir = tempDir();
+    copyFileSync(REFERENCE_SCENARIOS, join(dir, "scenarios.json"));
+    const wall = async (...args: string[]) => {
+      const r = await runGrove(["plan", "--json", ...args], dir);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const plan = JSON.parse(r.stdout);
+      return { workers: plan.workers as number, seconds: plan.expectedWallSeconds as number };
+    };
+    const one = await wall("--workers", "1");
+    const eight = await wall("-j", "8");
+    expect(one.workers).toBe(1);
+    expect(eight.workers).toBe(8);
+    expect(eight.seconds).toBeLessThan(one.seconds);
+    expect(await wall("--no-parallel")).toEqual(one);
+    const text = await runGrove(["plan", "--workers", "3"], dir);
+    expect(text.stdout).toMatch(/Expected wall time on 3 worker\(s\): /);
+    writeFileSync(
+      join(dir, "last.json"),
+      JSON.stringify({ scenarios: [{ name: "cross_module_cascading", status: "failed" }] }),
+    );
+    const lastFailed = await runGrove(["plan", "--json", "--last-failed", "--report", "last.json"], dir);
+    expect(lastFailed.exitCode, lastFailed.stderr).toBe(0);
+    expect(JSON.parse(lastFailed.stdout).order.map((o: { name: string }) => o.name)).toContain(
+      "cross_module_cascading",
+    );
+    const reporter = await runGrove(["plan", "--reporter", "json"], dir);
+    expect(reporter.exitCode).toBe(2);
+    expect(reporter.stderr).toMatch(/--reporter/);
+  });
+
   it("prints a machine-readable plan with --json and graphs with --graph", async () => {
     const dir = tempDir();
     copyFileSync(REFERENCE_SCENARIOS, join(dir, "scenarios.json"));

@@ -72,7 +72,12 @@ const BAD_STRING_VALUES: Record<string, BadValue[]> = {
   "filter-tag": [bad(() => ["--filter-tag", "no-such-tag"], /no scenario matches tag no-such-tag/, 4)],
   "filter-worktree": [bad(() => ["--filter-worktree", "nope"], /no scenario matches worktree nope/, 4)],
   graph: [bad(() => ["--graph", "svg"], /--graph expects "dot" or "mermaid", got "svg"/)],
-  report: [bad(() => ["--report", aDirectory], /--report .* is a directory; name a file/, 2, RUN_ONLY)],
+  report: [
+    bad(() => ["--report", aDirectory], /--report .* is a directory; name a file/, 2, RUN_ONLY),
+    bad(() => ["--last-failed", "--report", "missing.json"], /missing\.json is missing or not JSON/, 2, [
+      "plan",
+    ]),
+  ],
   junit: [bad(() => ["--junit", aDirectory], /--junit .* is a directory/, 2, RUN_ONLY)],
   "html-report": [bad(() => ["--html-report", aDirectory], /--html-report .* is a directory/, 2, RUN_ONLY)],
   "run-dir": [bad(() => ["--run-dir", join(aFile, "sub")], /--run-dir .*: .* is a file/)],

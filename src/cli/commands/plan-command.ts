@@ -2,18 +2,23 @@
 import { UsageError } from "../../errors.js";
 import { renderDot, renderMermaid } from "../../plan/render-graph.js";
 import { EXIT } from "../exit-codes.js";
-import { PLAN_OUTPUT_OPTIONS, SELECTION_OPTIONS } from "../options.js";
+import { PLAN_OUTPUT_OPTIONS, PLAN_SHAPING_OPTIONS, resolveWorkers, SELECTION_OPTIONS } from "../options.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import { planToJson, renderPlanText, worktreePresence } from "../render-plan.js";
 import { resolveContext } from "../resolve-context.js";
 import type { CommandIo } from "./command-io.js";
 
-export const PLAN_OPTIONS: OptionSpecs = { ...SELECTION_OPTIONS, ...PLAN_OUTPUT_OPTIONS };
+export const PLAN_OPTIONS: OptionSpecs = {
+  ...SELECTION_OPTIONS,
+  ...PLAN_SHAPING_OPTIONS,
+  ...PLAN_OUTPUT_OPTIONS,
+};
 
 export const PLAN_HELP = `Usage: grove plan [options] [NAME|GLOB...]
 
 Validate scenarios.json and the pipeline, and print the scenarios in run order with their worktree,
-dependencies, timeout and tags, whether each worktree exists, the critical path and totals.
+dependencies, timeout and tags, whether each worktree exists, the critical path, totals and the
+expected wall time on --workers N.
 Nothing is run. Same as \`grove run --dry-run\`.
 
 Options:
@@ -23,6 +28,7 @@ Examples:
   grove plan
   grove plan --filter-tag parser --no-deps --assume-deps-passed
   grove plan 'parser_*' --shard 2/4
+  grove plan --workers 8 --last-failed --report out/report.json
   grove plan --json > plan.json
   grove plan --graph dot | dot -Tsvg > plan.svg
 `;
@@ -33,13 +39,19 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
     io.stdout(PLAN_HELP);
     return EXIT.ok;
   }
-  return printPlan(values, io, positionals);
+  const { workers, warning } = resolveWorkers(
+    values.workers as number | undefined,
+    values.parallel as boolean | undefined,
+  );
+  if (warning) io.stderr(`grove: warning: ${warning}\n`);
+  return printPlan(values, io, workers, positionals);
 }
 
 /** Shared by `grove plan` and `grove run --dry-run`. */
 export async function printPlan(
   values: Record<string, unknown>,
   io: CommandIo,
+  workers: number,
   positionals: readonly string[] = [],
 ): Promise<number> {
   const graph = values.graph as string | undefined;
@@ -50,7 +62,7 @@ export async function printPlan(
   const presence = worktreePresence(ctx.basePath, ctx.plan.worktrees);
   if (graph === "dot") io.stdout(renderDot(ctx.plan));
   else if (graph === "mermaid") io.stdout(renderMermaid(ctx.plan));
-  else if (values.json) io.stdout(`${JSON.stringify(planToJson(ctx, presence), null, 2)}\n`);
-  else io.stdout(renderPlanText(ctx, presence));
+  else if (values.json) io.stdout(`${JSON.stringify(planToJson(ctx, presence, workers), null, 2)}\n`);
+  else io.stdout(renderPlanText(ctx, presence, workers));
   return EXIT.ok;
 }

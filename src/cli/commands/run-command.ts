@@ -13,7 +13,7 @@ import { newRunId } from "../../run/execute-run.js";
 import { runAndReport } from "../../run/run-and-report.js";
 import { coordinatorRefProblem } from "../../steps/check-ref.js";
 import { EXIT } from "../exit-codes.js";
-import { PLAN_OUTPUT_OPTIONS, SELECTION_OPTIONS } from "../options.js";
+import { PLAN_OUTPUT_OPTIONS, PLAN_SHAPING_OPTIONS, resolveWorkers, SELECTION_OPTIONS } from "../options.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import { checkOutputDirectory } from "../preflight.js";
 import { resolveContext } from "../resolve-context.js";
@@ -24,24 +24,7 @@ import { printPlan } from "./plan-command.js";
 
 export const RUN_OPTIONS: OptionSpecs = {
   ...SELECTION_OPTIONS,
-  parallel: {
-    type: "boolean",
-    negatable: true,
-    description: "Run scenarios in parallel (default on; --no-parallel = one worker)",
-  },
-  workers: {
-    type: "integer",
-    min: 1,
-    max: 1024,
-    valueName: "N",
-    short: { j: null, w: null },
-    description: "Worker slots, 1-1024 (default 4)",
-  },
-  report: {
-    type: "string",
-    valueName: "FILE",
-    description: "JSON report path (default integration_report.json)",
-  },
+  ...PLAN_SHAPING_OPTIONS,
   junit: { type: "string", valueName: "FILE", description: "Also write JUnit XML here" },
   "setup-worktrees": { type: "boolean", description: "Create and set up missing worktrees first" },
   "pull-coordinator": { type: "boolean", description: "Merge the coordinator ref into each worktree first" },
@@ -139,7 +122,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const graph = values.graph as string | undefined;
   if (graph !== undefined && graph !== "dot" && graph !== "mermaid")
     throw new UsageError(`--graph expects "dot" or "mermaid", got "${graph}"`);
-  if (values["dry-run"]) return printPlan(values, io, positionals);
+  if (values["dry-run"]) return printPlan(values, io, requested, positionals);
   const fitted = fitWorkersToOpenFiles(requested, openFilesLimit());
   if (fitted.warning) io.stderr(`grove: warning: ${fitted.warning}\n`);
   const workers = fitted.workers;
@@ -284,22 +267,4 @@ export function fitWorkersToOpenFiles(
     workers: fit,
     warning: `ulimit -n ${limit} leaves room for ${fit} worker(s), not ${workers}: running ${fit} at once (raise the limit, e.g. ulimit -n 1024, for more)`,
   };
-}
-
-/**
- * --workers N (default 4); --no-parallel means one worker and wins over --workers, as the original
- * meant it (its scripts may pass both). --workers 0 hung the original: refuse it.
- */
-export function resolveWorkers(
-  workers: number | undefined,
-  parallel: boolean | undefined,
-): { workers: number; warning?: string } {
-  if (workers !== undefined && workers < 1)
-    throw new UsageError(`--workers must be at least 1 (got ${workers})`);
-  if (parallel === false) {
-    return workers !== undefined && workers > 1
-      ? { workers: 1, warning: `--no-parallel runs one scenario at a time; --workers ${workers} is ignored` }
-      : { workers: 1 };
-  }
-  return { workers: workers ?? 4 };
 }

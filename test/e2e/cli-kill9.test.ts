@@ -4,7 +4,7 @@
  * or `grove worktrees` on the repository reports and ends them, and releases the dead run's worktree
  * leases and git worktree locks.
  */
-import { readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSampleRepo, type SampleRepo } from "../../src/demo/sample-repo.js";
@@ -15,6 +15,7 @@ import { FIXTURES } from "../helpers/paths.js";
 import { runGrove, spawnGrove, waitForOutput } from "../helpers/run-grove.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { waitForFile } from "../helpers/wait-for-file.js";
+import { waitUntil } from "../helpers/wait-for.js";
 
 function scenarios(s: SampleRepo, run: string[]): void {
   writeFileSync(
@@ -23,12 +24,20 @@ function scenarios(s: SampleRepo, run: string[]): void {
   );
 }
 
-/** Starts a run, waits for the file its command writes, kills Grove with SIGKILL; returns the run id and pids. */
-async function killGroveMidRun(s: SampleRepo, pidFile: string, args: string[]) {
+/**
+ * Starts a run, waits for the file its command writes (and, with `lockOf`, for Grove's git worktree
+ * lock on that worktree, which is taken beside the first scenario, not before it), kills Grove with
+ * SIGKILL; returns the run id and pids.
+ */
+async function killGroveMidRun(s: SampleRepo, pidFile: string, args: string[], lockOf?: string) {
   const child = spawnGrove(args, s.mainRepo);
   const header = waitForOutput(child, (seen) => /Grove run (\S+):/.test(seen));
   const pids = (await waitForFile(pidFile)).trim().split(/\s+/).map(Number);
   const runId = /Grove run (\S+):/.exec(await header)![1]!;
+  if (lockOf !== undefined) {
+    const lockFile = join(await commonGitDir(s.mainRepo), "worktrees", lockOf, "locked");
+    await waitUntil(() => existsSync(lockFile), `the git worktree lock ${lockFile}`);
+  }
   child.kill("SIGKILL");
   await child;
   for (const pid of pids) expect(isAlive(pid), `${pid} should outlive a SIGKILLed Grove`).toBe(true);
@@ -47,7 +56,7 @@ describe("kill -9 of Grove (built CLI)", () => {
     const s = await createSampleRepo(tempDir());
     const pidFile = join(s.root, "pids");
     scenarios(s, [process.execPath, join(FIXTURES, "spawn-tree.mjs"), pidFile]);
-    const { runId, pids } = await killGroveMidRun(s, pidFile, ["run"]);
+    const { runId, pids } = await killGroveMidRun(s, pidFile, ["run"], "cli");
     scenarios(s, ["true"]);
     const next = await runGrove(["run"], s.mainRepo);
     expect(next.exitCode, next.stdout + next.stderr).toBe(0);

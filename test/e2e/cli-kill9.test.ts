@@ -14,8 +14,8 @@ import { sh } from "../helpers/git-repo.js";
 import { FIXTURES } from "../helpers/paths.js";
 import { runGrove, spawnGrove, waitForOutput } from "../helpers/run-grove.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { waitForFile } from "../helpers/wait-for-file.js";
 import { waitUntil } from "../helpers/wait-for.js";
+import { waitForFile } from "../helpers/wait-for-file.js";
 
 function scenarios(s: SampleRepo, run: string[]): void {
   writeFileSync(

@@ -13,7 +13,11 @@ export const SELECTION_OPTIONS: OptionSpecs = {
     valueName: "PATH",
     description: "Worktrees directory (default: <main-repo>-worktrees beside the main repo)",
   },
-  scenarios: { type: "string", valueName: "FILE", description: "Scenarios file (default: scenarios.json)" },
+  scenarios: {
+    type: "string",
+    valueName: "FILE",
+    description: "Scenarios file (default: scenarios.json here, else in the main repository)",
+  },
   pipeline: {
     type: "string",
     valueName: "FILE",

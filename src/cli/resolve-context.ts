@@ -13,6 +13,7 @@ import { type Plan, type PlanOptions, pipelinePlanDefaults, planScenarios } from
 import { planHash } from "../plan/plan-hash.js";
 import { parseShard, type ShardAssignment } from "../plan/shard.js";
 import { readTimings } from "../reporters/timings-store.js";
+import { mainWorktreeOf } from "../steps/git-dirs.js";
 import { gitTopLevel } from "../steps/git-query.js";
 import { toPointer } from "../util/json-pointer.js";
 import type { ParsedValue } from "./parse-args.js";
@@ -65,14 +66,21 @@ export async function resolveContext(
     mainRepoIsGit = top !== undefined;
     if (top) mainRepo = top;
   } else {
+    // As Playwright and Vitest find their config upward: the repository's top level, and from a
+    // linked worktree (one of Grove's, say) the main repository it belongs to.
     const top = await gitTopLevel(cwd);
     mainRepoIsGit = top !== undefined;
-    mainRepo = top ?? cwd;
+    mainRepo = top ? mainWorktreeOf(top) : cwd;
   }
   const basePath = values["base-path"]
     ? resolve(cwd, values["base-path"] as string)
     : join(dirname(mainRepo), `${basename(mainRepo)}-worktrees`);
-  const scenariosFile = resolve(cwd, (values.scenarios as string | undefined) ?? "scenarios.json");
+  // scenarios.json: the one given, else the current directory's, else the main repository's.
+  const scenariosFile = values.scenarios
+    ? resolve(cwd, values.scenarios as string)
+    : existsSync(join(cwd, "scenarios.json"))
+      ? join(cwd, "scenarios.json")
+      : join(mainRepo, "scenarios.json");
   const loaded = loadScenariosFile(scenariosFile);
   const pipelinePath = resolvePipelinePath(
     values.pipeline ? resolve(cwd, values.pipeline as string) : undefined,

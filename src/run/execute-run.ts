@@ -51,6 +51,8 @@ export interface ExecuteRunOptions {
   noWait?: boolean;
   /** --cleanup: remove the worktrees Grove created, unless they hold work. */
   cleanup?: boolean;
+  /** --max-failures N: after N failures start nothing new (the rest is skipped as `max-failures`). */
+  maxFailures?: number;
   /** --keep-leaks: report leaked processes but leave them running. */
   keepLeaks?: boolean;
   /**
@@ -189,6 +191,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       maxPerWorktree: pipeline.test.maxPerWorktree,
       assumeDependenciesPassed: plan.assumeDependenciesPassed,
       worktreesStartReady: false,
+      ...(options.maxFailures !== undefined ? { maxFailures: options.maxFailures } : {}),
     },
     actors,
     abortAttempt,

@@ -32,6 +32,11 @@ export interface ReadySetOptions {
   assumeDependenciesPassed: boolean;
   /** False when worktrees must first report ready (`worktreeReady`) before their scenarios start. */
   worktreesStartReady: boolean;
+  /**
+   * `--max-failures N` / `-x`: once N scenarios failed, errored or timed out, nothing new starts; what
+   * has not started is skipped with reason `max-failures` (running ones finish).
+   */
+  maxFailures?: number;
 }
 
 type NodeState = "waiting" | "queued" | "running" | "done";
@@ -53,6 +58,7 @@ export class ReadySet {
   private readonly failedWorktrees = new Map<string, SkipCause>();
   private running = 0;
   private doneCount = 0;
+  private failures = 0;
   private stopped = false;
   private peakRunning = 0;
   /** Worker slots not in use; the lowest is handed out first, so lanes stay stable. */
@@ -128,6 +134,9 @@ export class ReadySet {
     node.state = "done";
     node.status = status;
     this.doneCount++;
+    if (status === "failed" || status === "errored" || status === "timed-out") this.failures++;
+    const max = this.options.maxFailures;
+    if (max !== undefined && this.failures >= max && !this.stopped) this.stopAfterFailures(max, out);
     if (status === "passed") {
       for (const d of node.s.dependents) {
         const dep = this.nodes.get(d);
@@ -174,6 +183,22 @@ export class ReadySet {
       } else if (node.state === "running") out.push({ kind: "cancel", name: node.s.name });
     }
     return out;
+  }
+
+  /** Enough failures: start nothing more; every scenario not started is skipped with that reason. */
+  private stopAfterFailures(max: number, out: SchedulerCommand[]): void {
+    this.stopped = true;
+    const cause: SkipCause = {
+      reason: "max-failures",
+      detail: `not started: ${max} scenario(s) had failed (--max-failures ${max})`,
+    };
+    for (const node of this.nodes.values()) {
+      if (node.state !== "waiting" && node.state !== "queued") continue;
+      node.state = "done";
+      node.status = "skipped";
+      this.doneCount++;
+      out.push({ kind: "skip", name: node.s.name, cause });
+    }
   }
 
   private enqueue(node: Node, out: SchedulerCommand[]): void {

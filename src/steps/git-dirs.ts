@@ -1,6 +1,6 @@
 /** Where a worktree's git data lives, read from `.git` and `commondir` without running git. */
 import { readFileSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 
 export interface GitDirs {
   /** The worktree's own admin dir (`.git/worktrees/<id>`), or the main `.git`. */
@@ -38,5 +38,20 @@ export function checkedOutBranch(worktree: string): string | undefined {
     return head.startsWith("ref: refs/heads/") ? head.slice("ref: refs/heads/".length) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The main worktree of the repository `topLevel` belongs to: itself, or for a linked worktree (its
+ * `.git` is a file pointing into `<main>/.git/worktrees/<id>`) the directory holding the common `.git`.
+ * A bare common dir (no main worktree) leaves `topLevel` as it is.
+ */
+export function mainWorktreeOf(topLevel: string): string {
+  try {
+    const { adminDir, commonDir } = gitDirsOf(topLevel);
+    if (adminDir === commonDir || basename(commonDir) !== ".git") return topLevel;
+    return dirname(commonDir);
+  } catch {
+    return topLevel;
   }
 }

@@ -1,6 +1,6 @@
 /** `grove run` (and bare `grove [options]`, the original's spelling): run, report, exit with the verdict. */
 import { resolve } from "node:path";
-import { newRunDir } from "../../config/grove-dir.js";
+import { newRunDir, runsDir } from "../../config/grove-dir.js";
 import { EnvironmentError, UsageError } from "../../errors.js";
 import {
   MIN_OPEN_FILES,
@@ -10,6 +10,7 @@ import {
 } from "../../resources/open-files-limit.js";
 import { describeDeadRun } from "../../run/dead-runs.js";
 import { newRunId } from "../../run/execute-run.js";
+import { DEFAULT_KEEP_RUNS, pruneRuns } from "../../run/prune-runs.js";
 import { runAndReport } from "../../run/run-and-report.js";
 import { coordinatorRefProblem } from "../../steps/check-ref.js";
 import { EXIT } from "../exit-codes.js";
@@ -25,6 +26,14 @@ import { printPlan } from "./plan-command.js";
 export const RUN_OPTIONS: OptionSpecs = {
   ...SELECTION_OPTIONS,
   ...PLAN_SHAPING_OPTIONS,
+  "max-failures": {
+    type: "integer",
+    min: 1,
+    max: 1_000_000,
+    valueName: "N",
+    short: { x: "1" },
+    description: "After N failures start nothing new; the rest is reported as skipped (max-failures); -x = 1",
+  },
   junit: { type: "string", valueName: "FILE", description: "Also write JUnit XML here" },
   "setup-worktrees": { type: "boolean", description: "Create and set up missing worktrees first" },
   "pull-coordinator": { type: "boolean", description: "Merge the coordinator ref into each worktree first" },
@@ -42,6 +51,13 @@ export const RUN_OPTIONS: OptionSpecs = {
   "keep-worktrees": { type: "boolean", description: "With --cleanup: keep worktrees, remove nothing" },
   "fail-on-leak": { type: "boolean", description: "Leaked processes or resources fail the run (exit 1)" },
   "keep-leaks": { type: "boolean", description: "Report leaked processes but do not end them" },
+  "keep-runs": {
+    type: "integer",
+    min: 0,
+    max: 100_000,
+    valueName: "N",
+    description: "Keep the last N runs in .grove/runs, removing older ones (default 20; 0 keeps all)",
+  },
   "run-dir": {
     type: "string",
     valueName: "DIR",
@@ -122,6 +138,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const graph = values.graph as string | undefined;
   if (graph !== undefined && graph !== "dot" && graph !== "mermaid")
     throw new UsageError(`--graph expects "dot" or "mermaid", got "${graph}"`);
+  const maxFailures = values["max-failures"] as number | undefined;
   if (values["dry-run"]) return printPlan(values, io, requested, positionals);
   const fitted = fitWorkersToOpenFiles(requested, openFilesLimit());
   if (fitted.warning) io.stderr(`grove: warning: ${fitted.warning}\n`);
@@ -162,6 +179,8 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
         `${values["coordinator-ref"] ? "--coordinator-ref" : `pull.from in ${ctx.pipeline.source}`}: ${problem}`,
       );
   }
+  if (!values["run-dir"])
+    pruneRuns(runsDir(ctx.mainRepo), (values["keep-runs"] as number | undefined) ?? DEFAULT_KEEP_RUNS, runId);
   const outputs = await createRunReporters({
     values,
     io,
@@ -216,6 +235,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       cleanup: values.cleanup === true && values["keep-worktrees"] !== true,
       keepLeaks: values["keep-leaks"] === true,
       onDeadRun: (dead) => io.stderr(`${describeDeadRun(dead).join("\n")}\n`),
+      ...(maxFailures !== undefined ? { maxFailures } : {}),
       scenariosFile: ctx.scenariosFile,
       planHash: ctx.planHash,
       ...(ctx.shard

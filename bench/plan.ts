@@ -1,7 +1,7 @@
 /**
  * Planning 10,000 scenarios (random DAG, ~3 dependencies each), validation included, through the
  * built CLI (`grove plan --json`), against a bare `node -e 0` measured in the same run.
- * Target: under 1 s.
+ * Target: under 1 s. BENCH_SCENARIOS=100000 plans that many instead (issue #15: under 3 s).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { row, seededRandom, timeCommand } from "./lib/measure.js";
 
-const N = 10_000;
+const N = Number(process.env.BENCH_SCENARIOS ?? 10_000);
+const TARGET = N >= 100_000 ? 3 : 1;
 const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 
 const random = seededRandom(42);
@@ -30,10 +31,13 @@ const dir = mkdtempSync(join(tmpdir(), "grove-bench-plan-"));
 writeFileSync(join(dir, "scenarios.json"), JSON.stringify({ scenarios }));
 
 const baseline = timeCommand(process.execPath, ["-e", "0"], 7);
-const plan = timeCommand(process.execPath, [GROVE, "plan", "--json", "--main-repo", dir], 5, { cwd: dir });
+const REPEATS = N >= 100_000 ? 3 : 5;
+const plan = timeCommand(process.execPath, [GROVE, "plan", "--json", "--main-repo", dir], REPEATS, {
+  cwd: dir,
+});
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`plan: ${N} scenarios, ~3 dependencies each (median of 5)`);
+console.log(`plan: ${N} scenarios, ~3 dependencies each (median of ${REPEATS})`);
 console.log(row("node -e 0 (baseline)", baseline));
 console.log(row("grove plan --json (validate + plan)", plan, baseline));
-console.log(`target < 1 s: ${plan < 1 ? "met" : "NOT met"}`);
+console.log(`target < ${TARGET} s: ${plan < TARGET ? "met" : "NOT met"}`);

@@ -29,25 +29,85 @@ export const FINAL_STATUSES: readonly FinalStatus[] = [
 ];
 
 /**
- * Why a scenario ended as it did. Built-in reasons are listed; a pipeline's `exit_codes` table may add
- * its own (e.g. `no-tests-collected`).
+ * Why a worktree is not ready, named once for every output: `grove worktrees`, the run's console and
+ * JSON report, the inspector and the docs. A scenario skipped because of its worktree carries the
+ * same name as its reason. The one function that decides readiness is `steps/worktree-readiness.ts`.
  */
-export type BuiltinReason =
-  | "exit-zero"
-  | "exit-non-zero"
-  | "killed-by-signal"
-  | "timeout"
-  | "spawn-failed"
-  | "before-step-failed"
-  | "after-step-failed"
-  | "dependency-failed"
-  | "dependency-not-selected"
-  | "worktree-missing"
-  | "setup-failed"
-  | "merge-conflict"
-  | "worktree-failed"
-  | "worktree-busy"
-  | "cancelled";
+export const WORKTREE_PROBLEMS = [
+  /** No directory at the worktree's path (`--setup-worktrees` creates it). */
+  "worktree-missing",
+  /** A directory is there, but it is not a linked worktree of this repository. */
+  "not-a-worktree",
+  /** Grove's setup began there and did not finish, or setup steps exist and nothing shows they ran. */
+  "not-set-up",
+  /** The pipeline's verify checks fail (e.g. no `build/*.so`). */
+  "verify-failed",
+  /** Unmerged files in the worktree, or merging the coordinator ref conflicted (and was aborted). */
+  "merge-conflict",
+  /** Another run holds the worktree's lease and `--no-wait` was given. */
+  "worktree-busy",
+  /** Taking the worktree's lease failed (its owner file could not be written or read). */
+  "lease-failed",
+  /** `git worktree add` failed. */
+  "create-failed",
+  /** A setup step failed (it ran in this run). */
+  "setup-failed",
+  /** The coordinator ref was not merged: uncommitted changes, or a ref starting with "-". */
+  "pull-refused",
+  /** Fetching or merging the coordinator ref failed for another reason (e.g. no such ref). */
+  "pull-failed",
+  /** Interrupted before it was ready. */
+  "cancelled",
+] as const;
+export type WorktreeProblem = (typeof WORKTREE_PROBLEMS)[number];
+
+/**
+ * A worktree's state as `grove worktrees` lists it and the report's `worktrees[].state` records it:
+ * `ready`, one of the problems, or after a run's cleanup `removed` / `kept` (it holds work).
+ */
+export const WORKTREE_STATES = ["ready", ...WORKTREE_PROBLEMS, "removed", "kept"] as const;
+export type WorktreeState = (typeof WORKTREE_STATES)[number];
+
+/**
+ * What a `worktree-status` event says while a worktree's machine runs: the stage it is in, then a
+ * WorktreeState (`ready`, the problem that stopped it, or how cleanup ended).
+ */
+export const WORKTREE_PROGRESS = [
+  "leasing",
+  /** Another run holds the lease; the detail names it. */
+  "waiting",
+  /** The lease of a run that is no longer running was taken over; the detail names it. */
+  "lease-taken-over",
+  "verifying",
+  "creating",
+  "setting-up",
+  "checking",
+  "pulling",
+  "cleaning",
+] as const;
+export type WorktreeEventState = (typeof WORKTREE_PROGRESS)[number] | WorktreeState;
+
+/**
+ * Why a scenario ended as it did. Built-in reasons are listed; a pipeline's `exit_codes` table may add
+ * its own (e.g. `no-tests-collected`). A skip for its worktree uses the worktree's problem name.
+ */
+export const BUILTIN_REASONS = [
+  "exit-zero",
+  "exit-non-zero",
+  "killed-by-signal",
+  "timeout",
+  "spawn-failed",
+  "before-step-failed",
+  "after-step-failed",
+  /** The scenario machine ended without an outcome: a bug in Grove. */
+  "internal-error",
+  "dependency-failed",
+  "dependency-not-selected",
+  /** `--max-failures N`: N scenarios failed, so the rest was not started. */
+  "max-failures",
+  ...WORKTREE_PROBLEMS,
+] as const;
+export type BuiltinReason = (typeof BUILTIN_REASONS)[number];
 export type Reason = BuiltinReason | (string & {});
 
 /** One command run for an attempt (a before/after step or the test itself). */
@@ -161,7 +221,14 @@ export type GroveEvent =
     }
   | { type: "attempt-finished"; at: string; name: string; worktree: string; result: AttemptResult }
   | { type: "scenario-finished"; at: string; result: ScenarioResult }
-  | { type: "worktree-status"; at: string; worktree: string; state: string; detail?: string }
+  | {
+      type: "worktree-status";
+      at: string;
+      worktree: string;
+      state: WorktreeEventState;
+      /** While `setting-up`, the step (`step 2/3: build`); for a problem, what is wrong and the fix. */
+      detail?: string;
+    }
   | { type: "leak-found"; at: string; leak: ResourceLeak }
   | { type: "run-finished"; at: string; interrupted: boolean; wallSeconds: number };
 
@@ -171,7 +238,8 @@ export interface WorktreeReport {
   path: string;
   branch?: string;
   head?: string;
-  state: string;
+  /** `ready`, the problem that kept it from being ready, or after cleanup `removed` / `kept`. */
+  state: WorktreeState;
   created?: boolean;
   /** Removed, but the branch Grove created is still there though no commit needs it. */
   branch_left?: boolean;

@@ -13,5 +13,12 @@ export {
   type CoordinatorOptions,
   type RunAllOptions,
   type ScenarioInput,
+  type WorktreeSelection,
 } from "./run/coordinator.js";
 export { type ExecuteRunOptions, executeRun, type RunOutcome } from "./run/execute-run.js";
+export type {
+  CleanResult,
+  LifecycleOptions,
+  WorktreeListing,
+  WorktreeOutcome,
+} from "./run/worktree-operations.js";

@@ -5,7 +5,7 @@
  * unless it gives its own `exit_codes`. Reasons written in a table never reuse the names of Grove's
  * own outcomes or errors, so "internal-error" can never be read as a bug in Grove.
  */
-import type { BuiltinReason } from "../events.js";
+import { BUILTIN_REASONS } from "../events.js";
 import type { ExitMeaning, Pipeline, Scenario, TestStatus } from "./types.js";
 
 /** An exit-code table as written in a pipeline or scenarios file. */
@@ -13,23 +13,7 @@ export type RawExitCodes = Record<string, TestStatus | { status: TestStatus; rea
 
 /** Reasons a table may not use: Grove's own outcomes, and words that name Grove's errors. */
 export const RESERVED_REASONS: readonly string[] = [
-  ...([
-    "exit-zero",
-    "exit-non-zero",
-    "killed-by-signal",
-    "timeout",
-    "spawn-failed",
-    "before-step-failed",
-    "after-step-failed",
-    "dependency-failed",
-    "dependency-not-selected",
-    "worktree-missing",
-    "setup-failed",
-    "merge-conflict",
-    "worktree-failed",
-    "cancelled",
-  ] satisfies BuiltinReason[]),
-  "internal-error",
+  ...BUILTIN_REASONS,
   "config-error",
   "usage-error",
   "environment-error",

@@ -1,26 +1,18 @@
 /**
  * A worktree's lifecycle as an XState machine compiled from the pipeline's `worktree` section:
  * leasing -> verifying -> (missing) creating -> one state per setup step -> checking -> pulling ->
- * ready -> cleaning -> removed | kept; or failed with a reason. `RELEASE` ends a worktree that is not
- * cleaned. Nothing touches the worktree before its lease (one run at a time, across processes) is
- * held, and one whose lease was never held is never cleaned.
+ * ready -> cleaning -> removed | kept; or failed with a reason. Verifying gets the readiness verdict;
+ * setup runs only with `canSetup`, and then only where the verdict asks for it. `RELEASE` ends a
+ * worktree that is not cleaned. Nothing touches the worktree before its lease (one run at a time,
+ * across processes) is held, and one whose lease was never held is never cleaned.
  * Actors are named by string and provided by the executor; this file never imports `steps/`.
  */
 import { assign, fromPromise, setup } from "xstate";
 import { InternalError } from "../errors.js";
+import type { WorktreeProblem } from "../events.js";
 
-export type WorktreeFailure =
-  | "worktree-busy"
-  | "lease-failed"
-  | "worktree-missing"
-  | "not-a-worktree-of-this-repo"
-  | "create-failed"
-  | "setup-failed"
-  | "verify-failed"
-  | "pull-conflict"
-  | "pull-refused"
-  | "pull-failed"
-  | "cancelled";
+/** Why a worktree is not ready: the shared union (one name in every output). */
+export type WorktreeFailure = WorktreeProblem;
 
 export interface LeaseOutput {
   /** busy: another live run holds it and the run does not wait (--no-wait). */
@@ -28,9 +20,17 @@ export interface LeaseOutput {
   detail: string;
 }
 export interface VerifyOutput {
-  presence: "missing" | "ours" | "foreign";
-  /** Setup ran with the current definition and the verify checks pass. */
-  setupCurrent: boolean;
+  /** The readiness verdict (steps/worktree-readiness.ts): ready, or what is wrong. */
+  state:
+    | "ready"
+    | Extract<
+        WorktreeProblem,
+        "worktree-missing" | "not-a-worktree" | "not-set-up" | "verify-failed" | "merge-conflict"
+      >;
+  /** There is no usable worktree to set up: missing, or a run's creation of it was interrupted. */
+  create: boolean;
+  /** Ready, but the setup definition changed since Grove ran it: --setup-worktrees reruns setup. */
+  setupChanged: boolean;
   detail?: string;
 }
 export interface StepOutput {
@@ -181,44 +181,38 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
           onDone: [
             { guard: "cancelled", target: "failed", actions: fail("cancelled", () => "interrupted") },
             {
-              guard: ({ event }) => event.output.presence === "foreign",
-              target: "failed",
-              actions: fail(
-                "not-a-worktree-of-this-repo",
-                ({ event }) => out<VerifyOutput>(event).detail ?? "",
-              ),
-            },
-            {
-              guard: ({ event, context }) => event.output.presence === "missing" && context.canSetup,
+              guard: ({ event, context }) => event.output.create && context.canSetup,
               target: "creating",
             },
             {
-              guard: ({ event }) => event.output.presence === "missing",
-              target: "failed",
-              actions: fail(
-                "worktree-missing",
-                ({ event }) => out<VerifyOutput>(event).detail ?? "missing; create it with --setup-worktrees",
-              ),
-            },
-            {
-              guard: ({ event, context }) => !event.output.setupCurrent && context.canSetup,
+              // Setup repairs these; it runs only when asked (--setup-worktrees).
+              guard: ({ event, context }) =>
+                context.canSetup &&
+                (event.output.state === "not-set-up" ||
+                  event.output.state === "verify-failed" ||
+                  (event.output.state === "ready" && event.output.setupChanged)),
               target: afterCreate,
             },
             {
-              guard: ({ event }) => !event.output.setupCurrent,
+              guard: ({ event }) => event.output.state !== "ready",
               target: "failed",
-              actions: fail(
-                "verify-failed",
-                ({ event }) =>
-                  `${out<VerifyOutput>(event).detail ?? "verify checks fail"}; rerun with --setup-worktrees`,
-              ),
+              actions: assign(({ context, event }) => {
+                const { state, detail } = out<VerifyOutput>(event);
+                const hint =
+                  context.canSetup || state === "not-a-worktree" || state === "merge-conflict"
+                    ? ""
+                    : state === "worktree-missing"
+                      ? "; create it with --setup-worktrees"
+                      : "; rerun with --setup-worktrees";
+                return { failure: state === "ready" ? null : state, detail: `${detail ?? state}${hint}` };
+              }) as never,
             },
             { guard: ({ context }) => context.pull, target: "pulling" },
             { target: "ready" },
           ],
           onError: {
             target: "failed",
-            actions: fail("not-a-worktree-of-this-repo", ({ event }) => errorText(event)),
+            actions: fail("verify-failed", ({ event }) => errorText(event)),
           },
         },
       },
@@ -273,7 +267,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
               guard: ({ event }) => event.output.kind === "conflict",
               target: "failed",
               actions: [
-                fail("pull-conflict", ({ event }) => out<PullOutput>(event).detail),
+                fail("merge-conflict", ({ event }) => out<PullOutput>(event).detail),
                 assign({ conflictFiles: ({ event }) => event.output.files ?? [] }),
               ],
             },

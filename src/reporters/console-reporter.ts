@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { unreachable } from "../errors.js";
-import type { GroveEvent, ScenarioResult } from "../events.js";
+import type { GroveEvent, ScenarioResult, WorktreeEventState } from "../events.js";
 import { stripControl } from "../util/strip-control.js";
 import type { Report } from "./build-report.js";
 import type { Reporter } from "./reporter.js";
@@ -21,12 +21,11 @@ export interface ConsoleOptions {
 }
 
 /** Worktree states not worth a line of their own (the report has them). */
-const ROUTINE_WORKTREE_STATES = new Set([
+const ROUTINE_WORKTREE_STATES = new Set<WorktreeEventState>([
   "leasing",
   "verifying",
   "checking",
   "ready",
-  "released",
   "cleaning",
 ]);
 

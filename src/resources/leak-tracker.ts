@@ -237,7 +237,7 @@ export class LeakTracker {
         };
         this.record(leak);
       }
-      if (r.state === "removed" || r.state === "kept" || r.state === "released" || !r.created) continue;
+      if (r.state === "removed" || r.state === "kept" || !r.created) continue;
       const leak: ResourceLeak = {
         resource_id: `worktree:${r.name}`,
         type: "worktree",

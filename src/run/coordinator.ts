@@ -1,12 +1,15 @@
 /**
  * The programmatic API, mirroring the original coordinator's: register scenarios, run them all,
- * generate the report. Built on the same planner, machines and steps as the CLI. A Coordinator can
- * run any number of times in one process (the original hung on the second run).
+ * generate the report, and the worktree lifecycle (verify_worktree_setup, setup_worktree,
+ * pull_coordinator_changes, cleanup_worktrees). Built on the same planner, readiness verdict,
+ * machines and steps as the CLI. A Coordinator can run any number of times in one process (the
+ * original hung on the second run).
  */
 import { join } from "node:path";
 import { newRunDir } from "../config/grove-dir.js";
 import { loadPipeline } from "../config/load-pipeline.js";
 import { loadScenariosFile, parseScenarios, type ScenarioInput } from "../config/load-scenarios.js";
+import { worktreeNameProblem } from "../config/names.js";
 import type { Pipeline, Scenario } from "../config/types.js";
 import { ConfigError, NothingSelectedError, UsageError } from "../errors.js";
 import type { EventListener, ScenarioResult } from "../events.js";
@@ -19,6 +22,16 @@ import { writeJsonReport } from "../reporters/json-reporter.js";
 import { CompositeReporter } from "../reporters/reporter.js";
 import { newRunId } from "./execute-run.js";
 import { runAndReport } from "./run-and-report.js";
+import {
+  type CleanResult,
+  cleanWorktrees,
+  driveWorktrees,
+  type LifecycleOptions,
+  listWorktrees,
+  type WorktreeListing,
+  type WorktreeOutcome,
+  type WorktreeScope,
+} from "./worktree-operations.js";
 
 export type { ScenarioInput };
 
@@ -39,7 +52,18 @@ export interface RunAllOptions {
   filters?: SelectionFilters;
   /** Abort to interrupt the run (like Ctrl-C). */
   signal?: AbortSignal;
+  /** `--setup-worktrees`: create missing worktrees, set up where the readiness verdict asks for it. */
+  setupWorktrees?: boolean;
+  /** `--pull-coordinator`: merge the coordinator ref into each worktree first. */
+  pullCoordinator?: boolean;
+  /** The ref to pull (default: the pipeline's `pull.from`). */
+  coordinatorRef?: string;
+  /** `--cleanup`: afterwards remove the worktrees Grove created, never ones holding work. */
+  cleanup?: boolean;
 }
+
+/** Which worktrees a lifecycle method acts on: one name, several, or (default) every registered one. */
+export type WorktreeSelection = string | readonly string[];
 
 export class Coordinator {
   private readonly scenarios: Scenario[] = [];
@@ -103,6 +127,11 @@ export class Coordinator {
       );
     if (result.plan.scenarios.length === 0)
       throw new NothingSelectedError("no registered scenario matches the filters");
+    const ref = options.coordinatorRef ?? this.pipeline.pull.from;
+    if (options.pullCoordinator && !ref)
+      throw new UsageError(
+        `pullCoordinator needs a ref to merge: pass coordinatorRef or set pull.from in ${this.pipeline.source}`,
+      );
     const runId = newRunId();
     const runDir = this.options.runsDir
       ? join(this.options.runsDir, runId)
@@ -113,7 +142,7 @@ export class Coordinator {
       plan: result.plan,
       pipeline: this.pipeline,
       mainRepo: this.options.mainRepo,
-      basePath: this.options.basePath ?? `${this.options.mainRepo}-worktrees`,
+      basePath: this.basePath,
       runId,
       runDir,
       workers,
@@ -124,10 +153,106 @@ export class Coordinator {
       inspect: recorder.inspect,
       onStep: recorder.step,
       scenariosFile: "<registered scenarios>",
+      setupWorktrees: options.setupWorktrees ?? false,
+      pullCoordinator: options.pullCoordinator ?? false,
+      ...(ref ? { coordinatorRef: ref } : {}),
+      cleanup: options.cleanup ?? false,
       ...(options.signal ? { interrupt: options.signal } : {}),
     });
     this.last = report;
     return outcome.results;
+  }
+
+  /**
+   * The readiness verdict on each worktree (the original's `verify_worktree_setup`), decided by the
+   * same function `grove run` uses: `state` is `ready` or the problem its scenarios would be skipped
+   * with. Runs the verify checks; changes nothing.
+   */
+  async verifyWorktreeSetup(worktrees?: WorktreeSelection): Promise<WorktreeListing[]> {
+    return listWorktrees(this.scope(), this.worktreeNames(worktrees), this.pipeline.pull.from);
+  }
+
+  /**
+   * Creates missing worktrees and runs the pipeline's setup where the verdict asks for it: verify
+   * fails, Grove's setup never finished, or the setup definition changed since Grove ran it (the
+   * original's `setup_worktree`). A worktree that already passes verify is left as it is.
+   */
+  async setupWorktree(
+    worktrees?: WorktreeSelection,
+    options: Omit<LifecycleOptions, "coordinatorRef"> = {},
+  ): Promise<WorktreeOutcome[]> {
+    return this.drive(worktrees, { setup: true, pull: false }, options);
+  }
+
+  /**
+   * Merges the coordinator ref (`options.coordinatorRef`, else the pipeline's `pull.from`) into each
+   * worktree (the original's `pull_coordinator_changes`). A conflict is aborted and reported as
+   * `merge-conflict`; the worktree is left as it was.
+   */
+  async pullCoordinatorChanges(
+    worktrees?: WorktreeSelection,
+    options: LifecycleOptions = {},
+  ): Promise<WorktreeOutcome[]> {
+    const ref = options.coordinatorRef ?? this.pipeline.pull.from;
+    if (!ref)
+      throw new UsageError(
+        `nothing to pull: pass coordinatorRef or set pull.from in ${this.pipeline.source}`,
+      );
+    return this.drive(worktrees, { setup: false, pull: true }, { ...options, coordinatorRef: ref });
+  }
+
+  /**
+   * Removes the worktrees Grove created, keeping any that hold work, with the reasons (the original's
+   * `cleanup_worktrees`, which lost work). `dryRun` says what would happen and changes nothing.
+   */
+  async cleanupWorktrees(
+    worktrees?: WorktreeSelection,
+    options: { dryRun?: boolean } = {},
+  ): Promise<CleanResult[]> {
+    return cleanWorktrees(this.scope(), this.worktreeNames(worktrees), options.dryRun ?? false);
+  }
+
+  private scope(): WorktreeScope {
+    return {
+      mainRepo: this.options.mainRepo,
+      basePath: this.basePath,
+      pipeline: this.pipeline,
+      ...(this.options.runsDir ? { runsDir: this.options.runsDir } : {}),
+    };
+  }
+
+  private get basePath(): string {
+    return this.options.basePath ?? `${this.options.mainRepo}-worktrees`;
+  }
+
+  /** The worktree machines for `worktrees`, reporting to the coordinator's `onEvent` unless overridden. */
+  private drive(
+    worktrees: WorktreeSelection | undefined,
+    what: { setup: boolean; pull: boolean },
+    options: LifecycleOptions,
+  ): Promise<WorktreeOutcome[]> {
+    const onEvent = options.onEvent ?? this.options.onEvent;
+    return driveWorktrees(this.scope(), this.worktreeNames(worktrees), what, {
+      ...options,
+      ...(onEvent ? { onEvent } : {}),
+    });
+  }
+
+  /** The named worktrees (validated against path escape), or every worktree a registered scenario uses. */
+  private worktreeNames(selection: WorktreeSelection | undefined): string[] {
+    const names =
+      selection === undefined
+        ? [...new Set(this.scenarios.map((s) => s.worktree))]
+        : typeof selection === "string"
+          ? [selection]
+          : [...new Set(selection)];
+    if (names.length === 0)
+      throw new UsageError("no worktree to act on: register scenarios first, or name the worktrees");
+    for (const name of names) {
+      const problem = worktreeNameProblem(name);
+      if (problem) throw new UsageError(`worktree name "${name}" ${problem}`);
+    }
+    return names;
   }
 
   /** The report of the last run; written (atomically) to `outputFile` when given. */

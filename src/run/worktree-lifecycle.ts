@@ -8,28 +8,31 @@ import { createActor, fromPromise, type InspectionEvent, waitFor } from "xstate"
 import type { Pipeline } from "../config/types.js";
 import {
   type EventListener,
-  type Reason,
   type SkipCause,
   timestamp,
+  type WorktreeEventState,
   type WorktreeReport,
 } from "../events.js";
-import { createWorktreeMachine, type WorktreeFailure } from "../machines/worktree-machine.js";
+import {
+  createWorktreeMachine,
+  type VerifyOutput,
+  type WorktreeFailure,
+} from "../machines/worktree-machine.js";
 import { branchFor } from "../steps/branch-for.js";
 import { type GitOptions, git } from "../steps/git.js";
 import { cleanupWorktree } from "../steps/worktree-cleanup.js";
-import { createWorktree, lockWorktree, probeWorktree, unlockWorktree } from "../steps/worktree-create.js";
+import { createWorktree, lockWorktree, unlockWorktree } from "../steps/worktree-create.js";
 import { commitsOnlyOn } from "../steps/worktree-history.js";
 import { acquireLease, describeHolder } from "../steps/worktree-lease.js";
 import { commonGitDir, worktreePath } from "../steps/worktree-paths.js";
 import { pullCoordinator } from "../steps/worktree-pull.js";
+import { assessWorktree } from "../steps/worktree-readiness.js";
 import {
-  halfBuiltStage,
   markHalfBuilt,
   markSetupDone,
   runChecks,
   runSetupStep,
   type SetupContext,
-  setupIsCurrent,
 } from "../steps/worktree-setup.js";
 
 export interface WorktreeLifecycleOptions {
@@ -56,24 +59,11 @@ export interface WorktreeLifecycleOptions {
   afterSetupCommand?(end: { worktree: string; step: string; pgid?: number; startedAt: Date }): Promise<void>;
 }
 
-const SKIP_REASON: Record<WorktreeFailure, Reason> = {
-  "worktree-busy": "worktree-busy",
-  "lease-failed": "worktree-failed",
-  "worktree-missing": "worktree-missing",
-  "not-a-worktree-of-this-repo": "worktree-failed",
-  "create-failed": "setup-failed",
-  "setup-failed": "setup-failed",
-  "verify-failed": "setup-failed",
-  "pull-conflict": "merge-conflict",
-  "pull-refused": "worktree-failed",
-  "pull-failed": "worktree-failed",
-  cancelled: "cancelled",
-};
-
-/** State names as people read them: setup_2 is "setting-up step 3 (build)". */
-function describeState(value: string, steps: readonly string[]): string {
-  const m = /^setup_(\d+)$/.exec(value);
-  return m ? `setting-up step ${Number(m[1]) + 1} (${steps[Number(m[1])]})` : value;
+/** The `worktree-status` state for a machine state: setup_2 is `setting-up`, failed is the problem. */
+function eventState(value: string, failure: WorktreeFailure | null): WorktreeEventState {
+  if (/^setup_\d+$/.test(value)) return "setting-up";
+  if (value === "failed" || value === "released") return failure ?? "ready";
+  return value as WorktreeEventState;
 }
 
 export async function startWorktrees(options: WorktreeLifecycleOptions) {
@@ -87,7 +77,10 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
     string,
     {
       path: string;
+      /** The branch the pipeline names for it. */
       branch: string;
+      /** The branch checked out there (null: detached HEAD), once verified or created. */
+      checkedOut?: string | null;
       setupStarted?: number;
       setupSeconds?: number;
       locked: boolean;
@@ -173,42 +166,20 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           });
         return { kind: "acquired" as const, detail: "leased" };
       }),
-      verifyWorktree: fromPromise(async ({ input, signal }) => {
+      verifyWorktree: fromPromise(async ({ input, signal }): Promise<VerifyOutput> => {
         const i = info.get(input.name)!;
-        const presence = await probeWorktree(i.path, commonDir);
-        const half = presence.kind === "ours" ? halfBuiltStage(i.path) : undefined;
-        if (half?.stage === "create")
-          return {
-            presence: "missing" as const,
-            setupCurrent: false,
-            detail: `worktree "${input.name}" was left half-created by run ${half.runId} (interrupted); --setup-worktrees repairs it`,
-          };
-        if (presence.kind === "missing")
-          return {
-            presence: "missing" as const,
-            setupCurrent: false,
-            detail: `worktree "${input.name}" does not exist at ${i.path}; create it with --setup-worktrees`,
-          };
-        if (presence.kind === "foreign")
-          return { presence: "foreign" as const, setupCurrent: false, detail: presence.detail };
-        if (presence.branch !== i.branch) {
-          return {
-            presence: "ours" as const,
-            setupCurrent: false,
-            detail: `${i.path} is on ${presence.branch ?? "a detached HEAD"}, expected ${i.branch} (the pipeline's worktree.branch); check that branch out there, or set worktree.branch to match`,
-          };
-        }
-        const current =
-          !half && (stepNames.length === 0 || (await setupIsCurrent(i.path, pipeline.worktree.setup)));
-        const checks = await runChecks(pipeline.worktree.verify, ctxOf(input.name, signal));
+        const verdict = await assessWorktree({
+          ...ctxOf(input.name, signal),
+          commonDir,
+          setup: pipeline.worktree.setup,
+          verify: pipeline.worktree.verify,
+        });
+        if (verdict.checkedOut !== undefined) i.checkedOut = verdict.checkedOut;
         return {
-          presence: "ours" as const,
-          setupCurrent: current && checks.ok,
-          detail: half
-            ? `setup was interrupted in run ${half.runId}`
-            : current
-              ? checks.detail
-              : "setup has not run with the current pipeline",
+          state: verdict.state,
+          create: verdict.state === "worktree-missing" || verdict.setup === "half-created",
+          setupChanged: verdict.setup === "changed",
+          detail: verdict.detail,
         };
       }),
       createWorktree: fromPromise(async ({ input, signal }) => {
@@ -226,6 +197,7 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           runId: options.runId,
           control: control(signal),
         });
+        i.checkedOut = i.branch;
         return { ok: true, detail: "created" };
       }),
       runSetupStep: fromPromise(async ({ input, signal }) => {
@@ -237,7 +209,7 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
       runChecks: fromPromise(async ({ input, signal }) => {
         const result = await runChecks(pipeline.worktree.verify, ctxOf(input.name, signal));
         const i = info.get(input.name)!;
-        if (result.ok) await markSetupDone(i.path, pipeline.worktree.setup);
+        if (result.ok) markSetupDone(i.path, pipeline.worktree.setup);
         if (i.setupStarted !== undefined) i.setupSeconds = (Date.now() - i.setupStarted) / 1000;
         return result;
       }),
@@ -298,17 +270,21 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
     let last = "";
     actor.subscribe((snapshot) => {
       const value = String(snapshot.value);
-      if (value === last) return;
-      last = value;
       const ctx = snapshot.context;
-      const state =
-        value === "failed" && ctx.failure === "pull-conflict" ? "conflict" : describeState(value, stepNames);
+      const step = /^setup_(\d+)$/.exec(value);
+      const state = eventState(value, ctx.failure);
+      const detail = step
+        ? `step ${Number(step[1]) + 1}/${stepNames.length}: ${stepNames[Number(step[1])]}`
+        : ctx.keptReasons.join(", ") || (value === "failed" || value === "released" ? ctx.detail : "");
+      const key = `${state}\0${detail}`;
+      if (key === last) return;
+      last = key;
       emit({
         type: "worktree-status",
         at: timestamp(),
         worktree: name,
         state,
-        ...(ctx.detail || ctx.keptReasons.length ? { detail: ctx.keptReasons.join(", ") || ctx.detail } : {}),
+        ...(detail ? { detail } : {}),
       });
       if (value === "ready") {
         // Locked while in use so that no other tool prunes or removes it. Its scenarios do not wait
@@ -320,11 +296,10 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
         });
         options.onReady(name);
       }
-      if (value === "failed")
-        options.onFailed(name, {
-          reason: SKIP_REASON[ctx.failure ?? "setup-failed"],
-          detail: `worktree "${name}" ${ctx.failure}: ${ctx.detail}`,
-        });
+      if (value === "failed") {
+        const failure = ctx.failure ?? "verify-failed";
+        options.onFailed(name, { reason: failure, detail: `worktree "${name}" ${failure}: ${ctx.detail}` });
+      }
     });
     return { name, actor };
   });
@@ -359,18 +334,19 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           if (i.locked) await unlockWorktree(options.mainRepo, commonDir, i.path);
           i.releaseLease?.();
           const snap = actor.getSnapshot();
-          const head = await git(options.mainRepo, [
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            `refs/heads/${i.branch}`,
-          ]);
+          const branch = i.checkedOut === undefined ? i.branch : i.checkedOut;
+          const head = branch
+            ? await git(options.mainRepo, ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`])
+            : undefined;
           const report: WorktreeReport = {
             name,
             path: i.path,
-            branch: i.branch,
-            ...(head.exitCode === 0 ? { head: head.stdout } : {}),
-            state: snap.value === "released" ? (snap.context.failure ?? "ready") : String(snap.value),
+            ...(branch ? { branch } : {}),
+            ...(head?.exitCode === 0 ? { head: head.stdout } : {}),
+            state:
+              snap.value === "removed" || snap.value === "kept"
+                ? snap.value
+                : (snap.context.failure ?? "ready"),
             ...(i.created ? { created: true } : {}),
             ...(i.branchLeft ? { branch_left: true } : {}),
             ...(i.setupSeconds !== undefined

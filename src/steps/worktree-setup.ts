@@ -12,47 +12,52 @@ import { renderArgv } from "../config/templates.js";
 import type { Check, Step } from "../config/types.js";
 import { globMatches } from "../util/glob-match.js";
 import { execCommand } from "./exec-command.js";
-import { git, gitOrThrow } from "./git.js";
 import { gitDirsOf } from "./git-dirs.js";
 import { interpretExit } from "./interpret-exit.js";
 import { readTail } from "./output-tail.js";
 
+/** A hash of the setup definition (the steps as configured): a change reruns setup. */
 export function setupHash(steps: readonly Step[]): string {
   return createHash("sha256").update(JSON.stringify(steps)).digest("hex").slice(0, 16);
 }
 
-async function markerPath(worktree: string): Promise<string> {
-  return join(
-    await gitOrThrow(
-      worktree,
-      ["rev-parse", "--path-format=absolute", "--git-dir"],
-      "finding the worktree's git dir",
-    ),
-    "grove-setup.json",
-  );
+/**
+ * What Grove recorded about setup in a worktree: `never` (no record: made by hand, by the original
+ * coordinator, or before Grove ran setup there), `half-created` (a run's `git worktree add` or its
+ * checkout was interrupted), `half-built` (a run's setup began and did not finish: failed, interrupted
+ * or killed), `current` (finished with this definition), `changed` (finished with another definition).
+ */
+export type SetupRecord = "never" | "half-created" | "half-built" | "current" | "changed";
+
+/** The marker lives in the worktree's own admin dir (`.git/worktrees/<id>/`), so it never shows in status. */
+function markerPath(worktree: string): string {
+  return join(gitDirsOf(worktree).adminDir, "grove-setup.json");
 }
 
-export async function setupIsCurrent(worktree: string, steps: readonly Step[]): Promise<boolean> {
+/** Reads the setup marker; an unreadable or damaged one counts as `half-built` (repair, never trust). */
+export function readSetupRecord(worktree: string, steps: readonly Step[]): SetupRecord {
+  let text: string;
   try {
-    return (
-      (JSON.parse(readFileSync(await markerPath(worktree), "utf8")) as { hash: string }).hash ===
-      setupHash(steps)
-    );
+    text = readFileSync(markerPath(worktree), "utf8");
   } catch {
-    return false;
+    return "never";
+  }
+  try {
+    const marker = JSON.parse(text) as { hash?: unknown; half_built?: unknown };
+    if (marker.half_built === "create") return "half-created";
+    if (marker.half_built !== undefined || typeof marker.hash !== "string") return "half-built";
+    return marker.hash === setupHash(steps) ? "current" : "changed";
+  } catch {
+    return "half-built";
   }
 }
 
-export async function markSetupDone(worktree: string, steps: readonly Step[]): Promise<void> {
+/** Written when setup finished and the verify checks pass. */
+export function markSetupDone(worktree: string, steps: readonly Step[]): void {
   writeFileSync(
-    await markerPath(worktree),
+    markerPath(worktree),
     `${JSON.stringify({ hash: setupHash(steps), at: new Date().toISOString() })}\n`,
   );
-}
-
-export async function clearSetupMarker(worktree: string): Promise<void> {
-  const r = await git(worktree, ["rev-parse", "--path-format=absolute", "--git-dir"]);
-  if (r.exitCode === 0) writeFileSync(join(r.stdout, "grove-setup.json"), "{}\n");
 }
 
 /** Where a worktree was when a run stopped building it: being created (checkout) or being set up. */
@@ -65,7 +70,7 @@ export type HalfBuiltStage = "create" | "setup";
  */
 export function markHalfBuilt(worktree: string, stage: HalfBuiltStage, runId: string): void {
   writeFileSync(
-    join(gitDirsOf(worktree).adminDir, "grove-setup.json"),
+    markerPath(worktree),
     `${JSON.stringify({ half_built: stage, run_id: runId, at: new Date().toISOString() })}\n`,
   );
 }
@@ -73,7 +78,7 @@ export function markHalfBuilt(worktree: string, stage: HalfBuiltStage, runId: st
 /** The stage a run left this worktree half-built in, if it did. */
 export function halfBuiltStage(worktree: string): { stage: HalfBuiltStage; runId: string } | undefined {
   try {
-    const m = JSON.parse(readFileSync(join(gitDirsOf(worktree).adminDir, "grove-setup.json"), "utf8")) as {
+    const m = JSON.parse(readFileSync(markerPath(worktree), "utf8")) as {
       half_built?: HalfBuiltStage;
       run_id?: string;
     };

@@ -9,7 +9,7 @@ describe("grove worktrees (built CLI, real git)", () => {
   it("lists, sets up, refuses to clean one holding work, cleans the rest; run --setup-worktrees --cleanup leaves nothing behind", async () => {
     const sample = await createSampleRepo(tempDir(), { createWorktrees: false });
     const list = await runGrove(["worktrees"], sample.mainRepo);
-    expect(list.stdout).toMatch(/cli\s+missing\s+feature\/test-cli/);
+    expect(list.stdout).toMatch(/cli\s+worktree-missing\s+feature\/test-cli/);
     const setup = await runGrove(["worktrees", "setup", "cli", "parser"], sample.mainRepo);
     expect(setup.exitCode, setup.stderr).toBe(0);
     expect(setup.stdout).toContain("cli: ready");

@@ -1,8 +1,11 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSampleRepo } from "../../src/demo/sample-repo.js";
 import { Coordinator } from "../../src/index.js";
+import { sh } from "../helpers/git-repo.js";
 import { reportSchemaErrors } from "../helpers/report-schema.js";
+import { makeSetupRepo } from "../helpers/setup-repo.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 describe("Coordinator (the original's API)", () => {
@@ -45,5 +48,115 @@ describe("Coordinator (the original's API)", () => {
     );
     await expect(c.runAllScenarios({ maxWorkers: 0 })).rejects.toThrow(/at least 1/);
     await expect(c.runAllScenarios()).rejects.toThrow(/depends on "y", which is not a scenario/);
+  });
+});
+
+describe("Coordinator: the worktree lifecycle (the original's verify/setup/pull/cleanup), real git", () => {
+  async function coordinatorFor(worktrees: string[]) {
+    const repo = await makeSetupRepo(worktrees);
+    const c = new Coordinator({
+      mainRepo: repo.main,
+      basePath: repo.base,
+      pipeline: join(repo.main, "grove.pipeline.yaml"),
+      runsDir: join(repo.root, "runs"),
+    });
+    c.registerScenariosFromConfig(join(repo.main, "scenarios.json"));
+    return { repo, c };
+  }
+
+  it("verifyWorktreeSetup gives the run's verdict; setupWorktree repairs only what needs it; runAllScenarios({ setupWorktrees, cleanup }) creates, runs and removes what it made", async () => {
+    const { repo, c } = await coordinatorFor(["alpha", "beta", "gamma"]);
+    await repo.addByHand("alpha");
+    repo.build("alpha");
+    await repo.addByHand("beta");
+
+    const verdicts = await c.verifyWorktreeSetup();
+    expect(verdicts.map((v) => [v.name, v.state, v.setupAction])).toEqual([
+      ["alpha", "ready", undefined],
+      ["beta", "verify-failed", "setup"],
+      ["gamma", "worktree-missing", "create"],
+    ]);
+    expect((await c.verifyWorktreeSetup("alpha")).map((v) => v.state)).toEqual(["ready"]);
+
+    const plain = await c.runAllScenarios();
+    expect(plain.map((r) => [r.name, r.status, r.reason])).toEqual([
+      ["check_alpha", "passed", "exit-zero"],
+      ["check_beta", "skipped", "verify-failed"],
+      ["check_gamma", "skipped", "worktree-missing"],
+    ]);
+
+    const setup = await c.setupWorktree(["alpha", "beta"]);
+    expect(setup.map((o) => [o.name, o.ready, o.state])).toEqual([
+      ["alpha", true, "ready"],
+      ["beta", true, "ready"],
+    ]);
+    expect([repo.setupRuns("alpha"), repo.setupRuns("beta")]).toEqual([0, 1]);
+
+    const full = await c.runAllScenarios({ setupWorktrees: true, cleanup: true });
+    expect(full.map((r) => r.status)).toEqual(["passed", "passed", "passed"]);
+    const report = c.generateReport();
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.worktrees.map((w) => [w.name, w.state])).toEqual([
+      ["alpha", "ready"],
+      ["beta", "ready"],
+      ["gamma", "removed"],
+    ]);
+    // Only the worktree Grove created is removed; the hand-made ones stay.
+    expect([
+      existsSync(repo.path("alpha")),
+      existsSync(repo.path("beta")),
+      existsSync(repo.path("gamma")),
+    ]).toEqual([true, true, false]);
+
+    await c.setupWorktree("gamma");
+    writeFileSync(join(repo.path("gamma"), "notes.txt"), "my work\n");
+    const dry = await c.cleanupWorktrees(undefined, { dryRun: true });
+    expect(dry.map((r) => [r.name, r.outcome.kind])).toEqual([
+      ["alpha", "not-ours"],
+      ["beta", "not-ours"],
+      ["gamma", "kept"],
+    ]);
+    rmSync(join(repo.path("gamma"), "notes.txt"));
+    expect((await c.cleanupWorktrees("gamma", { dryRun: true }))[0]!.outcome.kind).toBe("removed");
+    expect(existsSync(repo.path("gamma"))).toBe(true);
+    expect((await c.cleanupWorktrees("gamma"))[0]!.outcome.kind).toBe("removed");
+    expect(existsSync(repo.path("gamma"))).toBe(false);
+
+    await expect(c.setupWorktree("../escape")).rejects.toThrow(/worktree name "..\/escape" contains ".."/);
+  });
+
+  it("pullCoordinatorChanges merges the coordinator ref, and a conflict is aborted and named merge-conflict, as runAllScenarios({ pullCoordinator }) names it", async () => {
+    const { repo, c } = await coordinatorFor(["alpha", "beta"]);
+    for (const w of ["alpha", "beta"]) {
+      await repo.addByHand(w);
+      repo.build(w);
+    }
+    await expect(c.pullCoordinatorChanges()).rejects.toThrow(/nothing to pull: pass coordinatorRef/);
+    await sh(repo.main, "checkout", "-qb", "coordinator");
+    writeFileSync(join(repo.main, "shared.txt"), "coordinator\n");
+    await sh(repo.main, "add", "shared.txt");
+    await sh(repo.main, "commit", "-qm", "coordinator adds shared.txt");
+    await sh(repo.main, "checkout", "-q", "main");
+    writeFileSync(join(repo.path("beta"), "shared.txt"), "beta's own\n");
+    await sh(repo.path("beta"), "add", "shared.txt");
+    await sh(repo.path("beta"), "commit", "-qm", "beta adds shared.txt");
+    const betaHead = await sh(repo.path("beta"), "rev-parse", "HEAD");
+
+    const pulled = await c.pullCoordinatorChanges(undefined, { coordinatorRef: "coordinator" });
+    expect(pulled.map((o) => [o.name, o.ready, o.state, o.problem?.reason])).toEqual([
+      ["alpha", true, "ready", undefined],
+      ["beta", false, "merge-conflict", "merge-conflict"],
+    ]);
+    expect(readFileSync(join(repo.path("alpha"), "shared.txt"), "utf8")).toBe("coordinator\n");
+    expect(readFileSync(join(repo.path("beta"), "shared.txt"), "utf8")).toBe("beta's own\n");
+    expect(await sh(repo.path("beta"), "rev-parse", "HEAD")).toBe(betaHead);
+
+    const run = await c.runAllScenarios({ pullCoordinator: true, coordinatorRef: "coordinator" });
+    expect(run.map((r) => [r.name, r.status, r.reason])).toEqual([
+      ["check_alpha", "passed", "exit-zero"],
+      ["check_beta", "skipped", "merge-conflict"],
+    ]);
+    // Without the pull, beta is ready again: the aborted merge left nothing behind.
+    expect((await c.verifyWorktreeSetup("beta"))[0]!.state).toBe("ready");
   });
 });

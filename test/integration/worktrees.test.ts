@@ -72,6 +72,12 @@ describe("worktree lifecycle (real git)", () => {
     expect(first.failed.get("half")).toMatchObject({ reason: "setup-failed" });
     expect(first.failed.get("half")!.detail).toContain('setup step 2 "build" failed');
     expect(existsSync(join(repo.base, "half", ".git"))).toBe(true);
+    // Without --setup-worktrees the half-built worktree is named for what it is, and left alone.
+    const unrepaired = await lifecycle(repo, ["half"], SETUP, { setup: false });
+    expect(unrepaired.failed.get("half")).toMatchObject({ reason: "not-set-up" });
+    expect(unrepaired.failed.get("half")!.detail).toMatch(
+      /Grove's setup began here in run \S+ and did not finish/,
+    );
     const second = await lifecycle(repo, ["half"], SETUP);
     expect(second.ready).toEqual(["half"]);
     expect(existsSync(join(repo.base, "half", "build", "lib.so"))).toBe(true);
@@ -82,6 +88,17 @@ describe("worktree lifecycle (real git)", () => {
     await lifecycle(repo, ["w"], SETUP);
     await lifecycle(repo, ["w"], SETUP.replace("echo run", "echo run2"));
     expect(readFileSync(join(repo.root, "setup-count-w"), "utf8")).toBe("run\nrun2\n");
+  });
+
+  it("setup steps without verify checks: a worktree Grove never set up is not-set-up (nothing shows it is ready), one it set up is ready", async () => {
+    const repo = await makeRepo();
+    const noVerify = 'worktree:\n  setup:\n    - name: build\n      shell: "mkdir -p build"\n';
+    await sh(repo.main, "worktree", "add", "-q", "-b", "feature/test-mine", join(repo.base, "mine"));
+    const r = await lifecycle(repo, ["mine"], noVerify, { setup: false });
+    expect(r.failed.get("mine")).toMatchObject({ reason: "not-set-up" });
+    expect(r.failed.get("mine")!.detail).toContain("the pipeline has no verify checks");
+    expect((await lifecycle(repo, ["mine"], noVerify)).ready).toEqual(["mine"]);
+    expect((await lifecycle(repo, ["mine"], noVerify, { setup: false })).ready).toEqual(["mine"]);
   });
 
   it("without --setup-worktrees a missing worktree fails with a hint, and nothing is created", async () => {

@@ -16,8 +16,17 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
 const scenarioArb = fc.record({
   lease: fc.constantFrom<LeaseOutput["kind"]>("acquired", "busy"),
   steps: fc.array(fc.boolean(), { maxLength: 4 }),
-  presence: fc.constantFrom<VerifyOutput["presence"]>("missing", "ours", "foreign"),
-  setupCurrent: fc.boolean(),
+  verdict: fc.constantFrom<VerifyOutput["state"]>(
+    "ready",
+    "worktree-missing",
+    "not-a-worktree",
+    "not-set-up",
+    "verify-failed",
+    "merge-conflict",
+  ),
+  setupChanged: fc.boolean(),
+  /** With not-set-up: a run's creation was interrupted, so the worktree is created (resumed) first. */
+  halfCreated: fc.boolean(),
   canSetup: fc.boolean(),
   pull: fc.boolean(),
   createOk: fc.boolean(),
@@ -35,10 +44,12 @@ type Case = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 /**
  * Independent oracle: the actors a worktree must call, in order, where it must rest and why, and how
- * it must end, from the generated outcomes alone (the documented lifecycle: the lease first (busy or
- * failing: nothing else runs, and it is never cleaned); verify; create when missing
- * and allowed; setup steps when missing or stale and allowed; checks after setup; the pull whenever it
- * is asked and everything before it passed; an interrupt during any of these fails it as `cancelled`).
+ * it must end, from the generated outcomes alone (the documented lifecycle, docs/worktrees.md: the
+ * lease first (busy or failing: nothing else runs, and it is never cleaned); verify; with
+ * --setup-worktrees, create when missing or half-created, set up where the verdict is not-set-up or
+ * verify-failed or the setup definition changed; checks after setup; the pull whenever it is asked and
+ * everything before it passed; without --setup-worktrees the verdict's problem is the failure; an
+ * interrupt during any of these fails it as `cancelled`).
  */
 function expectedWorktree(c: Case) {
   const calls: string[] = [];
@@ -57,20 +68,22 @@ function expectedWorktree(c: Case) {
   };
   const pull = () => {
     if (!c.pull) return;
-    const failures = { conflict: "pull-conflict", refused: "pull-refused", failed: "pull-failed" } as const;
+    const failures = { conflict: "merge-conflict", refused: "pull-refused", failed: "pull-failed" } as const;
     const ok = c.pullKind === "up-to-date" || c.pullKind === "updated";
     run("pull", ok, ok ? "pull-failed" : failures[c.pullKind as keyof typeof failures], "pull-failed");
   };
   const leased = run("lease", c.lease === "acquired", "worktree-busy", "lease-failed");
-  if (leased && run("verify", true, "not-a-worktree-of-this-repo")) {
-    if (c.presence === "foreign") failure = "not-a-worktree-of-this-repo";
-    else if (c.presence === "missing") {
-      if (!c.canSetup) failure = "worktree-missing";
-      else if (run("create", c.createOk, "create-failed")) setupAndPull();
-    } else if (!c.setupCurrent) {
-      if (c.canSetup) setupAndPull();
-      else failure = "verify-failed";
-    } else pull();
+  if (leased && run("verify", true, "verify-failed")) {
+    const create = c.verdict === "worktree-missing" || (c.verdict === "not-set-up" && c.halfCreated);
+    const setupWanted =
+      c.verdict === "not-set-up" ||
+      c.verdict === "verify-failed" ||
+      (c.verdict === "ready" && c.setupChanged);
+    if (create && c.canSetup) {
+      if (run("create", c.createOk, "create-failed")) setupAndPull();
+    } else if (setupWanted && c.canSetup) setupAndPull();
+    else if (c.verdict !== "ready") failure = c.verdict;
+    else pull();
   }
   if (c.cancelAt !== undefined && c.cancelAt < calls.length) {
     calls.splice(c.cancelAt + 1);
@@ -111,8 +124,9 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
           actors: {
             leaseWorktree: act<LeaseOutput>("lease", () => ({ kind: c.lease, detail: "" })),
             verifyWorktree: act<VerifyOutput>("verify", () => ({
-              presence: c.presence,
-              setupCurrent: c.setupCurrent,
+              state: c.verdict,
+              create: c.verdict === "worktree-missing" || (c.verdict === "not-set-up" && c.halfCreated),
+              setupChanged: c.verdict === "ready" && c.setupChanged,
             })),
             createWorktree: act<StepOutput>("create", () => ({ ok: c.createOk, detail: "" })),
             runSetupStep: act<StepOutput>("step", ({ index }) => ({ ok: c.steps[index]!, detail: "" })),
@@ -161,7 +175,8 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
         if (firstFail >= 0) expect(steps.length).toBeLessThanOrEqual(firstFail + 1);
         if (restedIn === "ready") {
           expect(actor.getSnapshot().context.failure).toBeNull();
-          expect(c.presence).not.toBe("foreign");
+          expect(["not-a-worktree", "merge-conflict"]).not.toContain(c.verdict);
+          if (c.verdict !== "ready") expect(c.canSetup).toBe(true);
           // An interrupt before it rested never ends in ready.
           expect(c.cancelAt === undefined || c.cancelAt >= callsBeforeRest).toBe(true);
           if (ran.includes("pull")) expect(["up-to-date", "updated"]).toContain(c.pullKind);
@@ -169,8 +184,8 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
         } else {
           expect(actor.getSnapshot().context.failure).not.toBeNull();
         }
-        // A foreign directory is never created over, set up or cleaned.
-        if (c.presence === "foreign")
+        // A foreign directory or a worktree with unmerged files is never created over or set up.
+        if (c.verdict === "not-a-worktree" || c.verdict === "merge-conflict")
           expect(ran.filter((r) => r !== "lease" && r !== "verify" && r !== "cleanup")).toEqual([]);
         // Without the lease nothing touches the worktree.
         if (c.lease === "busy" || c.throwIn === "lease") expect(ran).toEqual(["lease"]);

@@ -2,24 +2,20 @@
  * `grove worktrees [list]`, `grove worktrees setup|pull|clean [names] [--dry-run]`: the worktree
  * lifecycle without running scenarios.
  */
-import { newRunDir } from "../../config/grove-dir.js";
 import { UsageError } from "../../errors.js";
 import { describeDeadRun, endDeadRuns } from "../../run/dead-runs.js";
-import { newRunId } from "../../run/execute-run.js";
-import { startWorktrees } from "../../run/worktree-lifecycle.js";
-import { branchFor } from "../../steps/branch-for.js";
-import { git } from "../../steps/git.js";
-import { containsRef } from "../../steps/linked-worktree-git.js";
-import { cleanupWorktree } from "../../steps/worktree-cleanup.js";
-import { probeWorktree } from "../../steps/worktree-create.js";
-import { commonGitDir, worktreePath } from "../../steps/worktree-paths.js";
-import { setupIsCurrent } from "../../steps/worktree-setup.js";
-import { readTreeState } from "../../steps/worktree-tree-state.js";
-import { disposableMatcher } from "../../util/glob-match.js";
+import {
+  cleanWorktrees,
+  driveWorktrees,
+  listWorktrees,
+  type WorktreeListing,
+  type WorktreeScope,
+} from "../../run/worktree-operations.js";
+import { commonGitDir } from "../../steps/worktree-paths.js";
 import { EXIT } from "../exit-codes.js";
 import { SELECTION_OPTIONS } from "../options.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
-import { type RunContext, resolveContext } from "../resolve-context.js";
+import { resolveContext } from "../resolve-context.js";
 import type { CommandIo } from "./command-io.js";
 
 /** The options of `grove worktrees`. */
@@ -36,9 +32,11 @@ export const WORKTREES_OPTIONS: OptionSpecs = {
 
 export const WORKTREES_HELP = `Usage: grove worktrees [list|setup|pull|clean] [names...] [options]
 
-  list    name, path, branch and state (ready | missing | dirty | stale-setup | behind-coordinator |
-          conflict | not-a-worktree) of every worktree the scenarios use (the default)
-  setup   create missing worktrees and run the pipeline's setup where needed
+  list    name, state, branch and path of every worktree the scenarios use (the default); the state is
+          the verdict \`grove run\` acts on: ready | worktree-missing | not-a-worktree | not-set-up |
+          verify-failed | merge-conflict (see docs/worktrees.md)
+  setup   create missing worktrees; run the pipeline's setup where verify fails, setup never finished,
+          or the setup definition changed since Grove ran it
   pull    merge the coordinator ref into each worktree (conflicts are aborted)
   clean   remove the worktrees Grove created, keeping any that hold work
 
@@ -82,20 +80,15 @@ export async function worktreesCommand(argv: readonly string[], io: CommandIo): 
   const ref = (values["coordinator-ref"] as string | undefined) ?? ctx.pipeline.pull.from;
   const dryRun = values["dry-run"] === true;
 
+  const scope: WorktreeScope = {
+    mainRepo: ctx.mainRepo,
+    basePath: ctx.basePath,
+    pipeline: ctx.pipeline,
+  };
+
   if (action === "clean") {
-    const commonDir = await commonGitDir(ctx.mainRepo);
     const would = dryRun ? "would be " : "";
-    for (const name of selected) {
-      const r = await cleanupWorktree({
-        mainRepo: ctx.mainRepo,
-        commonDir,
-        path: worktreePath(ctx.basePath, name),
-        disposable: ctx.pipeline.worktree.disposable,
-        deleteBranch: ctx.pipeline.cleanup.deleteBranches,
-        removeWorktrees: ctx.pipeline.cleanup.removeWorktrees,
-        prune: ctx.pipeline.cleanup.prune,
-        dryRun,
-      });
+    for (const { name, outcome: r } of await cleanWorktrees(scope, selected, dryRun)) {
       const what =
         r.kind === "kept"
           ? `${would}kept (${r.reasons.join("; ")})`
@@ -107,81 +100,45 @@ export async function worktreesCommand(argv: readonly string[], io: CommandIo): 
     return EXIT.ok;
   }
   if (action === "list" || dryRun) {
-    const rows = await Promise.all(selected.map((name) => describeWorktree(ctx, name, ref)));
+    const rows = await listWorktrees(scope, selected, ref);
     if (values.json) io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
-    else {
-      const w = Math.max(...rows.map((r) => r.name.length)) + 2;
-      for (const r of rows)
-        io.stdout(
-          `${r.name.padEnd(w)}${r.state.padEnd(20)}${r.branch.padEnd(32)}${r.path}${r.detail ? `  (${r.detail})` : ""}\n`,
-        );
-      if (dryRun && action !== "list")
-        io.stdout(`dry run: nothing was changed by "grove worktrees ${action}"\n`);
-    }
+    else io.stdout(renderListing(rows, dryRun ? action : undefined));
     return EXIT.ok;
   }
   if (action === "pull" && !ref)
     throw new UsageError(
       `nothing to pull: pass --coordinator-ref REF or set pull.from in ${ctx.pipeline.source}`,
     );
-  const runId = newRunId();
-  const runDir = newRunDir(ctx.mainRepo, runId);
-  let failed = 0;
-  const lifecycle = await startWorktrees({
-    mainRepo: ctx.mainRepo,
-    basePath: ctx.basePath,
-    pipeline: ctx.pipeline,
-    runId,
-    runDir,
-    worktrees: selected,
-    setup: action === "setup",
-    pull: action === "pull",
-    ...(ref ? { coordinatorRef: ref } : {}),
-    onEvent: (e) => {
-      if (e.type === "worktree-status")
-        io.stdout(`${e.worktree}: ${e.state}${e.detail ? ` (${e.detail})` : ""}\n`);
+  const outcomes = await driveWorktrees(
+    scope,
+    selected,
+    { setup: action === "setup", pull: action === "pull" },
+    {
+      ...(ref ? { coordinatorRef: ref } : {}),
+      onEvent: (e) => {
+        if (e.type === "worktree-status")
+          io.stdout(`${e.worktree}: ${e.state}${e.detail ? ` (${e.detail})` : ""}\n`);
+      },
     },
-    onReady: () => {},
-    onFailed: () => {
-      failed++;
-    },
-  });
-  await lifecycle.finish(false);
-  return failed ? EXIT.failed : EXIT.ok;
+  );
+  return outcomes.some((o) => !o.ready) ? EXIT.failed : EXIT.ok;
 }
 
-export interface WorktreeRow {
-  name: string;
-  path: string;
-  branch: string;
-  state: "ready" | "missing" | "dirty" | "stale-setup" | "behind-coordinator" | "conflict" | "not-a-worktree";
-  detail?: string;
-}
-
-async function describeWorktree(
-  ctx: RunContext,
-  name: string,
-  ref: string | undefined,
-): Promise<WorktreeRow> {
-  const path = worktreePath(ctx.basePath, name);
-  const branch = branchFor(ctx.pipeline, name);
-  const base = { name, path, branch };
-  const presence = await probeWorktree(path, await commonGitDir(ctx.mainRepo));
-  if (presence.kind === "missing") return { ...base, state: "missing" };
-  if (presence.kind === "foreign") return { ...base, state: "not-a-worktree", detail: presence.detail };
-  const unmerged = await git(path, ["diff", "--name-only", "--diff-filter=U"]);
-  if (unmerged.stdout) return { ...base, state: "conflict", detail: unmerged.stdout.split("\n").join(", ") };
-  const tree = await readTreeState(ctx.mainRepo, path, disposableMatcher(ctx.pipeline.worktree.disposable));
-  // Staged, unstaged, intent-to-add, conflicted and skip-worktree/assume-unchanged edits all count.
-  const changed = tree.staged + tree.modified + tree.intentToAdd + tree.conflicted + tree.hidden.length;
-  if (changed || tree.untracked)
-    return { ...base, state: "dirty", detail: `${changed} modified, ${tree.untracked} untracked` };
-  if (ctx.pipeline.worktree.setup.length && !(await setupIsCurrent(path, ctx.pipeline.worktree.setup)))
-    return { ...base, state: "stale-setup" };
-  if (ref) {
-    const contains = await containsRef(path, ref).catch(() => undefined);
-    if (contains === false)
-      return { ...base, state: "behind-coordinator", detail: `does not contain ${ref}` };
+/** The table: name, state, branch, path; then why it is not ready and the notes, indented. */
+function renderListing(rows: readonly WorktreeListing[], dryRunOf: string | undefined): string {
+  const w = Math.max(...rows.map((r) => r.name.length)) + 2;
+  const s = Math.max(...rows.map((r) => r.state.length)) + 2;
+  const b = Math.max(...rows.map((r) => r.branch.length)) + 2;
+  const out: string[] = [];
+  for (const r of rows) {
+    out.push(`${r.name.padEnd(w)}${r.state.padEnd(s)}${r.branch.padEnd(b)}${r.path}`);
+    if (r.detail) out.push(`${"".padEnd(w)}  ${r.detail}`);
+    for (const note of r.notes) out.push(`${"".padEnd(w)}  note: ${note}`);
+    if (dryRunOf === "setup")
+      out.push(
+        `${"".padEnd(w)}  setup would ${r.setupAction === "create" ? "create it and run setup" : r.setupAction === "setup" ? "run setup" : "leave it as it is"}`,
+      );
   }
-  return { ...base, state: "ready" };
+  if (dryRunOf) out.push(`dry run: nothing was changed by "grove worktrees ${dryRunOf}"`);
+  return `${out.join("\n")}\n`;
 }

@@ -83,11 +83,17 @@ describe("console reporter, not a terminal: one line per change", () => {
 
   it("shows a worktree's notable states with their detail, and no routine ones", () => {
     const c = reporter(false);
-    for (const state of ["verifying", "checking", "ready", "released", "cleaning"])
+    for (const state of ["leasing", "verifying", "checking", "ready", "cleaning"] as const)
       c.send({ type: "worktree-status", at, worktree: "w", state });
     expect(c.take()).toBe("");
-    c.send({ type: "worktree-status", at, worktree: "w", state: "failed", detail: "pull-conflict" });
-    expect(c.take()).toBe("worktree w: failed (pull-conflict)\n");
+    c.send({
+      type: "worktree-status",
+      at,
+      worktree: "w",
+      state: "merge-conflict",
+      detail: "merging main conflicts in a.txt",
+    });
+    expect(c.take()).toBe("worktree w: merge-conflict (merging main conflicts in a.txt)\n");
   });
 
   it("a flaky pass says so; a leak is named with its command", () => {

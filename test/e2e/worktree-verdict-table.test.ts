@@ -62,24 +62,10 @@ const TABLE: Record<string, { expected: string; make(repo: Repo): Promise<void> 
       markSetupDone(repo.path("setup-changed"), [{ ...steps[0]!, name: "an-older-step" }]);
     },
   },
-  "half-built": {
-    // Setup began and stopped (failed, Ctrl-C, kill -9): not trusted even though verify passes.
-    expected: "not-set-up",
-    make: async (repo) => {
-      await repo.addByHand("half-built");
-      repo.build("half-built");
-      markHalfBuilt(repo.path("half-built"), "setup", "an-earlier-run");
-    },
-  },
-  "half-created": {
-    // A run's git worktree add or checkout was interrupted: --setup-worktrees creates it (resumes).
-    expected: "not-set-up",
-    make: async (repo) => {
-      await repo.addByHand("half-created");
-      repo.build("half-created");
-      markHalfBuilt(repo.path("half-created"), "create", "an-earlier-run");
-    },
-  },
+  // Setup began and stopped (failed, Ctrl-C, kill -9): not trusted even though verify passes.
+  "half-built": { expected: "not-set-up", make: (repo) => leftHalfway(repo, "half-built", "setup") },
+  // A run's git worktree add or checkout was interrupted: --setup-worktrees creates it (resumes).
+  "half-created": { expected: "not-set-up", make: (repo) => leftHalfway(repo, "half-created", "create") },
   "other-branch": {
     expected: "ready",
     make: async (repo) => {
@@ -136,6 +122,13 @@ const TABLE: Record<string, { expected: string; make(repo: Repo): Promise<void> 
     },
   },
 };
+
+/** A built worktree an earlier run left marked half-built at `stage`. */
+async function leftHalfway(repo: Repo, name: string, stage: "create" | "setup"): Promise<void> {
+  await repo.addByHand(name);
+  repo.build(name);
+  markHalfBuilt(repo.path(name), stage, "an-earlier-run");
+}
 
 async function setupByGrove(repo: Repo, name: string): Promise<void> {
   const r = await runGrove(["worktrees", "setup", name], repo.main);

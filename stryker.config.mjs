@@ -25,7 +25,7 @@ export default {
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
   thresholds: { high: 90, low: 85, break: null },
   // A mutant that loops forever is given up on soon (it counts as killed: the suite noticed).
-  timeoutMS: 5_000,
+  timeoutMS: 3_000,
   tempDirName: part ? `.stryker-tmp/${part}` : ".stryker-tmp/all",
   cleanTempDir: "always",
 };

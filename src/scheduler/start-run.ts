@@ -210,7 +210,10 @@ export function startRun(options: StartRunOptions): RunHandle {
   });
 
   for (const spec of options.scenarios) {
-    resting.set(spec.input.name, rest(initialTransition(machine, spec.input)[0]));
+    const [initial] = initialTransition(machine, spec.input);
+    resting.set(spec.input.name, rest(initial));
+    // The initial state is entered too (as XState's inspection reports it for a live actor).
+    options.onStep?.(spec.input.name, "xstate.init", initial.value, initial.status);
     step(spec.input.name, { type: "RUN" });
   }
   run.start();

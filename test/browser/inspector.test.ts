@@ -115,6 +115,8 @@ describe("inspector in a real browser", () => {
     expect(String(r.stdout)).toContain(`Replay: grove inspect ${runId}`);
     await page.waitForSelector(`#banner:has-text("grove inspect ${runId}")`);
     expect(consoleLines.some((l) => l.includes(`grove inspect ${runId}`))).toBe(true);
+    // The mode is redrawn on the next animation frame after the end arrives (live frames are throttled).
+    await page.waitForSelector('#mode:text-is("replay")');
     expect(await page.textContent("#mode")).toBe("replay");
     await page.close();
   });
@@ -126,7 +128,9 @@ describe("inspector in a real browser", () => {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(url);
       await page.waitForSelector('.node[data-name="gate"][data-status="failed"]');
-      expect(await page.textContent("#mode")).toBe("replay");
+      // The mode is redrawn on the next animation frame after the end arrives (live frames are throttled).
+    await page.waitForSelector('#mode:text-is("replay")');
+    expect(await page.textContent("#mode")).toBe("replay");
 
       // Independent fold of the recording: the status of each scenario at the middle of the run.
       const lines = readFileSync(join(sample.mainRepo, ".grove", "runs", runId, "events.ndjson"), "utf8")

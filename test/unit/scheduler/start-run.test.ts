@@ -31,7 +31,13 @@ describe("startRun: the statechart owns each scenario's status", () => {
     const { handle, steps, statuses } = run();
     // The worktree is not ready: a (no dependencies) is queued, b waits for a.
     expect(Object.fromEntries(handle.statuses())).toEqual({ a: "queued", b: "waiting" });
-    expect(steps).toEqual(["a:RUN->waiting", "b:RUN->waiting", "a:DEPENDENCIES_PASSED->queued"]);
+    expect(steps).toEqual([
+      "a:xstate.init->pending",
+      "a:RUN->waiting",
+      "b:xstate.init->pending",
+      "b:RUN->waiting",
+      "a:DEPENDENCIES_PASSED->queued",
+    ]);
     expect(statuses).toEqual(["a:waiting", "b:waiting", "a:queued"]);
   });
 
@@ -43,7 +49,7 @@ describe("startRun: the statechart owns each scenario's status", () => {
       ["a", "skipped", "worktree-missing"],
       ["b", "skipped", "dependency-failed"],
     ]);
-    expect(steps.slice(3)).toEqual(["a:SKIP->skipped", "b:SKIP->skipped"]);
+    expect(steps.slice(5)).toEqual(["a:SKIP->skipped", "b:SKIP->skipped"]);
     expect(statuses.slice(3)).toEqual(["a:skipped", "b:skipped"]);
     expect(Object.fromEntries(handle.statuses())).toEqual({ a: "skipped", b: "skipped" });
   });

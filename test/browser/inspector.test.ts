@@ -129,8 +129,8 @@ describe("inspector in a real browser", () => {
       await page.goto(url);
       await page.waitForSelector('.node[data-name="gate"][data-status="failed"]');
       // The mode is redrawn on the next animation frame after the end arrives (live frames are throttled).
-    await page.waitForSelector('#mode:text-is("replay")');
-    expect(await page.textContent("#mode")).toBe("replay");
+      await page.waitForSelector('#mode:text-is("replay")');
+      expect(await page.textContent("#mode")).toBe("replay");
 
       // Independent fold of the recording: the status of each scenario at the middle of the run.
       const lines = readFileSync(join(sample.mainRepo, ".grove", "runs", runId, "events.ndjson"), "utf8")

@@ -7,28 +7,15 @@ import type { CommandResult } from "../../../src/events.js";
 import { describeMachine } from "../../../src/inspector/describe-machine.js";
 import { RunRecorder } from "../../../src/inspector/recorder.js";
 import { createScenarioMachine } from "../../../src/machines/scenario-machine.js";
+import { commandResult } from "../../helpers/command-result.js";
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function result(status: "passed" | "failed", phase: "test" | "after"): CommandResult {
-  return {
-    phase,
-    name: phase,
-    status,
-    reason: status === "passed" ? "exit-zero" : "exit-non-zero",
-    command: ["x"],
-    exitCode: status === "passed" ? 0 : 1,
-    signal: null,
-    startedAt: "",
-    endedAt: "",
-    durationSeconds: 0,
-    logPath: "",
-    outputTail: "",
-  };
-}
+const result = (status: "passed" | "failed", phase: "test" | "after"): CommandResult =>
+  commandResult(phase, status, status === "passed" ? "exit-zero" : "exit-non-zero", ["x"]);
 
 describe("RunRecorder", () => {
   it("records every state a flaky scenario enters, transient ones and the transitions taken included", async () => {

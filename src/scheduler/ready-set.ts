@@ -135,8 +135,6 @@ export class ReadySet {
     node.status = status;
     this.doneCount++;
     if (status === "failed" || status === "errored" || status === "timed-out") this.failures++;
-    const max = this.options.maxFailures;
-    if (max !== undefined && this.failures >= max && !this.stopped) this.stopAfterFailures(max, out);
     if (status === "passed") {
       for (const d of node.s.dependents) {
         const dep = this.nodes.get(d);
@@ -145,6 +143,10 @@ export class ReadySet {
         if (dep.remaining === 0 && !this.stopped) this.enqueue(dep, out);
       }
     } else this.propagateFailure(node, out);
+    // After the failure's own dependents are skipped for it: they say which dependency failed, and
+    // only the rest is skipped for --max-failures.
+    const max = this.options.maxFailures;
+    if (max !== undefined && this.failures >= max && !this.stopped) this.stopAfterFailures(max, out);
     this.fill(out);
     return out;
   }

@@ -40,6 +40,30 @@ describe("--max-failures in the ready set", () => {
     expect(r.done).toBe(true);
   });
 
+  it("a dependent of the failure that stopped the run is skipped for its dependency, the rest for --max-failures", () => {
+    const node = (name: string, dependencies: string[], dependents: string[], priority: number) => ({
+      name,
+      worktree: "w",
+      dependencies,
+      dependents,
+      priority,
+      unselectedDependencies: [],
+    });
+    const r = new ReadySet([node("a", [], ["b"], 3), node("b", ["a"], [], 2), node("c", [], [], 1)], {
+      workers: 1,
+      maxPerWorktree: 1,
+      assumeDependenciesPassed: false,
+      worktreesStartReady: true,
+      maxFailures: 1,
+    });
+    expect(starts(r.begin())).toEqual(["a"]);
+    expect(skips(r.settle("a", "failed"))).toEqual([
+      ["b", "dependency-failed"],
+      ["c", "max-failures"],
+    ]);
+    expect(r.done).toBe(true);
+  });
+
   it("without the option, failures never stop the run", () => {
     const r = new ReadySet(independent(3), {
       workers: 1,

@@ -257,10 +257,10 @@ describe("worktree rules checked when the pipeline loads", () => {
 
   it("refuses a link path or key file outside the worktree", () => {
     const text =
-      "version: 1\nworktree:\n  setup:\n    - name: deps\n      link: { path: ../shared/node_modules, key_files: [/etc/passwd] }\n";
+      "version: 1\nworktree:\n  setup:\n    - name: deps\n      link: { path: ../outside/node_modules, key_files: [/etc/passwd] }\n";
     expect(pipeline(text)).toEqual([
       expect.stringMatching(
-        /\/worktree\/setup\/0\/link\/path link path "\.\.\/shared\/node_modules" climbs out/,
+        /\/worktree\/setup\/0\/link\/path link path "\.\.\/outside\/node_modules" climbs out/,
       ),
       expect.stringMatching(
         /\/worktree\/setup\/0\/link\/key_files\/0 link path "\/etc\/passwd" is an absolute path/,

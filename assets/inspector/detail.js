@@ -26,12 +26,12 @@
         groups: [...parents].map((p) => ({ id: `st:${p}` })),
         edges: [],
       };
-      machine.transitions.forEach((t, i) =>
+      machine.transitions.forEach((t, i) => {
         t.targets.forEach((target, k) => {
           if (!t.source || !target) return;
           graph.edges.push({ id: `t${i}_${k}`, source: `st:${t.source}`, target: `st:${target}`, label: t.guard ? `${t.event} [${t.guard}]` : t.event, key: `${t.source}>${target}` });
-        }),
-      );
+        });
+      });
       charts.set(machine.id, G.layout(graph, { direction: "DOWN" }).then((r) => ({ ...r, graph, states })));
     }
     return charts.get(machine.id);

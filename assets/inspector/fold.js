@@ -4,7 +4,8 @@
 // snapshot plus at most that many changes away. Not responsible for drawing anything.
 (() => {
   "use strict";
-  const G = (window.Grove ??= {});
+  window.Grove ??= {};
+  const G = window.Grove;
   const SNAPSHOT_EVERY = 2000;
 
   /** Statuses in the one order the page shows them (header counts, legend, filters). */
@@ -73,7 +74,10 @@
     const openAttempts = new Map();
     const actor = (a) => {
       let x = store.actors.get(a);
-      if (!x) store.actors.set(a, (x = { path: [], events: [] }));
+      if (!x) {
+        x = { path: [], events: [] };
+        store.actors.set(a, x);
+      }
       return x;
     };
 

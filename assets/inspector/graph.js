@@ -33,7 +33,10 @@
     const out = new Set([start]);
     for (const next of [(i) => all[i].dependencies.map((d) => store.index.get(d)).filter((j) => j !== undefined), (i) => store.dependents[i]]) {
       const queue = [start];
-      while (queue.length && out.size < AROUND_LIMIT) for (const j of next(queue.shift())) if (!out.has(j) && out.size < AROUND_LIMIT) out.add(j), queue.push(j);
+      while (queue.length && out.size < AROUND_LIMIT) for (const j of next(queue.shift())) if (!out.has(j) && out.size < AROUND_LIMIT) {
+            out.add(j);
+            queue.push(j);
+          }
     }
     return [...out];
   }

@@ -5,7 +5,8 @@
 // groups: [{id}] } -> { nodes: Map id -> {x, y, w, h}, groups: Map, edges: [{id, points, label?}], width, height }.
 (() => {
   "use strict";
-  const G = (window.Grove ??= {});
+  window.Grove ??= {};
+  const G = window.Grove;
   const TIMEOUT_MS = 8000;
   let worker = null;
   let workerFailed = null;

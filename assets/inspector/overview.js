@@ -72,7 +72,11 @@
       let skipped = 0;
       const seen = new Set([i]);
       const stack = [i];
-      while (stack.length) for (const j of store.dependents[stack.pop()]) if (!seen.has(j) && st.status[j] === "skipped") seen.add(j), skipped++, stack.push(j);
+      while (stack.length) for (const j of store.dependents[stack.pop()]) if (!seen.has(j) && st.status[j] === "skipped") {
+            seen.add(j);
+            skipped++;
+            stack.push(j);
+          }
       const li = el("li", { tabindex: 0, "data-name": sc.name, "data-status": st.status[i] });
       li.append(el("span", { class: `pill s-${st.status[i]}` }, st.status[i]), el("span", { class: "name" }, sc.name), el("span", { class: "muted" }, ` ${sc.worktree} — ${st.detail[i] || st.status[i]}${skipped ? `; ${skipped} dependent${skipped > 1 ? "s" : ""} skipped` : ""}`));
       G.activate(li, () => ctx.select({ kind: "scenario", name: sc.name }));

@@ -86,7 +86,8 @@
     }
     let used = 0;
     for (let k = first; k < last; k++, used++) {
-      const r = pool[used] ?? (pool[used] = box.appendChild(rowFor(ctx)));
+      if (!pool[used]) pool[used] = box.appendChild(rowFor(ctx));
+      const r = pool[used];
       const i = rows[k];
       const sc = store.defs.scenarios[i];
       const s = st.status[i];

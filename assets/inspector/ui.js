@@ -2,7 +2,8 @@
 // goes through textContent or setAttribute, never innerHTML.
 (() => {
   "use strict";
-  const G = (window.Grove ??= {});
+  window.Grove ??= {};
+  const G = window.Grove;
   const SVG = "http://www.w3.org/2000/svg";
   G.$ = (id) => document.getElementById(id);
   /** An element ("svg:rect" for SVG) with attributes and text content. */
@@ -12,7 +13,6 @@
     if (text !== undefined) e.textContent = String(text);
     return e;
   };
-  // biome-ignore lint: control characters are what is being removed
   G.stripAnsi = (s) => String(s ?? "").replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
   G.clip = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
   G.seconds = (ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;

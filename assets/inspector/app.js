@@ -45,7 +45,7 @@
     // Always every status, in one order: counts never jump around as statuses appear.
     for (const item of c.children) {
       const n = counts[item.dataset.count] ?? 0;
-      item.lastChild.textContent = String(n);
+      G.setText(item.lastChild, String(n));
       item.classList.toggle("zero", n === 0);
     }
   }
@@ -53,18 +53,18 @@
   function updateClock() {
     const s = ctx.store;
     const scrub = $("scrub");
-    scrub.min = String(s.t0);
-    scrub.max = String(s.tEnd);
-    if (ctx.following) scrub.value = String(s.tEnd);
+    if (scrub.min !== String(s.t0)) scrub.min = String(s.t0);
+    if (scrub.max !== String(s.tEnd)) scrub.max = String(s.tEnd);
+    if (ctx.following && scrub.value !== String(s.tEnd)) scrub.value = String(s.tEnd);
     ctx.t = ctx.following ? s.tEnd : Number(scrub.value);
-    $("clock").textContent = `${G.seconds(ctx.t - s.t0)} / ${G.seconds(s.tEnd - s.t0)}`;
-    $("mode").textContent = ctx.live && !s.finished ? "live" : "replay";
+    G.setText($("clock"), `${G.seconds(ctx.t - s.t0)} / ${G.seconds(s.tEnd - s.t0)}`);
+    G.setText($("mode"), ctx.live && !s.finished ? "live" : "replay");
   }
 
   let previousStatus = null;
   let frameQueued = false;
   let lastFrame = 0;
-  const LIVE_FRAME_MS = 250;
+  const LIVE_FRAME_MS = 1000;
   let fullRedraw = true;
   function frame() {
     frameQueued = false;
@@ -94,7 +94,8 @@
   }
   /**
    * One render per animation frame at most; while following a live run, at most one every
-   * LIVE_FRAME_MS: the run shares the machine with this page, and a glance needs no 60 fps.
+   * LIVE_FRAME_MS: the run shares the machine with this page (every frame is style, layout and paint
+   * in the browser's processes, measured in bench/inspector.ts), and a glance needs no 60 fps.
    */
   function schedule(full = false) {
     if (full) fullRedraw = true;
@@ -167,6 +168,8 @@
     frame();
     // For bench/inspector.ts: milliseconds from navigation to the first render, painted.
     requestAnimationFrame(() => setTimeout(() => (G.caughtUpAt = performance.now())));
+    // A replay: lay the statecharts out while the user looks (a live run keeps the CPU for itself).
+    if (embedded || ctx.store.finished) (window.requestIdleCallback ?? setTimeout)(() => G.detail.prepare(ctx));
     if (embedded) return;
     await new Promise((resolve) => {
       const source = new EventSource(`/api/events?token=${encodeURIComponent(G.token)}&from=${initial.length}`);

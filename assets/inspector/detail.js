@@ -9,6 +9,8 @@
   const MAX_LOG = 400;
   const charts = new Map();
   let drawnFor = null;
+  /** The machine whose statechart is in the panel: selecting another actor of it only re-marks. */
+  let chartOf = null;
   let stateEls = new Map();
   let edgeEls = new Map();
 
@@ -47,8 +49,18 @@
     const machine = sel.kind === "scenario" ? ctx.store.defs.scenarioMachine : ctx.store.defs.worktreeMachine;
     const key = `${sel.kind}:${sel.name}`;
     drawnFor = key;
+    if (chartOf !== machine.id) {
+      // Another machine's chart is still drawn: its states must not be marked with this actor's path.
+      stateEls = new Map();
+      edgeEls = new Map();
+      chartOf = null;
+    }
+    // The path and event log at once; the chart is marked again once laid out.
+    mark(ctx);
+    if (chartOf === machine.id) return;
     const { layout, fallback, graph, states } = await chartLayout(machine);
     if (drawnFor !== key) return;
+    chartOf = machine.id;
     const svg = $("chart");
     if (!layout) {
       svg.replaceChildren(el("svg:text", { x: 10, y: 20 }, `statechart unavailable: ${fallback}`));
@@ -166,11 +178,8 @@
     $("detail-title").textContent = ctx.selected.name;
     $("detail-title").dataset.kind = ctx.selected.kind;
     $("detail-graph").hidden = ctx.selected.kind !== "scenario";
-    stateEls = new Map();
-    edgeEls = new Map();
-    drawChart(ctx);
     drawBody(ctx);
-    mark(ctx);
+    drawChart(ctx);
   }
 
   function update(ctx, dirty) {
@@ -194,5 +203,11 @@
     });
   }
 
-  G.detail = { mount, open, update };
+  /** Lays out both statecharts ahead of the first click (a replay has the machine to itself). */
+  function prepare(ctx) {
+    chartLayout(ctx.store.defs.scenarioMachine);
+    chartLayout(ctx.store.defs.worktreeMachine);
+  }
+
+  G.detail = { mount, open, update, prepare };
 })();

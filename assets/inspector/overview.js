@@ -8,6 +8,8 @@
   const MAX_FAILURES = 100;
   let cards = new Map();
   let lastCritical = 0;
+  /** What each list shows, so an unchanged list is not rebuilt (a rebuild is layout and paint). */
+  const shownKey = { failures: "", critical: "" };
 
   function mount(ctx) {
     const box = $("wt-cards");
@@ -46,11 +48,14 @@
       const total = Object.values(c).reduce((a, b) => a + b, 0) || 1;
       const ws = st.worktrees.get(w);
       const state = card.querySelector(".wt-state");
-      state.textContent = ws?.state ?? "";
+      G.setText(state, ws?.state ?? "");
       card.title = ws?.detail ?? "";
       card.dataset.state = ws?.state ?? "";
-      for (const seg of card.querySelector(".stack").children) seg.style.width = `${(c[seg.dataset.s] / total) * 100}%`;
-      card.querySelector(".wt-counts").textContent = G.STATUSES.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(" · ");
+      for (const seg of card.querySelector(".stack").children) {
+        const width = `${(c[seg.dataset.s] / total) * 100}%`;
+        if (seg.style.width !== width) seg.style.width = width;
+      }
+      G.setText(card.querySelector(".wt-counts"), G.STATUSES.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(" · "));
     }
     drawFailures(ctx);
     // The critical path walks every attempt: at most a few times a second while live.
@@ -66,6 +71,10 @@
     const list = $("failures");
     const failed = [];
     for (let i = 0; i < st.status.length; i++) if (G.BAD.has(st.status[i])) failed.push(i);
+    // Skipped dependents change what a failure's line says: part of the key.
+    const key = `${failed.join(",")}|${st.status.filter((s) => s === "skipped").length}`;
+    if (key === shownKey.failures) return;
+    shownKey.failures = key;
     const items = failed.slice(0, MAX_FAILURES).map((i) => {
       const sc = store.defs.scenarios[i];
       // How many scenarios it took down: its dependents, transitively, that were skipped.
@@ -90,11 +99,17 @@
   function drawCritical(ctx) {
     const { store } = ctx;
     const path = store.criticalPath(ctx.t);
-    const dur = (i) => store.attempts.filter((a) => a.name === store.defs.scenarios[i].name && a.start <= ctx.t).reduce((sum, a) => sum + (Math.min(a.end ?? ctx.t, ctx.t) - a.start), 0);
+    const onPath = new Map(path.map((i) => [store.defs.scenarios[i].name, 0]));
+    for (const a of store.attempts)
+      if (onPath.has(a.name) && a.start <= ctx.t) onPath.set(a.name, onPath.get(a.name) + Math.min(a.end ?? ctx.t, ctx.t) - a.start);
+    const durations = path.map((i) => onPath.get(store.defs.scenarios[i].name));
+    const key = path.map((i, k) => `${i}:${Math.round(durations[k] / 10)}`).join(",");
+    if (key === shownKey.critical) return;
+    shownKey.critical = key;
     const list = $("critical");
     let total = 0;
-    const items = path.map((i) => {
-      const d = dur(i);
+    const items = path.map((i, k) => {
+      const d = durations[k];
       total += d;
       const sc = store.defs.scenarios[i];
       const li = el("li", { tabindex: 0, "data-name": sc.name });

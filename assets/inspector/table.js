@@ -11,6 +11,12 @@
   let lastSort = 0;
   let needsSort = true;
   const pool = [];
+  /**
+   * The scroll box's offset and height, read only where they change (scroll, resize): reading them in a
+   * frame after the detail pane changed would force a synchronous layout of the whole page per click.
+   */
+  let scrollTop = 0;
+  let viewHeight = 600;
 
   function mount(ctx) {
     const { defs } = ctx.store;
@@ -27,10 +33,22 @@
     for (const id of ["search", "f-status", "f-worktree", "f-tag"])
       $(id).addEventListener("input", () => {
         needsSort = true;
-        $("table-scroll").scrollTop = 0;
+        $("table-scroll").scrollTop = scrollTop = 0;
         ctx.schedule();
       });
-    $("table-scroll").addEventListener("scroll", () => drawRows(ctx), { passive: true });
+    const box = $("table-scroll");
+    box.addEventListener(
+      "scroll",
+      () => {
+        scrollTop = box.scrollTop;
+        drawRows(ctx);
+      },
+      { passive: true },
+    );
+    new ResizeObserver(([entry]) => {
+      viewHeight = entry?.contentRect.height || viewHeight;
+      drawRows(ctx);
+    }).observe(box);
     $("table-scroll").addEventListener("keydown", (e) => {
       if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
       const focused = document.activeElement?.closest?.(".row");
@@ -39,7 +57,7 @@
       const k = Number(focused.dataset.k) + (e.key === "ArrowDown" ? 1 : -1);
       if (k < 0 || k >= rows.length) return;
       const box = $("table-scroll");
-      if (k * ROW < box.scrollTop || (k + 1) * ROW > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, k * ROW - box.clientHeight / 2);
+      if (k * ROW < scrollTop || (k + 1) * ROW > scrollTop + viewHeight) box.scrollTop = scrollTop = Math.max(0, k * ROW - viewHeight / 2);
       drawRows(ctx);
       box.querySelector(`.row[data-k="${k}"]`)?.focus();
     });
@@ -75,8 +93,8 @@
 
   function drawRows(ctx) {
     const box = $("table-scroll");
-    const first = Math.max(0, Math.floor(box.scrollTop / ROW) - OVERSCAN);
-    const last = Math.min(rows.length, Math.ceil((box.scrollTop + box.clientHeight) / ROW) + OVERSCAN);
+    const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
+    const last = Math.min(rows.length, Math.ceil((scrollTop + viewHeight) / ROW) + OVERSCAN);
     const { store, st } = ctx;
     const attempts = new Map();
     for (let k = first; k < last; k++) attempts.set(rows[k], 0);
@@ -91,27 +109,29 @@
       const i = rows[k];
       const sc = store.defs.scenarios[i];
       const s = st.status[i];
-      r.hidden = false;
-      r.style.transform = `translateY(${k * ROW}px)`;
+      if (r.hidden) r.hidden = false;
+      const y = `translateY(${k * ROW}px)`;
+      if (r.style.transform !== y) r.style.transform = y;
       r.dataset.k = String(k);
       r.dataset.name = sc.name;
       r.dataset.status = s;
       r.classList.toggle("selected", ctx.selected?.kind === "scenario" && ctx.selected.name === sc.name);
       const [c0, c1, c2, c3, c4] = r.children;
-      c0.textContent = s;
-      c0.className = `pill s-${s}`;
-      c1.textContent = sc.name;
+      G.setText(c0, s);
+      if (c0.className !== `pill s-${s}`) c0.className = `pill s-${s}`;
+      G.setText(c1, sc.name);
       c1.title = sc.name;
-      c2.textContent = sc.worktree;
-      c3.textContent = String(attempts.get(i));
-      c4.textContent = st.detail[i];
+      G.setText(c2, sc.worktree);
+      G.setText(c3, String(attempts.get(i)));
+      G.setText(c4, st.detail[i]);
       c4.title = st.detail[i];
     }
-    for (; used < pool.length; used++) pool[used].hidden = true;
+    for (; used < pool.length; used++) if (!pool[used].hidden) pool[used].hidden = true;
   }
 
   function update(ctx, dirty) {
     const now = performance.now();
+    if (!needsSort && !dirty.full && ctx.following && dirty.scenarios.size === 0 && !dirty.attempts) return;
     // Statuses move rows (failures first): re-sort when filters change, on scrub, else at most 4x a second.
     if (needsSort || dirty.full || !ctx.following || (dirty.scenarios.size > 0 && now - lastSort > 250)) {
       needsSort = false;
@@ -122,5 +142,11 @@
     if (needsSort) setTimeout(() => ctx.schedule(), 260);
   }
 
-  G.views.table = { mount, update, selectionChanged: (ctx) => drawRows(ctx), show: () => $("search").focus({ preventScroll: true }) };
+  /** Only the highlight moves: no row is redrawn for a click. */
+  function selectionChanged(ctx) {
+    const name = ctx.selected?.kind === "scenario" ? ctx.selected.name : null;
+    for (const r of pool) if (!r.hidden) r.classList.toggle("selected", r.dataset.name === name);
+  }
+
+  G.views.table = { mount, update, selectionChanged, show: () => $("search").focus({ preventScroll: true }) };
 })();

@@ -14,6 +14,10 @@
     return e;
   };
   G.stripAnsi = (s) => String(s ?? "").replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
+  /** Sets text only when it differs: an unchanged write still invalidates layout. */
+  G.setText = (node, text) => {
+    if (node.textContent !== text) node.textContent = text;
+  };
   G.clip = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
   G.seconds = (ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
   /** Enter and Space act as a click on a focusable element that is not a button. */

@@ -38,8 +38,12 @@ const SECURITY_HEADERS = {
   "X-Frame-Options": "DENY",
 };
 
-/** Live lines reach the page within this many milliseconds; catch-up goes in batches of this many. */
-const BATCH_MS = 30;
+/**
+ * Live lines reach the page within this many milliseconds (the page draws a live run once a second;
+ * each message is a write here and IPC in the browser, both on the run's machine); catch-up goes in
+ * batches of this many lines.
+ */
+const BATCH_MS = 250;
 const CATCH_UP_BATCH = 5000;
 
 /** Grove's icon (a tree), so no browser's automatic /favicon.ico request is refused. */

@@ -136,17 +136,12 @@ export class LeakTracker {
    * the run and the worktree's setup) is a leak like an attempt's. Setup commands are few: one full
    * scan each.
    */
-  async sweepSetup(end: {
-    worktree: string;
-    step: string;
-    pgid?: number;
-    sinceTicks: number;
-  }): Promise<void> {
+  async sweepSetup(end: { worktree: string; step: string; pgid?: number; startedAt: Date }): Promise<void> {
     const query = {
       runId: this.options.runId,
       scenario: end.worktree,
       setup: true,
-      sinceTicks: end.sinceTicks - 1,
+      sinceTicks: this.ticksAt(end.startedAt) - 1,
       ...(end.pgid !== undefined ? { pgid: end.pgid } : {}),
     };
     const survivors = await findSurvivors(query);

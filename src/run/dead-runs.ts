@@ -5,7 +5,8 @@
  * the next `grove run` or `grove worktrees` on the repository finds each registered run whose process
  * is gone, ends the processes it left (members of its recorded groups, and processes whose environment
  * carries its GROVE_RUN_ID, which catches ones that escaped their group), then releases its worktree
- * leases, the repository lock if it held it, and the git worktree locks it took (`grove run <id>`).
+ * leases, the repository lock if it held it, and the git worktree locks it took (`grove run <id>`),
+ * and undoes a merge or rebase it was killed in the middle of (steps/worktree-pull.ts).
  *
  * Only processes started after the dead run began are considered, and a recorded group id is trusted
  * only while its leader is the one recorded (same start time) or gone with the group still alive.
@@ -25,6 +26,7 @@ import { forgetRun, listRuns, type RunEntry } from "../resources/run-registry.js
 import { git } from "../steps/git.js";
 import { repoLockPath } from "../steps/repo-lock.js";
 import { listLeases } from "../steps/worktree-lease.js";
+import { undoDeadRunPulls } from "../steps/worktree-pull.js";
 
 /** What one dead run had left, and what was done about it. */
 export interface DeadRunCleanup {
@@ -39,6 +41,8 @@ export interface DeadRunCleanup {
   unlocked: string[];
   /** It held the repository lock. */
   repoLock: boolean;
+  /** Worktrees where the merge or rebase it was killed in was undone. */
+  pullsUndone: string[];
 }
 
 function recordedGroups(runDir: string): GroupRecord[] {
@@ -143,6 +147,7 @@ export async function endDeadRuns(options: DeadRunOptions): Promise<DeadRunClean
     const repoLock = lock !== undefined && lock.pid === run.pid && !ownerAlive(lock);
     if (repoLock) rmSync(repoLockPath(options.commonDir), { force: true });
     const unlocked = await unlockWorktreesOf(options.mainRepo, run.run_id);
+    const pullsUndone = await undoDeadRunPulls(options.commonDir, run.run_id);
     forgetRun(options.commonDir, run.run_id);
     cleanups.push({
       runId: run.run_id,
@@ -152,6 +157,7 @@ export async function endDeadRuns(options: DeadRunOptions): Promise<DeadRunClean
       leases,
       unlocked,
       repoLock,
+      pullsUndone,
     });
   }
   return cleanups;
@@ -167,6 +173,7 @@ export function describeDeadRun(c: DeadRunCleanup): string[] {
   if (c.leases.length) lines.push(`  released its lease on ${c.leases.length} worktree(s)`);
   for (const path of c.unlocked) lines.push(`  unlocked worktree ${path}`);
   if (c.repoLock) lines.push("  released the repository lock it held");
+  for (const path of c.pullsUndone) lines.push(`  undid the merge it was killed in, in ${path}`);
   if (c.processes.length === 0) lines.push("  it left no process running");
   return lines;
 }

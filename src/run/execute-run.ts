@@ -245,13 +245,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     ...(inspect ? { inspect } : {}),
     onSpawn: groups.started,
     onExit: groups.ended,
-    afterSetupCommand: (end) =>
-      tracker.sweepSetup({
-        worktree: end.worktree,
-        step: end.step,
-        ...(end.pgid !== undefined ? { pgid: end.pgid } : {}),
-        sinceTicks: tracker.ticksAt(end.startedAt),
-      }),
+    afterSetupCommand: (end) => tracker.sweepSetup(end),
   });
   if (options.interrupt?.aborted) worktrees.cancel();
   else options.interrupt?.addEventListener("abort", () => worktrees.cancel(), { once: true });

@@ -221,6 +221,7 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           strategy: pipeline.pull.strategy,
           autostash: pipeline.pull.autostash,
           control: control(signal),
+          runId: options.runId,
         });
         if (r.kind === "cancelled") return { kind: "failed" as const, detail: r.detail };
         if (r.kind === "conflict")

@@ -3,14 +3,33 @@
  * list (the readiness verdict of steps/worktree-readiness.ts plus facts for people), set up and pull
  * (the worktree machines of worktree-lifecycle.ts), clean (the cleanup step the machines' `cleaning`
  * state runs). It prints nothing and never exits: callers render the results.
+ *
+ * Set-up and pull are runs as `grove run` is: registered in the run registry, with every process group
+ * they start journalled in their run directory, so that when one is killed (kill -9) the next Grove
+ * command ends what it left and releases its leases (run/dead-runs.ts); what a setup step leaves
+ * running is a leak, reported (`leak-found`) and ended. Clean takes each worktree's
+ * lease while it looks and removes, so it never removes a worktree another live Grove process is using.
  */
 import { join } from "node:path";
 import { newRunDir, runsDir } from "../config/grove-dir.js";
 import type { Pipeline } from "../config/types.js";
-import type { EventListener, SkipCause, WorktreeReport, WorktreeState } from "../events.js";
+import {
+  type EventListener,
+  type ResourceLeak,
+  type SkipCause,
+  timestamp,
+  type WorktreeReport,
+  type WorktreeState,
+} from "../events.js";
+import { GroupJournal } from "../resources/group-journal.js";
+import { LeakTracker } from "../resources/leak-tracker.js";
+import { ownerOf, releaseClaim, tryClaim } from "../resources/owner-file.js";
+import { readCommandLine } from "../resources/process-table.js";
+import { registerRun } from "../resources/run-registry.js";
 import { branchFor } from "../steps/branch-for.js";
 import { containsRef } from "../steps/linked-worktree-git.js";
 import { type CleanupOutcome, cleanupWorktree } from "../steps/worktree-cleanup.js";
+import { describeHolder, type Lease, leaseFile } from "../steps/worktree-lease.js";
 import { commonGitDir, worktreePath } from "../steps/worktree-paths.js";
 import { assessWorktree, setupWouldRun, type WorktreeVerdict } from "../steps/worktree-readiness.js";
 import type { SetupRecord } from "../steps/worktree-setup.js";
@@ -118,8 +137,12 @@ export interface LifecycleOptions {
   onEvent?: EventListener;
   /** Ref to pull (overrides the pipeline's pull.from). */
   coordinatorRef?: string;
-  /** Abort to interrupt (like Ctrl-C): running steps are ended. */
+  /** Abort to interrupt (like Ctrl-C): running steps are ended (TERM, grace, KILL). */
   signal?: AbortSignal;
+  /** Abort to end every process group at once with SIGKILL (a second Ctrl-C). */
+  hardStop?: AbortSignal;
+  /** Told the run id and directory before anything starts. */
+  onStart?(runId: string, runDir: string): void;
 }
 
 /** What one worktree came to after `setupWorktrees` / `pullWorktrees`. */
@@ -127,6 +150,8 @@ export interface WorktreeOutcome extends WorktreeReport {
   ready: boolean;
   /** Set when it is not ready: the same cause a run would skip its scenarios with. */
   problem?: SkipCause;
+  /** Processes its setup steps left running (reported and ended). */
+  leaks?: ResourceLeak[];
 }
 
 /**
@@ -141,32 +166,62 @@ export async function driveWorktrees(
   options: LifecycleOptions = {},
 ): Promise<WorktreeOutcome[]> {
   const runId = newRunId();
+  const runDir = scope.runsDir ? join(scope.runsDir, runId) : newRunDir(scope.mainRepo, runId);
   const problems = new Map<string, SkipCause>();
-  const lifecycle = await startWorktrees({
-    mainRepo: scope.mainRepo,
-    basePath: scope.basePath,
-    pipeline: scope.pipeline,
+  // Registered until it ends, so that if this process is killed the next command cleans up after it.
+  const unregister = registerRun(await commonGitDir(scope.mainRepo), runId, runDir);
+  const groups = new GroupJournal(runDir);
+  const tracker = new LeakTracker({
     runId,
-    runDir: scope.runsDir ? join(scope.runsDir, runId) : newRunDir(scope.mainRepo, runId),
-    worktrees: names,
-    setup: what.setup,
-    pull: what.pull,
-    ...(options.coordinatorRef ? { coordinatorRef: options.coordinatorRef } : {}),
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    onReady: () => {},
-    onFailed: (name, cause) => problems.set(name, cause),
+    keepLeaks: false,
+    killGraceMs: scope.pipeline.test.killGrace * 1000,
+    onLeak: (leak) => options.onEvent?.({ type: "leak-found", at: timestamp(), leak }),
   });
-  const cancel = () => lifecycle.cancel();
-  if (options.signal?.aborted) cancel();
-  options.signal?.addEventListener("abort", cancel, { once: true });
+  const hardStop = () => groups.killAllNow();
+  options.hardStop?.addEventListener("abort", hardStop, { once: true });
   try {
-    const reports = await lifecycle.finish(false);
-    return reports.map((r) => {
-      const problem = problems.get(r.name);
-      return { ...r, ready: problem === undefined, ...(problem ? { problem } : {}) };
+    options.onStart?.(runId, runDir);
+    const lifecycle = await startWorktrees({
+      mainRepo: scope.mainRepo,
+      basePath: scope.basePath,
+      pipeline: scope.pipeline,
+      runId,
+      runDir,
+      worktrees: names,
+      setup: what.setup,
+      pull: what.pull,
+      ...(options.coordinatorRef ? { coordinatorRef: options.coordinatorRef } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      onReady: () => {},
+      onFailed: (name, cause) => problems.set(name, cause),
+      onSpawn: groups.started,
+      onExit: groups.ended,
+      afterSetupCommand: (end) => tracker.sweepSetup(end),
     });
+    const cancel = () => lifecycle.cancel();
+    if (options.signal?.aborted) cancel();
+    options.signal?.addEventListener("abort", cancel, { once: true });
+    try {
+      const reports = await lifecycle.finish(false);
+      await tracker.flush();
+      return reports.map((r) => {
+        const problem = problems.get(r.name);
+        const leaks = tracker.leaks.filter((l) => l.worktree === r.name);
+        return {
+          ...r,
+          ready: problem === undefined,
+          ...(problem ? { problem } : {}),
+          ...(leaks.length ? { leaks } : {}),
+        };
+      });
+    } finally {
+      options.signal?.removeEventListener("abort", cancel);
+    }
   } finally {
-    options.signal?.removeEventListener("abort", cancel);
+    options.hardStop?.removeEventListener("abort", hardStop);
+    tracker.finish();
+    groups.close();
+    unregister();
   }
 }
 
@@ -184,20 +239,43 @@ export async function cleanWorktrees(
   dryRun = false,
 ): Promise<CleanResult[]> {
   const commonDir = await commonGitDir(scope.mainRepo);
+  const me = ownerOf(`clean-${newRunId()}`);
   const results: CleanResult[] = [];
   for (const name of names) {
     const path = worktreePath(scope.basePath, name);
-    const outcome = await cleanupWorktree({
-      mainRepo: scope.mainRepo,
-      commonDir,
-      path,
-      disposable: scope.pipeline.worktree.disposable,
-      deleteBranch: scope.pipeline.cleanup.deleteBranches,
-      removeWorktrees: scope.pipeline.cleanup.removeWorktrees,
-      prune: scope.pipeline.cleanup.prune,
-      dryRun,
-    });
-    results.push({ name, path, outcome });
+    // Held while it looks and removes: a run that is setting it up or testing in it keeps it.
+    const lease = leaseFile(commonDir, path);
+    const holder: Lease = { ...me, path };
+    const claim = tryClaim(lease, holder);
+    if (claim.kind === "held") {
+      const command = readCommandLine(claim.by.pid);
+      results.push({
+        name,
+        path,
+        outcome: {
+          kind: "kept",
+          reasons: [
+            `in use by ${describeHolder(claim.by)}${command ? `: ${command}` : ""}; clean it once that has ended`,
+          ],
+        },
+      });
+      continue;
+    }
+    try {
+      const outcome = await cleanupWorktree({
+        mainRepo: scope.mainRepo,
+        commonDir,
+        path,
+        disposable: scope.pipeline.worktree.disposable,
+        deleteBranch: scope.pipeline.cleanup.deleteBranches,
+        removeWorktrees: scope.pipeline.cleanup.removeWorktrees,
+        prune: scope.pipeline.cleanup.prune,
+        dryRun,
+      });
+      results.push({ name, path, outcome });
+    } finally {
+      releaseClaim(lease, me);
+    }
   }
   return results;
 }

@@ -3,8 +3,11 @@
  * autostash), optionally fetch the remote, then merge | ff-only | rebase the `from` ref. A conflict is
  * aborted so the tree is exactly as before, and the conflicting files are listed. So is a merge or
  * rebase interrupted midway (Ctrl-C): no conflict markers, no MERGE_HEAD, no rebase in progress.
+ * While a merge or rebase runs, a marker in the worktree's git dir names the run and the HEAD before
+ * it, so that when Grove itself is killed meanwhile, the next Grove command undoes it too
+ * (`undoDeadRunPulls`, called by run/dead-runs.ts once the dead run's processes are ended).
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PullStrategy } from "../config/types.js";
 import { type GitOptions, git } from "./git.js";
@@ -25,6 +28,17 @@ export interface PullRequest {
   autostash: boolean;
   /** Abort (Ctrl-C) and process-group bookkeeping for the fetch and the merge. */
   control?: GitOptions;
+  /** The run pulling: named in the in-progress marker. */
+  runId?: string;
+}
+
+/** The in-progress marker, in the worktree's own git dir. */
+const PULL_MARKER = "grove-pull.json";
+
+interface PullMarker {
+  run_id: string;
+  worktree: string;
+  head_before: string;
 }
 
 export async function pullCoordinator(req: PullRequest): Promise<PullOutcome> {
@@ -84,6 +98,20 @@ export async function pullCoordinator(req: PullRequest): Promise<PullOutcome> {
           target.stdout,
         ];
   const headBefore = (await git(req.worktree, ["rev-parse", "HEAD"])).stdout;
+  const gitDir = (await git(req.worktree, ["rev-parse", "--path-format=absolute", "--git-dir"])).stdout;
+  const marker = gitDir ? join(gitDir, PULL_MARKER) : undefined;
+  if (marker && req.runId !== undefined) {
+    const record: PullMarker = { run_id: req.runId, worktree: req.worktree, head_before: headBefore };
+    writeFileSync(marker, `${JSON.stringify(record)}\n`);
+  }
+  try {
+    return await merge(req, args, headBefore);
+  } finally {
+    if (marker) rmSync(marker, { force: true });
+  }
+}
+
+async function merge(req: PullRequest, args: string[], headBefore: string): Promise<PullOutcome> {
   const r = await git(req.worktree, args, req.control);
   if (r.cancelled) {
     await undoInterrupted(req.worktree, headBefore, r.forced === true);
@@ -98,6 +126,37 @@ export async function pullCoordinator(req: PullRequest): Promise<PullOutcome> {
   else if (conflicted.length > 0) await git(req.worktree, ["merge", "--abort"]);
   if (conflicted.length > 0) return { kind: "conflict", files: conflicted };
   return { kind: "failed", detail: `git ${args[0]}: ${r.stderr || r.stdout}` };
+}
+
+/**
+ * Undoes the merges and rebases a dead run (`runId`) left half-done, found by their markers in the
+ * worktrees' git dirs under `commonDir`; returns the worktrees it restored. Call only once the run's
+ * processes are ended (a SIGKILLed git's index.lock is removed).
+ */
+export async function undoDeadRunPulls(commonDir: string, runId: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = readdirSync(join(commonDir, "worktrees"));
+  } catch {
+    return [];
+  }
+  const undone: string[] = [];
+  for (const name of names) {
+    const marker = join(commonDir, "worktrees", name, PULL_MARKER);
+    let record: PullMarker;
+    try {
+      record = JSON.parse(readFileSync(marker, "utf8")) as PullMarker;
+    } catch {
+      continue;
+    }
+    if (record.run_id !== runId || typeof record.worktree !== "string") continue;
+    if (existsSync(record.worktree)) {
+      await undoInterrupted(record.worktree, String(record.head_before), true);
+      undone.push(record.worktree);
+    }
+    rmSync(marker, { force: true });
+  }
+  return undone;
 }
 
 /**

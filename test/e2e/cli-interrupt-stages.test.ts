@@ -5,11 +5,13 @@
  * Grove must exit 130 with a partial report, leave no process behind, leave no merge in progress, and
  * the next run must repair the worktree.
  */
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSampleRepo, type SampleRepo } from "../../src/demo/sample-repo.js";
 import { isAlive, listProcesses, readEnvironment } from "../../src/resources/process-table.js";
+import { commonGitDir } from "../../src/steps/worktree-paths.js";
+import { gateNextMerge } from "../helpers/gated-merge.js";
 import { sh } from "../helpers/git-repo.js";
 import { FIXTURES } from "../helpers/paths.js";
 import { reportSchemaErrors } from "../helpers/report-schema.js";
@@ -53,6 +55,16 @@ function hook(repo: string, name: string, script: string): void {
   const path = join(repo, ".git", "hooks", name);
   writeFileSync(path, `#!/bin/sh\n${script}\n`);
   chmodSync(path, 0o755);
+}
+
+/** A pipeline whose one setup step leaves a daemon running (escaped from its group with setsid). */
+function daemonSetup(s: SampleRepo): void {
+  writeFileSync(
+    join(s.mainRepo, "grove.pipeline.yaml"),
+    pipeline({
+      setup: `    - name: daemon\n      run: [${node}, ${JSON.stringify(join(FIXTURES, "spawn-daemon.mjs"))}]`,
+    }),
+  );
 }
 
 type Report = {
@@ -179,22 +191,15 @@ describe("Ctrl-C in every worktree stage (built CLI, real git)", () => {
     writeFileSync(join(s.mainRepo, "grove.pipeline.yaml"), pipeline({ pull: "  from: main" }));
     await repairs(s);
     const wt = join(s.basePath, "cli");
-    writeFileSync(join(wt, "mine.txt"), "worktree work\n");
-    await sh(wt, "add", "mine.txt");
-    await sh(wt, "commit", "-qm", "worktree commit");
-    const before = await sh(wt, "rev-parse", "HEAD");
-    writeFileSync(join(s.mainRepo, "theirs.txt"), "coordinator work\n");
-    await sh(s.mainRepo, "add", "theirs.txt");
-    await sh(s.mainRepo, "commit", "-qm", "coordinator commit");
     const reached = join(s.root, "reached");
-    hook(s.mainRepo, "pre-merge-commit", `exec ${node} ${GATE} ${reached}`);
+    const { before, hook: mergeHook } = await gateNextMerge(s.mainRepo, wt, reached);
     await interruptAt(s, reached, ["run", "--pull-coordinator"]);
     const gitDir = await sh(wt, "rev-parse", "--path-format=absolute", "--git-dir");
     expect(existsSync(join(gitDir, "MERGE_HEAD"))).toBe(false);
     expect(await sh(wt, "status", "--porcelain")).toBe("");
     expect(await sh(wt, "rev-parse", "HEAD")).toBe(before);
     expect(existsSync(join(wt, "theirs.txt"))).toBe(false);
-    rmSync(join(s.mainRepo, ".git", "hooks", "pre-merge-commit"));
+    rmSync(mergeHook);
     await repairs(s, ["run", "--pull-coordinator"]);
     expect(existsSync(join(wt, "theirs.txt"))).toBe(true);
   });
@@ -203,12 +208,7 @@ describe("Ctrl-C in every worktree stage (built CLI, real git)", () => {
 describe("setup steps are tracked for leaks (built CLI)", () => {
   it("a daemon a setup step leaves running is reported with its worktree and step, and ended", async () => {
     const s = await sample();
-    writeFileSync(
-      join(s.mainRepo, "grove.pipeline.yaml"),
-      pipeline({
-        setup: `    - name: daemon\n      run: [${node}, ${JSON.stringify(join(FIXTURES, "spawn-daemon.mjs"))}]`,
-      }),
-    );
+    daemonSetup(s);
     const r = await runGrove(["run", "--setup-worktrees"], s.mainRepo);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const rep = JSON.parse(readFileSync(join(s.mainRepo, "integration_report.json"), "utf8"));
@@ -251,5 +251,40 @@ describe("second Ctrl-C during setup (built CLI)", () => {
     expect(r.exitCode).toBe(130);
     expect(String(r.stderr)).toContain("again: ending every process now");
     expect(isAlive(grandchild)).toBe(false);
+  });
+});
+
+describe("grove worktrees setup stops and tracks like a run (built CLI)", () => {
+  it("Ctrl-C during a setup step: exit 130, the step's process ended, the worktree half-built", async () => {
+    const s = await sample();
+    const reached = join(s.root, "reached");
+    const release = join(s.root, "release");
+    writeFileSync(
+      join(s.mainRepo, "grove.pipeline.yaml"),
+      pipeline({ setup: gateStep("slow", reached, release) }),
+    );
+    const child = spawnGrove(["worktrees", "setup"], s.mainRepo);
+    await waitForFile(reached);
+    const [entry] = readdirSync(join(await commonGitDir(s.mainRepo), "grove-runs"));
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode, String(r.stdout) + String(r.stderr)).toBe(130);
+    expect(String(r.stderr)).toContain("SIGINT: stopping");
+    for (const pid of pidsIn(reached)) expect(isAlive(pid), `gate ${pid} still runs`).toBe(false);
+    expect(processesOfRun(entry!.replace(/\.json$/, ""))).toEqual([]);
+    const list = await runGrove(["worktrees"], s.mainRepo);
+    expect(list.stdout).toMatch(/cli\s+not-set-up/);
+    writeFileSync(release, "");
+    await repairs(s);
+  });
+
+  it("a daemon a setup step leaves running is reported with its step, and ended", async () => {
+    const s = await sample();
+    daemonSetup(s);
+    const r = await runGrove(["worktrees", "setup"], s.mainRepo);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const leak = /cli: setup step "daemon" left process (\d+) running \(.*\); ended it/.exec(r.stdout);
+    expect(leak, r.stdout).not.toBeNull();
+    expect(isAlive(Number(leak![1]))).toBe(false);
   });
 });

@@ -2,9 +2,10 @@
  * Two runs on one repository never share a worktree (built CLI, real processes): each worktree is
  * leased to one run at a time; a second run waits (saying who holds it) or, with --no-wait, skips that
  * worktree's scenarios as `worktree-busy`; a lease whose run is dead is taken over, and said so.
+ * `grove worktrees clean` takes the lease too: it keeps a worktree a live run holds, naming that run.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSampleRepo, type SampleRepo } from "../../src/demo/sample-repo.js";
@@ -117,5 +118,32 @@ describe("worktree leases across processes (built CLI)", () => {
       `worktree cli: lease-taken-over (took over the lease of run dead-run (pid ${dead.pid}`,
     );
     expect(r.stdout).toContain("worktree parser: lease-taken-over (took over the lease of run reused-run");
+  });
+
+  it("grove worktrees clean keeps a worktree a live run holds, naming the run, and removes it once free", async () => {
+    const s = await createSampleRepo(tempDir(), { createWorktrees: false });
+    const reached = join(s.root, "reached");
+    const release = join(s.root, "release");
+    scenarios(s, [
+      { name: "hold", worktree: "cli", run: gate(reached, release) },
+      { name: "done", worktree: "parser", run: ["true"] },
+    ]);
+    const holder = spawnGrove(["run", "--setup-worktrees", "--report", "holder.json"], s.mainRepo);
+    const started = waitForOutput(holder, (seen) => /Grove run (\S+):/.test(seen));
+    await waitForFile(reached);
+    const holderRun = /Grove run (\S+):/.exec(await started)![1]!;
+    const clean = await runGrove(["worktrees", "clean"], s.mainRepo);
+    expect(clean.exitCode, clean.stdout + clean.stderr).toBe(0);
+    expect(clean.stdout).toMatch(
+      new RegExp(
+        `cli: kept \\(in use by run ${holderRun} \\(pid ${holder.pid}, since [^)]+\\): \\S*node\\S* \\S+ run --setup-worktrees`,
+      ),
+    );
+    expect(existsSync(join(s.basePath, "cli"))).toBe(true);
+    writeFileSync(release, "");
+    expect((await holder).exitCode).toBe(0);
+    const after = await runGrove(["worktrees", "clean"], s.mainRepo);
+    expect(after.stdout).toContain("cli: removed");
+    expect(existsSync(join(s.basePath, "cli"))).toBe(false);
   });
 });

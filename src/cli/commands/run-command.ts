@@ -14,6 +14,7 @@ import { DEFAULT_KEEP_RUNS, pruneRuns } from "../../run/prune-runs.js";
 import { runAndReport } from "../../run/run-and-report.js";
 import { coordinatorRefProblem } from "../../steps/check-ref.js";
 import { EXIT } from "../exit-codes.js";
+import { listenForInterrupts } from "../interrupts.js";
 import { PLAN_OUTPUT_OPTIONS, PLAN_SHAPING_OPTIONS, resolveWorkers, SELECTION_OPTIONS } from "../options.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import { checkOutputDirectory } from "../preflight.js";
@@ -121,9 +122,6 @@ Exit codes: 0 all passed; 1 something failed, errored, timed out or was skipped 
 4 filters matched nothing; 5 the environment failed (open files, disk, port, git); 130 interrupted.
 `;
 
-/** After a second Ctrl-C, Grove exits this soon even if the partial report is not written yet. */
-const HARD_STOP_EXIT_MS = 1500;
-
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs(argv, RUN_OPTIONS, "run");
   if (values.help) {
@@ -195,26 +193,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     recordTimings: !ctx.shard,
   });
 
-  const interrupt = new AbortController();
-  const hardStop = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      io.stderr(
-        `\ngrove: ${signal}: stopping: no new scenarios; ending running ones (press Ctrl-C again to end at once)\n`,
-      );
-      interrupt.abort();
-    } else {
-      io.stderr(`\ngrove: ${signal} again: ending every process now\n`);
-      hardStop.abort();
-      // Every group got SIGKILL, so the run ends and writes its report within moments; whatever still
-      // holds it up (a stuck file system, say) does not keep Grove from exiting.
-      setTimeout(() => process.exit(EXIT.interrupted), HARD_STOP_EXIT_MS).unref();
-    }
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const signals = listenForInterrupts(io, "stopping: no new scenarios; ending running ones");
   try {
     const { exitCode } = await runAndReport({
       plan: ctx.plan,
@@ -226,8 +205,8 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       workers,
       reporter: outputs.reporter,
       ...(outputs.recorder ? { inspect: outputs.recorder.inspect, onStep: outputs.recorder.step } : {}),
-      interrupt: interrupt.signal,
-      hardStop: hardStop.signal,
+      interrupt: signals.interrupt,
+      hardStop: signals.hardStop,
       setupWorktrees: values["setup-worktrees"] === true,
       pullCoordinator: values["pull-coordinator"] === true,
       ...(values["coordinator-ref"] ? { coordinatorRef: values["coordinator-ref"] as string } : {}),
@@ -262,8 +241,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     return exitCode;
   } finally {
     await outputs.close();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    signals.dispose();
   }
 }
 

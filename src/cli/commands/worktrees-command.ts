@@ -13,6 +13,7 @@ import {
 } from "../../run/worktree-operations.js";
 import { commonGitDir } from "../../steps/worktree-paths.js";
 import { EXIT } from "../exit-codes.js";
+import { listenForInterrupts } from "../interrupts.js";
 import { SELECTION_OPTIONS } from "../options.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import { resolveContext } from "../resolve-context.js";
@@ -109,19 +110,32 @@ export async function worktreesCommand(argv: readonly string[], io: CommandIo): 
     throw new UsageError(
       `nothing to pull: pass --coordinator-ref REF or set pull.from in ${ctx.pipeline.source}`,
     );
-  const outcomes = await driveWorktrees(
-    scope,
-    selected,
-    { setup: action === "setup", pull: action === "pull" },
-    {
-      ...(ref ? { coordinatorRef: ref } : {}),
-      onEvent: (e) => {
-        if (e.type === "worktree-status")
-          io.stdout(`${e.worktree}: ${e.state}${e.detail ? ` (${e.detail})` : ""}\n`);
+  // Ctrl-C ends the step under way (TERM to its process group, grace, KILL); a second one, at once.
+  const signals = listenForInterrupts(io, "stopping: ending the running step");
+  try {
+    const outcomes = await driveWorktrees(
+      scope,
+      selected,
+      { setup: action === "setup", pull: action === "pull" },
+      {
+        ...(ref ? { coordinatorRef: ref } : {}),
+        signal: signals.interrupt,
+        hardStop: signals.hardStop,
+        onEvent: (e) => {
+          if (e.type === "worktree-status")
+            io.stdout(`${e.worktree}: ${e.state}${e.detail ? ` (${e.detail})` : ""}\n`);
+          else if (e.type === "leak-found" && e.leak.worktree !== undefined)
+            io.stdout(
+              `${e.leak.worktree}: setup step "${e.leak.step}" left process ${e.leak.pid} running (${e.leak.command}); ${e.leak.ended ? "ended it" : "could not end it"}\n`,
+            );
+        },
       },
-    },
-  );
-  return outcomes.some((o) => !o.ready) ? EXIT.failed : EXIT.ok;
+    );
+    if (signals.interrupt.aborted) return EXIT.interrupted;
+    return outcomes.some((o) => !o.ready) ? EXIT.failed : EXIT.ok;
+  } finally {
+    signals.dispose();
+  }
 }
 
 /** The table: name, state, branch, path; then why it is not ready and the notes, indented. */

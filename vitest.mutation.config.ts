@@ -11,6 +11,9 @@ export default defineConfig({
       "test/unit/plan/**/*.test.ts",
       "test/property/**/*.test.ts",
     ],
+    // The config boundary fuzz drives the built CLI in child processes: it covers none of the mutated
+    // code in this process and costs more than every other test together.
+    exclude: ["test/property/config-boundary.property.test.ts"],
     testTimeout: 60_000,
     // A fifth of the property cases per mutant (see test/helpers/property-runs.ts).
     env: { GROVE_PROPERTY_SCALE: "0.2" },

@@ -25,6 +25,9 @@ const scenarioArb = fc.record({
     "merge-conflict",
   ),
   setupChanged: fc.boolean(),
+  /** Whether the verdict comes with a sentence (else the verdict's name is shown). */
+  verdictDetail: fc.boolean(),
+  conflictFiles: fc.option(fc.constantFrom(["a.txt"], ["a.txt", "b/c.ts"]), { nil: undefined }),
   /** With not-set-up: a run's creation was interrupted, so the worktree is created (resumed) first. */
   halfCreated: fc.boolean(),
   canSetup: fc.boolean(),
@@ -54,15 +57,38 @@ type Case = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 function expectedWorktree(c: Case) {
   const calls: string[] = [];
   let failure: string | null = null;
-  /** Calls an actor; a throwing one fails the worktree as `thrownWith`, a failing one as `failWith`. */
-  const run = (kind: string, ok: boolean, failWith: string, thrownWith = failWith) => {
+  let detail = "";
+  let conflictFiles: string[] = [];
+  /**
+   * Calls an actor; a throwing one fails the worktree as `thrownWith`, a failing one as `failWith`,
+   * with the sentence the user sees: the actor's own (`<kind> said no`), or the error it threw.
+   */
+  const run = (
+    kind: string,
+    ok: boolean,
+    failWith: string,
+    thrownWith = failWith,
+    says = (text: string) => text,
+  ) => {
     calls.push(kind);
-    if (c.throwIn === kind.replace(/\d+$/, "")) failure = thrownWith;
-    else if (!ok) failure = failWith;
+    const base = kind.replace(/\d+$/, "");
+    if (c.throwIn === base) {
+      failure = thrownWith;
+      detail = says(`Error: ${base} crashed`);
+    } else if (!ok) {
+      failure = failWith;
+      detail = says(`${base} said no`);
+    }
     return failure === null;
   };
   const setupAndPull = () => {
-    for (let i = 0; i < c.steps.length; i++) if (!run(`step${i}`, c.steps[i]!, "setup-failed")) return;
+    for (let i = 0; i < c.steps.length; i++) {
+      const says = (text: string) =>
+        c.throwIn === "step"
+          ? `setup step ${i + 1} "s${i}": ${text}`
+          : `setup step ${i + 1} "s${i}" failed: ${text}`;
+      if (!run(`step${i}`, c.steps[i]!, "setup-failed", "setup-failed", says)) return;
+    }
     if (!run("checks", c.checksOk, "verify-failed")) return;
     pull();
   };
@@ -71,6 +97,7 @@ function expectedWorktree(c: Case) {
     const failures = { conflict: "merge-conflict", refused: "pull-refused", failed: "pull-failed" } as const;
     const ok = c.pullKind === "up-to-date" || c.pullKind === "updated";
     run("pull", ok, ok ? "pull-failed" : failures[c.pullKind as keyof typeof failures], "pull-failed");
+    if (c.pullKind === "conflict" && c.throwIn !== "pull") conflictFiles = c.conflictFiles ?? [];
   };
   const leased = run("lease", c.lease === "acquired", "worktree-busy", "lease-failed");
   if (leased && run("verify", true, "verify-failed")) {
@@ -82,14 +109,26 @@ function expectedWorktree(c: Case) {
     if (create && c.canSetup) {
       if (run("create", c.createOk, "create-failed")) setupAndPull();
     } else if (setupWanted && c.canSetup) setupAndPull();
-    else if (c.verdict !== "ready") failure = c.verdict;
-    else pull();
+    else if (c.verdict !== "ready") {
+      failure = c.verdict;
+      // Without --setup-worktrees the sentence says how to repair what setup can repair.
+      const hint =
+        c.canSetup || c.verdict === "not-a-worktree" || c.verdict === "merge-conflict"
+          ? ""
+          : c.verdict === "worktree-missing"
+            ? "; create it with --setup-worktrees"
+            : "; rerun with --setup-worktrees";
+      detail = `${c.verdictDetail ? "verify said so" : c.verdict}${hint}`;
+    } else pull();
   }
   if (c.cancelAt !== undefined && c.cancelAt < calls.length) {
     calls.splice(c.cancelAt + 1);
     failure = "cancelled";
+    detail = "interrupted";
+    conflictFiles = [];
   }
   let final = "released";
+  let keptReasons: string[] = [];
   // Cleaned only when leased: interrupted during the lease, it depends on whether the lease was had.
   const held = c.lease === "acquired" && c.throwIn !== "lease";
   if (c.cleanup && held) {
@@ -98,8 +137,18 @@ function expectedWorktree(c: Case) {
       c.throwIn === "cleanup"
         ? "kept"
         : { removed: "removed", kept: "kept", "not-ours": "released" }[c.cleanupKind];
+    if (c.throwIn === "cleanup") keptReasons = ["cleanup failed: Error: cleanup crashed"];
+    else if (c.cleanupKind === "kept") keptReasons = ["1 modified"];
   }
-  return { calls, rest: failure === null ? "ready" : "failed", failure, final };
+  return {
+    calls,
+    rest: failure === null ? "ready" : "failed",
+    failure,
+    detail,
+    conflictFiles,
+    keptReasons,
+    final,
+  };
 }
 
 describe("worktree machine (random step outcomes x interrupts at any state)", () => {
@@ -122,16 +171,24 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
           });
         const machine = createWorktreeMachine(c.steps.map((_, i) => `s${i}`)).provide({
           actors: {
-            leaseWorktree: act<LeaseOutput>("lease", () => ({ kind: c.lease, detail: "" })),
+            leaseWorktree: act<LeaseOutput>("lease", () => ({ kind: c.lease, detail: "lease said no" })),
             verifyWorktree: act<VerifyOutput>("verify", () => ({
               state: c.verdict,
               create: c.verdict === "worktree-missing" || (c.verdict === "not-set-up" && c.halfCreated),
               setupChanged: c.verdict === "ready" && c.setupChanged,
+              ...(c.verdictDetail ? { detail: "verify said so" } : {}),
             })),
-            createWorktree: act<StepOutput>("create", () => ({ ok: c.createOk, detail: "" })),
-            runSetupStep: act<StepOutput>("step", ({ index }) => ({ ok: c.steps[index]!, detail: "" })),
-            runChecks: act<StepOutput>("checks", () => ({ ok: c.checksOk, detail: "" })),
-            pullCoordinator: act<PullOutput>("pull", () => ({ kind: c.pullKind, detail: "" })),
+            createWorktree: act<StepOutput>("create", () => ({ ok: c.createOk, detail: "create said no" })),
+            runSetupStep: act<StepOutput>("step", ({ index }) => ({
+              ok: c.steps[index]!,
+              detail: "step said no",
+            })),
+            runChecks: act<StepOutput>("checks", () => ({ ok: c.checksOk, detail: "checks said no" })),
+            pullCoordinator: act<PullOutput>("pull", () => ({
+              kind: c.pullKind,
+              detail: "pull said no",
+              ...(c.conflictFiles ? { files: c.conflictFiles } : {}),
+            })),
             cleanupWorktree: act<CleanupOutput>("cleanup", () => ({
               kind: c.cleanupKind,
               reasons: c.cleanupKind === "kept" ? ["1 modified"] : [],
@@ -153,6 +210,7 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
           check();
         });
         const restedIn = String(actor.getSnapshot().value);
+        const restedWith = actor.getSnapshot().context;
         const callsBeforeRest = calls;
         actor.send({ type: c.cleanup ? "CLEANUP" : "RELEASE" });
         await toPromise(actor);
@@ -164,6 +222,10 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
         expect(ran).toEqual(expected.calls);
         expect(restedIn).toBe(expected.rest);
         expect(actor.getSnapshot().context.failure).toBe(expected.failure);
+        // What the worktree list and the report say about it.
+        expect(restedWith.detail).toBe(expected.detail);
+        expect(restedWith.conflictFiles).toEqual(expected.conflictFiles);
+        expect(actor.getSnapshot().context.keptReasons).toEqual(expected.keptReasons);
         expect(final).toBe(expected.final);
         if (restedIn === "ready" && c.pull) expect(ran).toContain("pull");
 

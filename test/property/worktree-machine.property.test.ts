@@ -27,7 +27,7 @@ const scenarioArb = fc.record({
   setupChanged: fc.boolean(),
   /** Whether the verdict comes with a sentence (else the verdict's name is shown). */
   verdictDetail: fc.boolean(),
-  conflictFiles: fc.option(fc.constantFrom(["a.txt"], ["a.txt", "b/c.ts"]), { nil: undefined }),
+  conflictFiles: fc.option(fc.constantFrom<string[]>(["a.txt"], ["a.txt", "b/c.ts"]), { nil: undefined }),
   /** With not-set-up: a run's creation was interrupted, so the worktree is created (resumed) first. */
   halfCreated: fc.boolean(),
   canSetup: fc.boolean(),

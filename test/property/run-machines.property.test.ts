@@ -11,6 +11,7 @@ import {
   nameOf,
   type StepOutcome,
   type TestOutcome,
+  WORKTREE_FAILURE,
   type WorktreeStart,
 } from "../helpers/fake-run.js";
 import { propertyRuns } from "../helpers/property-runs.js";
@@ -81,6 +82,38 @@ function expectAsOracle(r: ScenarioResult, e: ExpectedOutcome, obs: FakeRunObser
   expect(ran, what).toEqual(e.commands);
 }
 
+/**
+ * What a skip tells the user, checked against the other results: a worktree's cause as the worktree
+ * reported it; an unselected dependency named with the way out; a dependency's failure as
+ * `dependency "X" <status>`, or, when X was itself skipped, `dependency "X" was skipped` plus the
+ * scenario whose non-pass started the chain (the root cause, carried along the chain; none when the
+ * chain started at a skip of its own, such as a worktree's).
+ */
+function expectSkipExplained(r: ScenarioResult, byName: Map<string, ScenarioResult>) {
+  const what = `${r.name}: ${JSON.stringify(r.skip)}`;
+  const skip = r.skip!;
+  expect(skip, what).toBeDefined();
+  expect(r.detail, what).toBe(skip.detail);
+  if (skip.reason === WORKTREE_FAILURE.reason) expect(skip, what).toEqual(WORKTREE_FAILURE);
+  else if (skip.reason === "dependency-not-selected")
+    expect(skip.detail, what).toBe(
+      `dependency "${skip.dependency}" is not part of this run (--no-deps); select it, or pass --assume-deps-passed`,
+    );
+  else {
+    expect(skip.reason, what).toBe("dependency-failed");
+    const dep = byName.get(skip.dependency!)!;
+    expect(dep.status, what).not.toBe("passed");
+    const root = dep.status === "skipped" ? dep.skip?.rootCause : { scenario: dep.name, status: dep.status };
+    expect(skip.rootCause, what).toEqual(root);
+    if (root) expect(byName.get(root.scenario)?.status, what).toBe(root.status);
+    expect(skip.detail, what).toBe(
+      dep.status !== "skipped"
+        ? `dependency "${dep.name}" ${dep.status}`
+        : `dependency "${dep.name}" was skipped${root ? ` (because "${root.scenario}" ${root.status})` : ""}`,
+    );
+  }
+}
+
 /** Is `a` ahead of `b` in the scheduler's order: higher priority, then plan order? */
 const ahead = (input: FakeRunInput, a: number, b: number) => {
   const pa = input.scenarios[a]!.priority;
@@ -113,6 +146,11 @@ describe("run and scenario machines (random DAGs x scripted outcomes x worktrees
           } else expectAsOracle(r, expected[i]!, obs, i);
         }
         if (!obs.interrupted) expect(obs.results.some((r) => r.status === "cancelled")).toBe(false);
+        const byName = new Map(obs.results.map((r) => [r.name, r]));
+        for (const r of obs.results) {
+          if (r.status === "skipped") expectSkipExplained(r, byName);
+          else expect(r.skip).toBeUndefined();
+        }
 
         // Scheduling: each start was allowed, within the limits, and the best of those that could start.
         for (const s of obs.starts) {

@@ -6,7 +6,7 @@
  */
 import { fromPromise } from "xstate";
 import type { RetryableStatus } from "../../src/config/types.js";
-import type { CommandResult, ScenarioResult, SkipCause } from "../../src/events.js";
+import type { AttemptResult, CommandResult, ScenarioResult, SkipCause } from "../../src/events.js";
 import type { CommandInput } from "../../src/machines/scenario-machine.js";
 import { type RunScenarioSpec, startRun } from "../../src/scheduler/start-run.js";
 import { commandResult } from "./command-result.js";
@@ -76,6 +76,15 @@ export interface FakeRunObservation {
   /** Whether the interrupt was sent, and which scenarios had finished before it. */
   interrupted: boolean;
   finishedBeforeInterrupt: Set<string>;
+  /** What the hooks reporters use were told: each attempt as it finished, the skip with its status. */
+  attemptsReported: Map<string, AttemptResult[]>;
+  skipsReported: Map<string, SkipCause | undefined>;
+  /** The worker slot each scenario was given, and any slot handed out while another scenario held it. */
+  slots: Map<string, number>;
+  slotClashes: string[];
+  /** After the run: the handle's statuses and the most that ran at once. */
+  finalStatuses: Map<string, string>;
+  maxConcurrency: number;
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -120,7 +129,14 @@ export async function fakeRun(input: FakeRunInput): Promise<FakeRunObservation> 
     statusLog: new Map(),
     interrupted: false,
     finishedBeforeInterrupt: new Set(),
+    attemptsReported: new Map(),
+    skipsReported: new Map(),
+    slots: new Map(),
+    slotClashes: [],
+    finalStatuses: new Map(),
+    maxConcurrency: 0,
   };
+  const slotHolders = new Map<number, string>();
   const finished = new Map<number, string>();
   const started = new Set<number>();
   const readyWorktrees = new Set<number>();
@@ -231,8 +247,21 @@ export async function fakeRun(input: FakeRunInput): Promise<FakeRunObservation> 
     },
     actors: { runStep, runTest },
     abortAttempt: (name) => aborts.get(name)?.(),
-    onStatus: (name, status) => obs.statusLog.set(name, [...(obs.statusLog.get(name) ?? []), status]),
+    onStatus: (name, status, skip) => {
+      obs.statusLog.set(name, [...(obs.statusLog.get(name) ?? []), status]);
+      if (status === "skipped") obs.skipsReported.set(name, skip);
+    },
+    onSlot: (name, slot) => {
+      const holder = slotHolders.get(slot);
+      if (holder !== undefined) obs.slotClashes.push(`${name} got slot ${slot} held by ${holder}`);
+      slotHolders.set(slot, name);
+      obs.slots.set(name, slot);
+    },
+    onAttemptFinished: (name, attempt) =>
+      obs.attemptsReported.set(name, [...(obs.attemptsReported.get(name) ?? []), attempt]),
     onFinished: (r) => {
+      const slot = obs.slots.get(r.name);
+      if (slot !== undefined && slotHolders.get(slot) === r.name) slotHolders.delete(slot);
       finished.set(indexOf(r.name), r.status);
       obs.finishedCalls.set(r.name, (obs.finishedCalls.get(r.name) ?? 0) + 1);
     },
@@ -263,5 +292,7 @@ export async function fakeRun(input: FakeRunInput): Promise<FakeRunObservation> 
       () => finished.size === n,
     ),
   ]);
+  obs.finalStatuses = handle.statuses();
+  obs.maxConcurrency = handle.maxConcurrency();
   return obs;
 }

@@ -146,6 +146,22 @@ describe("run and scenario machines (random DAGs x scripted outcomes x worktrees
           } else expectAsOracle(r, expected[i]!, obs, i);
         }
         if (!obs.interrupted) expect(obs.results.some((r) => r.status === "cancelled")).toBe(false);
+        // What reporters are told along the way matches the results: every attempt once, in order; the
+        // skip cause with the skipped status; the statuses read from the machines at the end.
+        for (const r of obs.results) {
+          expect(obs.attemptsReported.get(r.name) ?? [], r.name).toEqual(r.attempts);
+          if (r.status === "skipped") expect(obs.skipsReported.get(r.name), r.name).toEqual(r.skip);
+          expect(obs.finalStatuses.get(r.name), r.name).toBe(r.status);
+        }
+        // Worker slots: within 1..workers, never one another running scenario holds; one per start.
+        expect(obs.slotClashes).toEqual([]);
+        for (const slot of obs.slots.values()) {
+          expect(slot).toBeGreaterThanOrEqual(1);
+          expect(slot).toBeLessThanOrEqual(input.workers);
+        }
+        expect([...obs.slots.keys()].sort()).toEqual(obs.starts.map((s) => nameOf(s.index)).sort());
+        expect(obs.maxConcurrency).toBeGreaterThanOrEqual(obs.maxRunning);
+        expect(obs.maxConcurrency).toBeLessThanOrEqual(input.workers);
         const byName = new Map(obs.results.map((r) => [r.name, r]));
         for (const r of obs.results) {
           if (r.status === "skipped") expectSkipExplained(r, byName);

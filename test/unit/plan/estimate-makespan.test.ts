@@ -20,6 +20,17 @@ describe("estimateMakespan", () => {
     expect(estimateMakespan(chain, 8)).toBe(12);
   });
 
+  it("starts the critical path first: a 4-long chain and 4 singles on 2 workers take 40 s, not longer", () => {
+    const chain = ["a", "b", "c", "d"].map((n, i) =>
+      scenario(n, i === 0 ? [] : [["a", "b", "c", "d"][i - 1]!], { index: i, timeout: 10, worktree: n }),
+    );
+    const singles = ["e", "f", "g", "h"].map((n, i) =>
+      scenario(n, [], { index: 4 + i, timeout: 10, worktree: n }),
+    );
+    // The chain last in the file, so only its priority puts it first.
+    expect(estimateMakespan(planOf([...singles, ...chain]), 2)).toBe(40);
+  });
+
   it("honours the per-worktree limit", () => {
     const sameTree = planOf(["a", "b", "c"].map((n) => scenario(n, [], { timeout: 10 })));
     expect(estimateMakespan(sameTree, 4, 1)).toBe(30);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadScenariosFile } from "../../../src/config/load-scenarios.js";
 import { describePlanProblems } from "../../../src/plan/describe-problems.js";
-import { planScenarios } from "../../../src/plan/plan.js";
+import { emptyPlan, pipelinePlanDefaults, planScenarios } from "../../../src/plan/plan.js";
 import { renderDot, renderMermaid } from "../../../src/plan/render-graph.js";
 import { REFERENCE_SCENARIOS } from "../../helpers/paths.js";
 import { scenario } from "../../helpers/scenario-factory.js";
@@ -152,5 +152,49 @@ describe("planScenarios", () => {
     if (!r.ok) throw new Error("plan failed");
     expect(renderDot(r.plan)).toContain('"a" -> "b\\"q";');
     expect(renderMermaid(r.plan)).toContain("s0 --> s1");
+  });
+
+  it("takes the first of equally long chains for the critical path: the first root in plan order, the first dependent in the file", () => {
+    const roots = planScenarios([
+      scenario("x", [], { timeout: 5 }),
+      scenario("y", [], { index: 1, timeout: 5 }),
+    ]);
+    if (!roots.ok) throw new Error("plan failed");
+    expect(roots.plan.criticalPath).toEqual(["x"]);
+    const fork = planScenarios([
+      scenario("r", [], { timeout: 1 }),
+      scenario("p", ["r"], { index: 1, timeout: 5 }),
+      scenario("q", ["r"], { index: 2, timeout: 5 }),
+    ]);
+    if (!fork.ok) throw new Error("plan failed");
+    expect([fork.plan.criticalPath, fork.plan.criticalPathSeconds]).toEqual([["r", "p"], 6]);
+  });
+
+  it("takes the pipeline's test timeout and retries as the defaults for scenarios that set none", () => {
+    const defaults = pipelinePlanDefaults({ timeout: 42, retries: 2 });
+    expect(defaults).toEqual({ defaultTimeout: 42, defaultRetries: 2 });
+    const r = planScenarios([scenario("a")], defaults);
+    if (!r.ok) throw new Error("plan failed");
+    expect([r.plan.scenarios[0]!.timeout, r.plan.scenarios[0]!.retries]).toEqual([42, 2]);
+  });
+
+  it("an empty plan runs nothing, counts what it left out, and keeps the run's flags", () => {
+    const r = planScenarios([scenario("a", [], { tags: ["x"] }), scenario("b", ["a"], { index: 1 })], {
+      filters: { tags: ["x"] },
+      assumeDependenciesPassed: true,
+    });
+    if (!r.ok) throw new Error("plan failed");
+    const empty = emptyPlan(r.plan, 2);
+    expect(empty).toEqual({
+      scenarios: [],
+      byName: new Map(),
+      worktrees: [],
+      criticalPath: [],
+      criticalPathSeconds: 0,
+      totalExpectedSeconds: 0,
+      filtered: true,
+      excluded: 2,
+      assumeDependenciesPassed: true,
+    });
   });
 });

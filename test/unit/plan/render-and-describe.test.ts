@@ -78,6 +78,17 @@ describe("plan hash", () => {
     expect(planHash(planOf([...scenarios].reverse()))).toBe(h);
     expect(planHash(planOf(scenarios), { count: 1, splitWorktrees: false })).toBe(h);
   });
+  it("does not depend on the run order or on the order dependencies are listed in", () => {
+    // Equal priorities: the run order follows the file, so the two files plan in opposite orders.
+    const a = scenario("a", [], { index: 0, timeout: 3 });
+    const b = scenario("b", [], { index: 1, timeout: 3 });
+    const c = scenario("c", [], { index: 2, timeout: 3 });
+    const top = (deps: string[]) => scenario("top", deps, { index: 3, timeout: 1 });
+    const one = planOf([a, b, c, top(["a", "b", "c"])]);
+    const other = planOf([c, b, a, top(["c", "a", "b"])]);
+    expect(other.scenarios.map((p) => p.name)).not.toEqual(one.scenarios.map((p) => p.name));
+    expect(planHash(other)).toBe(planHash(one));
+  });
   it("changes with a name, a worktree, a dependency, a recorded duration, the shard count or split", () => {
     const h = planHash(planOf(scenarios));
     const others = [

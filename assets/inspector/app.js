@@ -1,3 +1,4 @@
+// @ts-check
 // Grove inspector: boots the page (the embedded run of the offline report, or the live server's
 // definitions and Server-Sent Events), owns the header, the tabs, the selection (mirrored in the URL
 // fragment) and one render per animation frame for whatever changed. Nothing here writes anything.
@@ -5,7 +6,7 @@
   "use strict";
   const G = window.Grove;
   const { $, el } = G;
-  G.token = document.querySelector('meta[name="grove-token"]')?.content ?? "";
+  G.token = document.querySelector('meta[name="grove-token"]')?.getAttribute("content") ?? "";
   const embedded = document.getElementById("grove-data");
 
   const ctx = {
@@ -44,7 +45,7 @@
       }
     // Always every status, in one order: counts never jump around as statuses appear.
     for (const item of c.children) {
-      const n = counts[item.dataset.count] ?? 0;
+      const n = counts[item.getAttribute("data-count")] ?? 0;
       G.setText(item.lastChild, String(n));
       item.classList.toggle("zero", n === 0);
     }
@@ -109,8 +110,8 @@
   function showTab(name) {
     if (ctx.tab === name) return;
     ctx.tab = name;
-    for (const b of document.querySelectorAll("#tabs [role=tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
-    for (const v of document.querySelectorAll(".view")) v.hidden = v.id !== `${name}-view`;
+    for (const b of document.querySelectorAll("#tabs [role=tab]")) b.setAttribute("aria-selected", String(b.getAttribute("data-tab") === name));
+    for (const v of document.querySelectorAll(".view")) v.toggleAttribute("hidden", v.id !== `${name}-view`);
     G.views[name].show?.(ctx);
     schedule(true);
   }
@@ -156,7 +157,7 @@
     document.title = `Grove ${defs.runId}`;
     for (const name of Object.keys(G.views)) G.views[name].mount?.(ctx);
     G.detail.mount(ctx);
-    for (const b of document.querySelectorAll("#tabs [role=tab]")) b.addEventListener("click", () => showTab(b.dataset.tab));
+    for (const b of document.querySelectorAll("#tabs [role=tab]")) b.addEventListener("click", () => showTab(b.getAttribute("data-tab")));
     $("scrub").addEventListener("input", () => {
       ctx.following = Number($("scrub").value) >= Number($("scrub").max);
       schedule();
@@ -190,17 +191,17 @@
           console.info(`Grove: the run has finished. Replay it with: ${command}`);
         }
         schedule();
-        resolve();
+        resolve(undefined);
       });
       source.onerror = () => {
         if (ended) return;
         if (source.readyState === EventSource.CLOSED) {
           banner(`Lost the live server (the run may have ended). Replay it with: grove inspect ${defs.runId}`, "error");
-          resolve();
+          resolve(undefined);
         }
       };
       // The page is usable now; the promise only tells tests the stream has started.
-      resolve();
+      resolve(undefined);
     });
   }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Grove inspector: the selected scenario or worktree. Its statechart (drawn from the compiled machine,
 // laid out by elkjs, readable at 1:1), the current state, every state it entered with the edges taken
 // marked, its attempts and output tail, and its event log with timestamps, all as of the moment the

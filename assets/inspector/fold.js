@@ -1,10 +1,11 @@
+// @ts-check
 // Grove inspector: the run's recorded lines folded once, incrementally, into state. Live and replayed
 // runs go through the same append(). Lines are not kept: only the status changes (a few per scenario)
 // go into a log, with a snapshot of every status every SNAPSHOT_EVERY changes, so any moment is a
 // snapshot plus at most that many changes away. Not responsible for drawing anything.
 (() => {
   "use strict";
-  window.Grove ??= {};
+  window.Grove ??= /** @type {GroveNamespace} */ ({});
   const G = window.Grove;
   const SNAPSHOT_EVERY = 2000;
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Grove inspector: the scenario graph of one scope (the whole run when small, one worktree, or the
 // dependencies and dependents of a selected scenario), laid out in the worker (layout.js), with zoom,
 // pan and fit. Live changes touch only the nodes whose status changed.
@@ -75,7 +76,7 @@
     }, { passive: false });
     let drag = null;
     svg.addEventListener("pointerdown", (e) => {
-      if (e.target.closest(".node")) return;
+      if (e.target instanceof Element && e.target.closest(".node")) return;
       drag = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y };
       svg.setPointerCapture(e.pointerId);
     });

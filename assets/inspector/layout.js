@@ -1,3 +1,4 @@
+// @ts-check
 // Grove inspector: graph layout. elkjs runs in a Web Worker (layout-worker.js) so the page never
 // blocks; when the worker cannot start, fails or takes too long, a plain layout by structure Grove
 // already knows (groups as bands, columns by dependency depth) is used instead and the caller says so.
@@ -5,7 +6,7 @@
 // groups: [{id}] } -> { nodes: Map id -> {x, y, w, h}, groups: Map, edges: [{id, points, label?}], width, height }.
 (() => {
   "use strict";
-  window.Grove ??= {};
+  window.Grove ??= /** @type {GroveNamespace} */ ({});
   const G = window.Grove;
   const TIMEOUT_MS = 8000;
   let worker = null;

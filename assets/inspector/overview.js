@@ -1,3 +1,4 @@
+// @ts-check
 // Grove inspector: the run at a glance. One card per worktree (its machine state and its scenarios'
 // counts), the failures with their causes and how many scenarios each took down, and the critical path.
 // Cheap at 10,000 scenarios: one pass over the statuses per frame, and only when something changed.

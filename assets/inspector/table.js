@@ -1,3 +1,4 @@
+// @ts-check
 // Grove inspector: every scenario in one list, failures first, with search by name and filters by
 // status, worktree and tag. Virtualized: only the rows in view exist in the page, so 10,000 scroll as
 // smoothly as 10. Not responsible for what a row's scenario is (the store) or its detail (detail.js).
@@ -54,12 +55,13 @@
       const focused = document.activeElement?.closest?.(".row");
       if (!focused) return;
       e.preventDefault();
-      const k = Number(focused.dataset.k) + (e.key === "ArrowDown" ? 1 : -1);
+      const k = Number(focused.getAttribute("data-k")) + (e.key === "ArrowDown" ? 1 : -1);
       if (k < 0 || k >= rows.length) return;
       const box = $("table-scroll");
       if (k * ROW < scrollTop || (k + 1) * ROW > scrollTop + viewHeight) box.scrollTop = scrollTop = Math.max(0, k * ROW - viewHeight / 2);
       drawRows(ctx);
-      box.querySelector(`.row[data-k="${k}"]`)?.focus();
+      const row = box.querySelector(`.row[data-k="${k}"]`);
+      if (row instanceof HTMLElement) row.focus();
     });
   }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Grove inspector: the timeline. One lane per real worker slot (recorded with each attempt), a time
 // axis over the whole recording (so it stays put while scrubbing), each bar labelled with its
 // scenario and worktree where the label fits (labels never overlap: bars in a lane do not), the

@@ -1,11 +1,12 @@
+// @ts-check
 // Grove inspector: small DOM helpers shared by the views. Text only: every string from config or output
 // goes through textContent or setAttribute, never innerHTML.
 (() => {
   "use strict";
-  window.Grove ??= {};
+  window.Grove ??= /** @type {GroveNamespace} */ ({});
   const G = window.Grove;
   const SVG = "http://www.w3.org/2000/svg";
-  G.$ = (id) => document.getElementById(id);
+  G.$ = /** @type {GroveNamespace["$"]} */ ((id) => document.getElementById(id));
   /** An element ("svg:rect" for SVG) with attributes and text content. */
   G.el = (tag, attrs = {}, text) => {
     const e = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
@@ -23,7 +24,7 @@
   /** Enter and Space act as a click on a focusable element that is not a button. */
   G.activate = (node, fn) => {
     node.addEventListener("click", fn);
-    node.addEventListener("keydown", (e) => {
+    node.addEventListener("keydown", (/** @type {KeyboardEvent} */ e) => {
       if (e.key === "Enter" || e.key === " ") {
         e.preventDefault();
         fn(e);

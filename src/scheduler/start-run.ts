@@ -3,22 +3,14 @@
  * commands. A scenario's status has one owner, its statechart: the scheduler's decisions (queue, skip,
  * cancel, start) are sent to it as events as they are made, and every status reported is read from
  * its snapshot. Thousands of live actors would cost memory and XState time, so a scenario that is not
- * running is only a snapshot, stepped with XState's pure `transition` (no actor, no subscription);
+ * running is only a snapshot, stepped purely (pure-steps.ts: no actor, no subscription);
  * it becomes a live actor, restored from that snapshot, when it starts, and is dropped once final.
  * Actor implementations are injected, so tests drive real machines without processes and the
  * executor with real ones.
  *
  * Not responsible for: what a step does (injected), events for reporters beyond status changes.
  */
-import {
-  type Actor,
-  type AnyActorLogic,
-  createActor,
-  type InspectionEvent,
-  initialTransition,
-  type SnapshotFrom,
-  transition,
-} from "xstate";
+import { type Actor, type AnyActorLogic, createActor, type InspectionEvent, type SnapshotFrom } from "xstate";
 import { unreachable } from "../errors.js";
 import type { AttemptResult, ScenarioResult, ScenarioStatus, SkipCause } from "../events.js";
 import {
@@ -29,6 +21,7 @@ import {
   type ScenarioPipelineShape,
 } from "../machines/scenario-machine.js";
 import { finalStatusOf, type ScenarioDescription, toScenarioResult } from "../machines/scenario-result.js";
+import { pureSteps } from "./pure-steps.js";
 import {
   ReadySet,
   type ReadySetOptions,
@@ -88,6 +81,7 @@ export function startRun(options: StartRunOptions): RunHandle {
     actors: options.actors as never,
     actions: { abortAttempt: ({ context }) => options.abortAttempt(context.name) },
   });
+  const pure = pureSteps(machine);
   const ready = new ReadySet(
     options.scenarios.map((s) => s.schedule),
     options.ready,
@@ -138,7 +132,7 @@ export function startRun(options: StartRunOptions): RunHandle {
   /** Steps a resting scenario's machine by one event, purely; settles it when that made it final. */
   const step = (name: string, event: ScenarioEvent) => {
     const before = resting.get(name)!;
-    const [after] = transition(machine, machine.resolveState(before), event);
+    const after = pure.next(machine.resolveState(before), event);
     resting.set(name, rest(after));
     options.onStep?.(name, event.type, after.value, after.status);
     reportChange(name, before.value, after);
@@ -210,7 +204,7 @@ export function startRun(options: StartRunOptions): RunHandle {
   });
 
   for (const spec of options.scenarios) {
-    const [initial] = initialTransition(machine, spec.input);
+    const initial = pure.initial(spec.input);
     resting.set(spec.input.name, rest(initial));
     // The initial state is entered too (as XState's inspection reports it for a live actor).
     options.onStep?.(spec.input.name, "xstate.init", initial.value, initial.status);

@@ -26,6 +26,8 @@ export class GroupJournal {
   /** Groups started and not yet seen to end. */
   readonly live = new Set<number>();
   private pending: number[] = [];
+  /** Pending groups whose leader has already exited: nothing to read in /proc for them. */
+  private readonly endedPending = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
   private readonly path: string | undefined;
 
@@ -48,6 +50,7 @@ export class GroupJournal {
   /** The group's leader has exited. */
   readonly ended = (pgid: number): void => {
     this.live.delete(pgid);
+    if (this.timer) this.endedPending.add(pgid);
   };
 
   /** Writes what is waiting (one synchronous append). */
@@ -56,7 +59,8 @@ export class GroupJournal {
     this.timer = undefined;
     if (!this.path || this.pending.length === 0) return;
     const lines = this.pending.map((pgid) => {
-      const leader = readProcess(pgid);
+      // A leader that has exited (most commands end within the batch) has no start time to read.
+      const leader = this.endedPending.has(pgid) ? undefined : readProcess(pgid);
       const record: GroupRecord = {
         pgid,
         start_ticks: leader && leader.pgid === pgid ? leader.startTicks : null,
@@ -64,6 +68,7 @@ export class GroupJournal {
       return JSON.stringify(record);
     });
     this.pending = [];
+    this.endedPending.clear();
     appendFileSync(this.path, `${lines.join("\n")}\n`);
   }
 

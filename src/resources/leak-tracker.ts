@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ResourceLeak, WorktreeReport } from "../events.js";
+import { withoutStackTrace } from "../util/expected-failure.js";
 import { listeningPorts } from "./listening-ports.js";
 import {
   ageSeconds,
@@ -15,6 +16,7 @@ import {
   bootTimeMs,
   findSurvivors,
   findTagged,
+  lastPid,
   type ProcessRecord,
   ticksAfterBoot,
 } from "./process-scan.js";
@@ -38,15 +40,40 @@ export interface AttemptEnd {
 
 /** How often processes that escaped their group are looked for while commands end. */
 const ESCAPE_SCAN_MS = 100;
+/** An attempt this recent cannot have seen the pid counter wrap all the way round (as for survivors). */
+const WRAP_SAFE_MS = 2000;
 
 function attemptKey(scenario: string, attempt: number): string {
   return `${attempt}\0${scenario}`;
 }
 
+/** The command that started first. */
+function earlier(a: { pid: number; at: number }, b: { pid: number; at: number }) {
+  return a.at < b.at ? a : b;
+}
+
+/**
+ * A process that escaped an attempt's group was forked, directly or not, by one of its commands, so
+ * its pid is above that attempt's first pid unless the kernel's pid counter wrapped since. When every
+ * attempt of the scan knows its first pid and started less than WRAP_SAFE_MS ago (too little time to
+ * wrap all the way round), and the last pid handed out is above all of them (no wrap since any), only
+ * pids from the lowest of them up are read: a few dozen instead of every process on the machine.
+ */
+function escapeScanFloor(firstPids: readonly ({ pid: number; at: number } | undefined)[]): number {
+  const now = Date.now();
+  const pids: number[] = [];
+  for (const p of firstPids) {
+    if (p === undefined || now - p.at > WRAP_SAFE_MS) return 0;
+    pids.push(p.pid);
+  }
+  const last = lastPid();
+  return last !== undefined && last >= Math.max(...pids) ? Math.min(...pids) : 0;
+}
+
 /** Whether any process (zombies included) is still in the group: one signal-0, no scan. */
 function groupExists(pgid: number): boolean {
   try {
-    process.kill(-pgid, 0);
+    withoutStackTrace(() => process.kill(-pgid, 0));
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== "ESRCH";
@@ -65,10 +92,13 @@ export class LeakTracker {
   private readonly bootMs: number;
   /** Commands running per attempt. */
   private readonly running = new Map<string, number>();
-  /** Attempts whose ended commands still need the escape check, with the earliest start. */
+  /**
+   * Attempts whose ended commands still need the escape check, with the earliest start, and the pid
+   * of the attempt's first command and when it started (epoch ms; unset when a command had no pid).
+   */
   private readonly awaitingEscapeCheck = new Map<
     string,
-    { scenario: string; attempt: number; sinceTicks: number }
+    { scenario: string; attempt: number; sinceTicks: number; firstPid?: { pid: number; at: number } }
   >();
   private escapeScanTimer: NodeJS.Timeout | undefined;
   private readonly scans = new Set<Promise<void>>();
@@ -108,12 +138,15 @@ export class LeakTracker {
     if (left > 0) this.running.set(key, left);
     else this.running.delete(key);
     const checked = this.awaitingEscapeCheck.get(key);
-    if (checked === undefined || end.sinceTicks < checked.sinceTicks)
-      this.awaitingEscapeCheck.set(key, {
-        scenario: end.scenario,
-        attempt: end.attempt,
-        sinceTicks: end.sinceTicks,
-      });
+    const started = end.pgid !== undefined ? { pid: end.pgid, at: Date.now() - end.durationMs } : undefined;
+    const firstPid =
+      checked === undefined ? started : started && checked.firstPid && earlier(started, checked.firstPid);
+    this.awaitingEscapeCheck.set(key, {
+      scenario: end.scenario,
+      attempt: end.attempt,
+      sinceTicks: Math.min(end.sinceTicks, checked?.sinceTicks ?? end.sinceTicks),
+      ...(firstPid ? { firstPid } : {}),
+    });
     this.escapeScanTimer ??= setTimeout(() => void this.scanForEscapes(), ESCAPE_SCAN_MS);
     if (end.pgid !== undefined && !groupExists(end.pgid)) return;
     const query = {
@@ -159,8 +192,9 @@ export class LeakTracker {
     if (due.length === 0) return;
     for (const [key] of due) this.awaitingEscapeCheck.delete(key);
     const since = new Map(due);
+    const floor = escapeScanFloor(due.map(([, d]) => d.firstPid));
     const escaped = () =>
-      findTagged(this.options.runId, Math.min(...due.map(([, d]) => d.sinceTicks)) - 1).filter((p) => {
+      findTagged(this.options.runId, Math.min(...due.map(([, d]) => d.sinceTicks)) - 1, floor).filter((p) => {
         const key = attemptKey(p.scenario, p.attempt);
         const d = since.get(key);
         return d !== undefined && p.startTicks >= d.sinceTicks - 1 && !this.running.has(key);

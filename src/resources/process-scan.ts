@@ -37,15 +37,21 @@ export interface SurvivorQuery {
   minPid?: number;
 }
 
+/** The pid the kernel handed out last (/proc/loadavg), when readable. */
+export function lastPid(): number | undefined {
+  try {
+    const pid = Number(readFileSync("/proc/loadavg", "utf8").trim().split(" ")[4]);
+    return Number.isInteger(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The pid floor to scan from: minPid when no wrap happened since, else 0 (full scan). */
 function scanFloor(minPid: number | undefined): number {
   if (minPid === undefined) return 0;
-  try {
-    const lastPid = Number(readFileSync("/proc/loadavg", "utf8").trim().split(" ")[4]);
-    return Number.isInteger(lastPid) && lastPid >= minPid ? minPid : 0;
-  } catch {
-    return 0;
-  }
+  const last = lastPid();
+  return last !== undefined && last >= minPid ? minPid : 0;
 }
 
 const CLK_TCK = 100;
@@ -118,10 +124,13 @@ export interface TaggedProcess extends ProcessRecord {
   attempt: number;
 }
 
-/** Every live process started since sinceTicks whose environment carries this run's id (one scan). */
-export function findTagged(runId: string, sinceTicks: number): TaggedProcess[] {
+/**
+ * Every live process started since sinceTicks whose environment carries this run's id (one scan), of
+ * pids from `floor` up (see scanFloor; 0 reads them all).
+ */
+export function findTagged(runId: string, sinceTicks: number, floor = 0): TaggedProcess[] {
   const found: TaggedProcess[] = [];
-  for (const s of liveProcessesSince(sinceTicks)) {
+  for (const s of liveProcessesSince(sinceTicks, floor)) {
     const tags = readEnvironment(s.pid, TAGS);
     const scenario = tags.get("GROVE_SCENARIO");
     if (tags.get("GROVE_RUN_ID") !== runId || scenario === undefined) continue;

@@ -4,6 +4,7 @@
  * reap orphans they stay in the table forever but hold nothing.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { withoutStackTrace } from "../util/expected-failure.js";
 
 export interface ProcessInfo {
   pid: number;
@@ -19,7 +20,7 @@ export interface ProcessInfo {
 export function readProcess(pid: number): ProcessInfo | undefined {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    stat = withoutStackTrace(() => readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return undefined;
   }

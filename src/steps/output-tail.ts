@@ -1,9 +1,11 @@
 /** The last lines of a log file, read from its end (logs may be large; only the tail is kept in memory). */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 
 export function readTail(path: string, maxLines = 30, maxBytes = 8192): string {
   let fd: number;
   try {
+    // Many commands print nothing: one stat instead of open, fstat, read and close.
+    if (!statSync(path, { throwIfNoEntry: false })?.size) return "";
     fd = openSync(path, "r");
   } catch {
     return "";

@@ -32,5 +32,8 @@ export default {
   timeoutMS: 10_000,
   timeoutFactor: 1.5,
   tempDirName: part ? `.stryker-tmp/${part}` : ".stryker-tmp/all",
+  // Not copied into the sandbox: other parts' sandboxes (runs of two parts at once would copy each
+  // other's files while they change), reports and build output no mutation test reads.
+  ignorePatterns: ["/.stryker-tmp", "/reports", "/dist", "/build", "/.grove"],
   cleanTempDir: "always",
 };

@@ -27,7 +27,6 @@ const scenarioArb = fc.record({
   setupChanged: fc.boolean(),
   /** Whether the verdict comes with a sentence (else the verdict's name is shown). */
   verdictDetail: fc.boolean(),
-  conflictFiles: fc.option(fc.constantFrom<string[]>(["a.txt"], ["a.txt", "b/c.ts"]), { nil: undefined }),
   /** With not-set-up: a run's creation was interrupted, so the worktree is created (resumed) first. */
   halfCreated: fc.boolean(),
   canSetup: fc.boolean(),
@@ -58,7 +57,6 @@ function expectedWorktree(c: Case) {
   const calls: string[] = [];
   let failure: string | null = null;
   let detail = "";
-  let conflictFiles: string[] = [];
   /**
    * Calls an actor; a throwing one fails the worktree as `thrownWith`, a failing one as `failWith`,
    * with the sentence the user sees: the actor's own (`<kind> said no`), or the error it threw.
@@ -97,7 +95,6 @@ function expectedWorktree(c: Case) {
     const failures = { conflict: "merge-conflict", refused: "pull-refused", failed: "pull-failed" } as const;
     const ok = c.pullKind === "up-to-date" || c.pullKind === "updated";
     run("pull", ok, ok ? "pull-failed" : failures[c.pullKind as keyof typeof failures], "pull-failed");
-    if (c.pullKind === "conflict" && c.throwIn !== "pull") conflictFiles = c.conflictFiles ?? [];
   };
   const leased = run("lease", c.lease === "acquired", "worktree-busy", "lease-failed");
   if (leased && run("verify", true, "verify-failed")) {
@@ -125,7 +122,6 @@ function expectedWorktree(c: Case) {
     calls.splice(c.cancelAt + 1);
     failure = "cancelled";
     detail = "interrupted";
-    conflictFiles = [];
   }
   let final = "released";
   let keptReasons: string[] = [];
@@ -145,7 +141,6 @@ function expectedWorktree(c: Case) {
     rest: failure === null ? "ready" : "failed",
     failure,
     detail,
-    conflictFiles,
     keptReasons,
     final,
   };
@@ -187,7 +182,6 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
             pullCoordinator: act<PullOutput>("pull", () => ({
               kind: c.pullKind,
               detail: "pull said no",
-              ...(c.conflictFiles ? { files: c.conflictFiles } : {}),
             })),
             cleanupWorktree: act<CleanupOutput>("cleanup", () => ({
               kind: c.cleanupKind,
@@ -224,7 +218,6 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
         expect(actor.getSnapshot().context.failure).toBe(expected.failure);
         // What the worktree list and the report say about it.
         expect(restedWith.detail).toBe(expected.detail);
-        expect(restedWith.conflictFiles).toEqual(expected.conflictFiles);
         expect(actor.getSnapshot().context.keptReasons).toEqual(expected.keptReasons);
         expect(final).toBe(expected.final);
         if (restedIn === "ready" && c.pull) expect(ran).toContain("pull");

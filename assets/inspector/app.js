@@ -151,7 +151,12 @@
       [defs, initial] = await Promise.all([get("definitions"), get("lines")]);
     }
     ctx.store = G.createStore(defs);
-    for (const line of initial) ctx.store.append(line);
+    const decode = G.createDecoder();
+    const append = (raw) => {
+      const line = decode(raw);
+      if (line) ctx.store.append(line);
+    };
+    for (const raw of initial) append(raw);
     ctx.st = ctx.store;
     $("run-id").textContent = defs.runId;
     document.title = `Grove ${defs.runId}`;
@@ -176,7 +181,7 @@
       const source = new EventSource(`/api/events?token=${encodeURIComponent(G.token)}&from=${initial.length}`);
       let ended = false;
       source.onmessage = (m) => {
-        for (const line of JSON.parse(m.data)) ctx.store.append(line);
+        for (const raw of JSON.parse(m.data)) append(raw);
         schedule();
       };
       source.addEventListener("caught-up", () => schedule());

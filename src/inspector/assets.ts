@@ -10,6 +10,7 @@ const require = createRequire(import.meta.url);
 
 /** The page's scripts, in load order (index.html lists the same; the offline report inlines them). */
 export const PAGE_SCRIPTS = [
+  "recording.js",
   "fold.js",
   "layout.js",
   "ui.js",

@@ -1,29 +1,19 @@
 /**
- * Records a run for the visualizer: a compact NDJSON stream in the run directory (`events.ndjson`) of
- * Grove events and XState inspection events (actor created, event received, state entered), each with
- * a timestamp, plus the definitions of the machines the run compiled (`machines.json`). Logs are
- * linked (their paths), never copied. Lines are written in batches; live listeners (the inspector
- * server) get every record at once.
+ * Records a run for the visualizer: a compact NDJSON stream in the run directory (`events.ndjson`,
+ * format in recording-format.ts: repeated strings written once as ids, times relative to the start)
+ * of Grove events and XState inspection events (actor created, event received, state entered), plus
+ * the definitions of the machines the run compiled (`machines.json`). Logs are linked (their paths),
+ * never copied. Lines are written in batches; live listeners (the inspector server) get every line at
+ * once.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { InspectionEvent } from "xstate";
-import type { GroveEvent } from "../events.js";
+import type { AttemptResult, GroveEvent } from "../events.js";
 import type { Reporter } from "../reporters/reporter.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import type { MachineDescription } from "./describe-machine.js";
-
-/** One line of events.ndjson. */
-export type RecordLine =
-  | { t: number; k: "grove"; e: GroveEvent }
-  | { t: number; k: "actor"; a: string }
-  | { t: number; k: "event"; a: string; ev: string }
-  /**
-   * A state entered: one line per microstep, so transient states (`settle`, `retrying`, reached and
-   * left by eventless transitions within one event) are recorded too. `x` lists the transitions taken
-   * as "source>target" paths, so the page marks the edges of the path exactly.
-   */
-  | { t: number; k: "state"; a: string; v: unknown; s: string; x?: string[] };
+import { RECORDING_VERSION, type RecordingHeader, SAME_ATTEMPTS } from "./recording-format.js";
 
 export interface RunDefinitions {
   runId: string;
@@ -54,8 +44,13 @@ const FLUSH_LINES = 2000;
 /** The recorder is a reporter (Grove events in, closed at the end) plus XState's inspection stream. */
 export class RunRecorder implements Reporter {
   private out: number | undefined;
-  private readonly listeners = new Set<(line: RecordLine, json: string) => void>();
+  private readonly listeners = new Set<(json: string) => void>();
   private readonly lastState = new Map<string, string>();
+  /** Interned values (actor names, event types, state values, transitions) by key, and their ids. */
+  private readonly ids = new Map<string, number>();
+  /** Each running scenario's attempt results as recorded, so its final result need not repeat them. */
+  private readonly attempts = new Map<string, AttemptResult[]>();
+  private readonly t0 = Date.now();
   /**
    * Everything recorded so far as JSON, one string per line, when retained (the live server and the
    * HTML report need it): serialised once, and far smaller on the coordinator's heap than objects.
@@ -71,21 +66,33 @@ export class RunRecorder implements Reporter {
     mkdirSync(runDir, { recursive: true });
     writeFileAtomic(join(runDir, "machines.json"), `${JSON.stringify(definitions)}\n`);
     this.out = openSync(join(runDir, "events.ndjson"), "w");
+    const header: RecordingHeader = { recording: "grove", version: RECORDING_VERSION, t0: this.t0 };
+    this.write(JSON.stringify(header));
   }
 
   private pending: string[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
 
-  private write(line: RecordLine): void {
-    const json = JSON.stringify(line);
+  private write(json: string): void {
     if (this.retain) this.lines.push(json);
-    // Serialised now, written in batches: one write at most every FLUSH_MS (measured in
-    // bench/overhead.ts, a write per tick cost ~7% of a 1,000-scenario run). Live listeners get every
-    // line at once; close() writes what is left.
+    // Written in batches: one write at most every FLUSH_MS (measured in bench/overhead.ts, a write per
+    // tick cost ~7% of a 1,000-scenario run). Live listeners get every line at once; close() writes
+    // what is left.
     this.pending.push(json);
     if (this.pending.length >= FLUSH_LINES) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
-    for (const l of this.listeners) l(line, json);
+    for (const l of this.listeners) l(json);
+  }
+
+  /** The id of a value, written as a definition line the first time it is seen. */
+  private id(key: string, value: unknown = key): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(key, id);
+      this.write(JSON.stringify(["=", value]));
+    }
+    return id;
   }
 
   private flush(): void {
@@ -96,14 +103,29 @@ export class RunRecorder implements Reporter {
     this.pending = [];
   }
 
-  /** Every line as it is recorded, with its JSON (serialised once for the file and every listener). */
-  onLine(listener: (line: RecordLine, json: string) => void): () => void {
+  /** Every line's JSON as it is recorded (serialised once for the file and every listener). */
+  onLine(listener: (json: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** Records one Grove event. */
-  onEvent = (e: GroveEvent): void => this.write({ t: Date.now(), k: "grove", e });
+  /** Records one Grove event (its `at` is the line's time; a final result does not repeat its attempts). */
+  onEvent = (e: GroveEvent): void => {
+    const { at: _at, ...rest } = e;
+    let body: object = rest;
+    if (e.type === "attempt-finished") {
+      const list = this.attempts.get(e.name) ?? [];
+      list.push(e.result);
+      this.attempts.set(e.name, list);
+    } else if (e.type === "scenario-finished") {
+      const seen = this.attempts.get(e.result.name) ?? [];
+      this.attempts.delete(e.result.name);
+      const same =
+        seen.length === e.result.attempts.length && seen.every((a, i) => a === e.result.attempts[i]);
+      if (same) body = { type: e.type, result: { ...e.result, attempts: SAME_ATTEMPTS } };
+    }
+    this.write(`[${Date.now() - this.t0},"g",${JSON.stringify(body)}]`);
+  };
 
   /** The run is over: write what is waiting and close the file (retained lines stay readable). */
   onEnd(): Promise<void> {
@@ -117,35 +139,40 @@ export class RunRecorder implements Reporter {
   inspect = (event: InspectionEvent, actor: string): void => {
     // Only the machines themselves (the root of each actor system), not their invoked promise actors.
     if ((event.actorRef as { sessionId?: string }).sessionId !== event.rootId) return;
-    if (event.type === "@xstate.actor") this.write({ t: Date.now(), k: "actor", a: actor });
-    else if (event.type === "@xstate.event")
-      this.write({ t: Date.now(), k: "event", a: actor, ev: event.event.type });
+    if (event.type === "@xstate.actor") this.write(`[${Date.now() - this.t0},"a",${this.id(actor)}]`);
+    else if (event.type === "@xstate.event") this.event(actor, event.event.type);
     else if (event.type === "@xstate.microstep") {
       const snap = event.snapshot as { value?: unknown; status?: string };
       const taken = (event as { _transitions?: readonly TakenTransition[] })._transitions ?? [];
-      this.state(actor, snap, taken.map(describeTaken));
+      this.state(actor, snap, taken);
     } else if (event.type === "@xstate.snapshot")
       this.state(actor, event.snapshot as { value?: unknown; status?: string }, undefined);
   };
 
-  private state(actor: string, snap: { value?: unknown; status?: string }, taken: string[] | undefined) {
+  private event(actor: string, type: string): void {
+    const a = this.id(actor);
+    this.write(`[${Date.now() - this.t0},"e",${a},${this.id(type)}]`);
+  }
+
+  private state(
+    actor: string,
+    snap: { value?: unknown; status?: string },
+    taken: readonly TakenTransition[] | undefined,
+  ) {
     if (snap.value === undefined) return;
-    const key = typeof snap.value === "string" ? snap.value : JSON.stringify(snap.value);
+    const key = typeof snap.value === "string" ? snap.value : `\u0000${JSON.stringify(snap.value)}`;
     if (this.lastState.get(actor) === key) return;
     this.lastState.set(actor, key);
-    this.write({
-      t: Date.now(),
-      k: "state",
-      a: actor,
-      v: snap.value,
-      s: snap.status ?? "active",
-      ...(taken?.length ? { x: taken } : {}),
-    });
+    const a = this.id(actor);
+    const v = this.id(key, snap.value);
+    const x = taken?.length ? `[${taken.map((t) => this.id(describeTaken(t))).join(",")}]` : "0";
+    const status = snap.status && snap.status !== "active" ? `,${this.id(snap.status)}` : "";
+    this.write(`[${Date.now() - this.t0},"s",${a},${v},${x}${status}]`);
   }
 
   /** A machine stepped without an actor (a scenario that is not running): recorded like an inspected one. */
   step = (actor: string, event: string, value: unknown, status: string): void => {
-    this.write({ t: Date.now(), k: "event", a: actor, ev: event });
+    this.event(actor, event);
     this.state(actor, { value, status }, undefined);
   };
 

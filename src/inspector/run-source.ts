@@ -12,6 +12,7 @@ import { createWorktreeMachine } from "../machines/worktree-machine.js";
 import type { Plan } from "../plan/plan.js";
 import { describeMachine } from "./describe-machine.js";
 import { type RunDefinitions, RunRecorder } from "./recorder.js";
+import { RecordingFormatError, recordingHeader } from "./recording-format.js";
 import type { InspectorSource } from "./server.js";
 
 export function runDefinitions(runId: string, plan: Plan, pipeline: Pipeline): RunDefinitions {
@@ -84,7 +85,10 @@ export function findRunDir(mainRepo: string, which: string | undefined, cwd: str
   return join(runs, ids[ids.length - 1]!);
 }
 
-/** A recorded run, replayed: its lines as written (a torn or corrupt line, say after a crash, is left out). */
+/**
+ * A recorded run, replayed: its lines as written (a torn or corrupt line, say after a crash, is left
+ * out). A recording from a newer Grove is refused with a clear message, not shown wrong.
+ */
 export function recordedSource(runDir: string): InspectorSource {
   const definitions = JSON.parse(readFileSync(join(runDir, "machines.json"), "utf8")) as RunDefinitions;
   const lines = readFileSync(join(runDir, "events.ndjson"), "utf8")
@@ -98,5 +102,12 @@ export function recordedSource(runDir: string): InspectorSource {
         return false;
       }
     });
+  try {
+    if (lines[0] !== undefined) recordingHeader(JSON.parse(lines[0]));
+  } catch (error) {
+    if (error instanceof RecordingFormatError)
+      throw new UsageError(`${join(runDir, "events.ndjson")}: ${error.message}`);
+    throw error;
+  }
   return { definitions, lines: () => lines, finished: () => true };
 }

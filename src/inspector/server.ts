@@ -9,14 +9,14 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspectorAsset, SERVED_ASSETS } from "./assets.js";
-import type { RecordLine, RunDefinitions } from "./recorder.js";
+import type { RunDefinitions } from "./recorder.js";
 
 export interface InspectorSource {
   definitions: RunDefinitions;
   /** Everything recorded so far, each line as its JSON. */
   lines(): readonly string[];
-  /** Live runs: new lines (and their JSON) as they are recorded; returns an unsubscribe function. */
-  subscribe?(listener: (line: RecordLine, json: string) => void): () => void;
+  /** Live runs: each new line's JSON as it is recorded; returns an unsubscribe function. */
+  subscribe?(listener: (json: string) => void): () => void;
   /** True once no more lines will come. */
   finished(): boolean;
   onFinished?(listener: () => void): void;
@@ -159,7 +159,7 @@ export async function startInspectorServer(
     };
     const client = { res, flush: () => (timer && clearTimeout(timer), flush()) };
     sseClients.add(client);
-    const unsubscribe = source.subscribe?.((_line, json) => {
+    const unsubscribe = source.subscribe?.((json) => {
       pending.push(json);
       timer ??= setTimeout(flush, BATCH_MS);
     });

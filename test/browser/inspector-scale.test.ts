@@ -5,6 +5,7 @@ import { execa } from "execa";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLargeRun, type LargeRun } from "../../src/demo/large-run.js";
+import { readRecording } from "../../src/inspector/recording-format.js";
 import { launchBrowser } from "../helpers/browser.js";
 import { GROVE_BIN, REPO_ROOT } from "../helpers/paths.js";
 
@@ -34,10 +35,7 @@ async function runWithReport(run: LargeRun): Promise<Line[]> {
   expect(r.exitCode, String(r.stderr)).toBe(run.failing.length ? 1 : 0);
   const runs = join(run.mainRepo, ".grove", "runs");
   const id = readdirSync(runs)[0]!;
-  return readFileSync(join(runs, id, "events.ndjson"), "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Line);
+  return readRecording(readFileSync(join(runs, id, "events.ndjson"), "utf8")) as Line[];
 }
 
 /** Statuses per scenario at time t, folded here independently of the page. */

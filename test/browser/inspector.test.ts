@@ -6,6 +6,7 @@ import { execa, type ResultPromise } from "execa";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSampleRepo, type SampleRepo } from "../../src/demo/sample-repo.js";
+import { readRecording } from "../../src/inspector/recording-format.js";
 import { launchBrowser } from "../helpers/browser.js";
 import { GROVE_BIN, REPO_ROOT } from "../helpers/paths.js";
 
@@ -133,21 +134,20 @@ describe("inspector in a real browser", () => {
       expect(await page.textContent("#mode")).toBe("replay");
 
       // Independent fold of the recording: the status of each scenario at the middle of the run.
-      const lines = readFileSync(join(sample.mainRepo, ".grove", "runs", runId, "events.ndjson"), "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l));
+      const lines = readRecording(
+        readFileSync(join(sample.mainRepo, ".grove", "runs", runId, "events.ndjson"), "utf8"),
+      ) as unknown as { t: number; k: string; e: { type: string; name: string; status: string } }[];
       const firstRunning = lines.find(
         (l) =>
           l.k === "grove" &&
           l.e.type === "scenario-status" &&
           l.e.name === "gate" &&
           l.e.status === "running",
-      ).t;
+      )!.t;
       const gateDone = lines.find(
         (l) =>
           l.k === "grove" && l.e.type === "scenario-status" && l.e.name === "gate" && l.e.status === "failed",
-      ).t;
+      )!.t;
       const middle = Math.floor((firstRunning + gateDone) / 2);
       const expected = new Map<string, string>();
       for (const l of lines)

@@ -6,6 +6,7 @@ import { createActor, fromPromise, waitFor } from "xstate";
 import type { CommandResult } from "../../../src/events.js";
 import { describeMachine } from "../../../src/inspector/describe-machine.js";
 import { RunRecorder } from "../../../src/inspector/recorder.js";
+import { readRecording } from "../../../src/inspector/recording-format.js";
 import { createScenarioMachine } from "../../../src/machines/scenario-machine.js";
 import { commandResult } from "../../helpers/command-result.js";
 
@@ -47,11 +48,8 @@ describe("RunRecorder", () => {
     for (const type of ["RUN", "DEPENDENCIES_PASSED", "START"] as const) actor.send({ type });
     await waitFor(actor, (s) => s.status === "done");
     await recorder.close();
-    const lines = readFileSync(join(dir, "events.ndjson"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l));
-    const states = lines.filter((l) => l.k === "state").map((l) => JSON.stringify(l.v));
+    const lines = readRecording(readFileSync(join(dir, "events.ndjson"), "utf8"));
+    const states = lines.flatMap((l) => (l.k === "state" ? [JSON.stringify(l.v)] : []));
     expect(states).toEqual(
       [
         "pending",
@@ -67,9 +65,9 @@ describe("RunRecorder", () => {
         "passed",
       ].map((v) => JSON.stringify(v)),
     );
-    const taken = lines.filter((l) => l.k === "state").flatMap((l) => l.x ?? []);
+    const taken = lines.flatMap((l) => (l.k === "state" ? (l.x ?? []) : []));
     expect(taken).toContain("running.settle>retrying");
     expect(taken).toContain("retrying>running");
-    expect(lines.filter((l) => l.k === "event").map((l) => l.ev)).toContain("START");
+    expect(lines.flatMap((l) => (l.k === "event" ? [l.ev] : []))).toContain("START");
   });
 });

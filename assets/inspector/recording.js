@@ -1,0 +1,75 @@
+// Grove inspector: reads the recording's lines, version 2 (ids for repeated values, times relative to
+// a header's t0; the format is described in src/inspector/recording-format.ts, whose decodeRecording
+// this mirrors for Node) or version 1 (one object per line), into the one shape fold.js folds.
+// Stateful: lines must come in the order they were recorded. Not responsible for folding them.
+(() => {
+  "use strict";
+  window.Grove ??= {};
+  const G = window.Grove;
+  const VERSION = 2;
+
+  /**
+   * A decoder: call it with each parsed line in order; it returns the line as fold.js takes it
+   * ({t, k, ...}), or null for a line that only defines something.
+   * @returns {(raw: unknown) => object | null}
+   */
+  G.createDecoder = () => {
+    /** @type {number | null} */
+    let t0 = null;
+    let first = true;
+    /** @type {unknown[]} */
+    const ids = [];
+    /** @type {Map<string, unknown[]>} */
+    const attempts = new Map();
+    /** @param {unknown} n */
+    const id = (n) => ids[/** @type {number} */ (n)];
+    return (raw) => {
+      if (first) {
+        first = false;
+        const h = /** @type {{recording?: string, version?: number, t0?: number}} */ (raw);
+        if (h && !Array.isArray(h) && h.recording === "grove") {
+          if (typeof h.version !== "number" || h.version > VERSION || typeof h.t0 !== "number")
+            throw new Error(`the recording is version ${h.version}; this page reads versions 1 to ${VERSION}`);
+          t0 = h.t0;
+          return null;
+        }
+      }
+      // Version 1: the line is already in the folded shape.
+      if (t0 === null || !Array.isArray(raw)) return /** @type {object} */ (raw);
+      if (raw[0] === "=") {
+        ids.push(raw[1]);
+        return null;
+      }
+      const t = t0 + raw[0];
+      switch (raw[1]) {
+        case "a":
+          return { t, k: "actor", a: id(raw[2]) };
+        case "e":
+          return { t, k: "event", a: id(raw[2]), ev: id(raw[3]) };
+        case "s":
+          return {
+            t,
+            k: "state",
+            a: id(raw[2]),
+            v: id(raw[3]),
+            s: raw[5] === undefined ? "active" : id(raw[5]),
+            x: raw[4] ? raw[4].map(id) : null,
+          };
+        case "g": {
+          const e = { ...raw[2], at: new Date(t).toISOString() };
+          if (e.type === "attempt-finished") {
+            const list = attempts.get(e.name) ?? [];
+            list.push(e.result);
+            attempts.set(e.name, list);
+          } else if (e.type === "scenario-finished" && e.result.attempts === "=") {
+            e.result = { ...e.result, attempts: attempts.get(e.result.name) ?? [] };
+            attempts.delete(e.result.name);
+          }
+          return { t, k: "grove", e };
+        }
+        default:
+          return null;
+      }
+    };
+  };
+})();

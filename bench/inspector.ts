@@ -8,7 +8,7 @@
  * 10000, then the live run). Clicks start once the page has been idle for a second (the layout worker
  * compiles elkjs right after load, on the same two cores).
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,14 +80,21 @@ async function measurePage(browser: Browser, url: string): Promise<{ first: numb
 
 /** The page's main-thread task time (Chrome's TaskDuration), seconds, for each run with a page. */
 const pageTaskSeconds: number[] = [];
+/** The grove process's CPU seconds (user + system, its children included), with a page and without. */
+const groveCpu = { withPage: [] as number[], without: [] as number[] };
+/** GNU time, when there, gives the run's CPU time: far steadier than wall time on a shared machine. */
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 async function runGrove(cwd: string, args: string[], browser?: Browser): Promise<number> {
   const start = process.hrtime.bigint();
-  const child = execa(process.execPath, [GROVE, "run", "--workers", "4", ...args], {
-    cwd,
-    reject: false,
-    env: { NO_COLOR: "1" },
-  });
+  const argv = [GROVE, "run", "--workers", "4", ...args];
+  const child = TIME
+    ? execa(TIME, ["-f", "grove-cpu %U %S", process.execPath, ...argv], {
+        cwd,
+        reject: false,
+        env: { NO_COLOR: "1" },
+      })
+    : execa(process.execPath, argv, { cwd, reject: false, env: { NO_COLOR: "1" } });
   let page: Page | undefined;
   let cdp: CDPSession | undefined;
   if (browser) {
@@ -96,8 +103,10 @@ async function runGrove(cwd: string, args: string[], browser?: Browser): Promise
     await cdp.send("Performance.enable");
     await page.goto(await urlOf(child));
   }
-  await child;
+  const result = await child;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = /grove-cpu ([\d.]+) ([\d.]+)/.exec(String(result.stderr));
+  if (cpu) (browser ? groveCpu.withPage : groveCpu.without).push(Number(cpu[1]) + Number(cpu[2]));
   if (cdp) {
     const { metrics } = await cdp.send("Performance.getMetrics");
     pageTaskSeconds.push(metrics.find((m) => m.name === "TaskDuration")?.value ?? Number.NaN);
@@ -166,6 +175,12 @@ async function liveCost(): Promise<void> {
   console.log(
     `1,000-scenario run: ${a.toFixed(2)} s with a live page attached, ${b.toFixed(2)} s without (medians of 4 interleaved): ${cost.toFixed(1)}% (target < 5%; on a shared 2-core machine the browser's own processes compete with the run)`,
   );
+  if (groveCpu.without.length) {
+    const [cw, co] = [median(groveCpu.withPage), median(groveCpu.without)];
+    console.log(
+      `the run's own CPU time (grove and its children): ${cw.toFixed(2)} s with a page, ${co.toFixed(2)} s without: ${(((cw - co) / co) * 100).toFixed(1)}% (what serving the page costs the run itself)`,
+    );
+  }
   const task = median(pageTaskSeconds);
   console.log(
     `the page's own main-thread work during a run: ${task.toFixed(2)} s (median), ${((task / a) * 100).toFixed(1)}% of one core over the run`,

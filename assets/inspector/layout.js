@@ -14,15 +14,32 @@
   let nextId = 1;
   const waiting = new Map();
 
-  function startWorker() {
+  let workerUrl = null;
+  /**
+   * The worker's script: served next to the page, or, in the offline report, inlined gzipped as base64
+   * (elkjs is 1.6 MB as text, 0.6 MB so) and unpacked here into a Blob URL (no file fetch).
+   */
+  function workerScript() {
+    if (workerUrl) return workerUrl;
+    const packed = document.getElementById("grove-worker");
+    workerUrl = packed
+      ? (async () => {
+          if (typeof DecompressionStream === "undefined") throw new Error("this browser cannot unpack the layout engine (no DecompressionStream)");
+          const bytes = Uint8Array.from(atob(packed.textContent.trim()), (c) => c.charCodeAt(0));
+          const code = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).blob();
+          return URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+        })()
+      : Promise.resolve(`/assets/layout-worker.js?token=${encodeURIComponent(G.token ?? "")}`);
+    return workerUrl;
+  }
+
+  async function startWorker() {
     if (worker || workerFailed) return;
     try {
-      const inlined = document.getElementById("grove-worker");
-      if (inlined) {
-        // The offline report: elkjs and the worker are inlined; a Blob URL runs them (no file fetch).
-        const blob = new Blob([inlined.textContent], { type: "text/javascript" });
-        worker = new Worker(URL.createObjectURL(blob));
-      } else worker = new Worker(`/assets/layout-worker.js?token=${encodeURIComponent(G.token ?? "")}`);
+      const url = await workerScript();
+      // Another layout started it while this one waited for the script.
+      if (worker || workerFailed) return;
+      worker = new Worker(url);
       worker.onmessage = (m) => {
         const w = waiting.get(m.data.id);
         if (!w) return;
@@ -42,9 +59,9 @@
     }
   }
 
-  function elkLayout(graph, options) {
-    startWorker();
-    if (workerFailed) return Promise.reject(new Error(workerFailed));
+  async function elkLayout(graph, options) {
+    await startWorker();
+    if (workerFailed) throw new Error(workerFailed);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -2,7 +2,8 @@
 // Grove inspector: the timeline. One lane per real worker slot (recorded with each attempt), a time
 // axis over the whole recording (so it stays put while scrubbing), each bar labelled with its
 // scenario and worktree where the label fits (labels never overlap: bars in a lane do not), the
-// critical path outlined, and a cursor at the moment shown. Drawn on a canvas: 10,000 bars stay cheap.
+// critical path outlined, and a cursor at the moment shown. Zoom (wheel, +/−, Fit) and pan (drag)
+// change only the window of time shown. Drawn on a canvas: 10,000 bars stay cheap.
 (() => {
   "use strict";
   const G = window.Grove;
@@ -13,6 +14,11 @@
   let bars = [];
   let lastDraw = 0;
   let pending = false;
+  const MAX_ZOOM = 1000;
+  /** The window shown: the whole run at zoom 1, else `span / zoom` milliseconds from `from` (ms after t0). */
+  const view = { zoom: 1, from: 0 };
+  /** The canvas's plot area, as last drawn: for turning a pointer position into a time. */
+  let plot = { left: LEFT, width: 1, span: 1 };
 
   const color = (name) => getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim() || "#888";
 
@@ -54,8 +60,11 @@
     const g = canvas.getContext("2d");
     g.scale(dpr, dpr);
     g.clearRect(0, 0, width, height);
-    const t0 = store.t0;
-    const span = Math.max(1, store.tEnd - t0);
+    const total = Math.max(1, store.tEnd - store.t0);
+    const span = total / view.zoom;
+    view.from = Math.min(Math.max(0, view.from), total - span);
+    const t0 = store.t0 + view.from;
+    plot = { left: LEFT, width: width - LEFT - 10, span };
     const x = (t) => LEFT + ((t - t0) / span) * (width - LEFT - 10);
     g.font = "12px system-ui, sans-serif";
     g.textBaseline = "middle";
@@ -63,23 +72,25 @@
     const step = niceStep(span, width - LEFT);
     g.fillStyle = color("muted");
     g.strokeStyle = color("line");
-    for (let s = 0; s <= span; s += step) {
-      const px = x(t0 + s);
+    for (let s = Math.ceil(view.from / step) * step; s <= view.from + span; s += step) {
+      const px = x(store.t0 + s);
       g.fillRect(px, TOP - 6, 1, 4);
       g.fillText(G.seconds(s), px + 2, 9);
       g.globalAlpha = 0.35;
       g.fillRect(px, TOP, 1, height - TOP);
       g.globalAlpha = 1;
     }
-    for (let l = 0; l < laneCount; l++) g.fillText(`slot ${l + 1}`, 6, TOP + l * LANE + LANE / 2);
     const critical = new Set(store.criticalPath(ctx.t).map((i) => store.defs.scenarios[i].name));
     bars = [];
+    const windowEnd = t0 + span;
     for (const a of attempts) {
-      if (a.start > ctx.t) continue;
+      if (a.start > ctx.t || a.start > windowEnd) continue;
       const end = a.end !== null && a.end <= ctx.t ? a.end : ctx.t;
+      if (end < t0) continue;
       const status = a.end !== null && a.end <= ctx.t ? a.status : "running";
-      const bx = x(a.start);
-      const bw = Math.max(2, x(end) - bx);
+      // Clipped to the plot: a bar that starts before the window starts at its left edge.
+      const bx = Math.max(LEFT, x(a.start));
+      const bw = Math.max(2, Math.min(x(end), LEFT + plot.width) - bx);
       const by = TOP + a.lane * LANE + 3;
       g.fillStyle = color(status);
       g.fillRect(bx, by, bw, LANE - 6);
@@ -97,9 +108,28 @@
         g.fillText(label, bx + 4, by + (LANE - 6) / 2);
       }
     }
-    // The moment shown.
-    g.fillStyle = "#ffffff";
-    g.fillRect(x(ctx.t), TOP - 4, 1.5, height - TOP + 4);
+    // Lane names over anything clipped at the left edge.
+    g.fillStyle = color("card");
+    g.fillRect(0, TOP, LEFT - 1, height - TOP);
+    g.fillStyle = color("muted");
+    for (let l = 0; l < laneCount; l++) g.fillText(`slot ${l + 1}`, 6, TOP + l * LANE + LANE / 2);
+    // The moment shown, when it is in the window.
+    if (ctx.t >= t0 && ctx.t <= windowEnd) {
+      g.fillStyle = "#ffffff";
+      g.fillRect(x(ctx.t), TOP - 4, 1.5, height - TOP + 4);
+    }
+    $("t-fit").disabled = view.zoom === 1;
+  }
+
+  /** Zooms by `factor`, keeping the time under `px` (a canvas x; the middle when absent) in place. */
+  function zoom(ctx, factor, px) {
+    const at = px === undefined ? plot.left + plot.width / 2 : px;
+    const frac = Math.min(1, Math.max(0, (at - plot.left) / plot.width));
+    const pinned = view.from + frac * plot.span;
+    view.zoom = Math.min(MAX_ZOOM, Math.max(1, view.zoom * factor));
+    const total = Math.max(1, ctx.store.tEnd - ctx.store.t0);
+    view.from = pinned - frac * (total / view.zoom);
+    draw(ctx);
   }
 
   function barAt(e) {
@@ -112,6 +142,10 @@
   function mount(ctx) {
     const canvas = $("gantt");
     canvas.addEventListener("click", (e) => {
+      if (canvas.dataset.dragged) {
+        delete canvas.dataset.dragged;
+        return;
+      }
       const b = barAt(e);
       if (b) ctx.select({ kind: "scenario", name: b.a.name });
     });
@@ -121,6 +155,32 @@
       canvas.style.cursor = b ? "pointer" : "default";
     });
     window.addEventListener("resize", () => ctx.tab === "timeline" && draw(ctx));
+    $("t-in").addEventListener("click", () => zoom(ctx, 2));
+    $("t-out").addEventListener("click", () => zoom(ctx, 0.5));
+    $("t-fit").addEventListener("click", () => zoom(ctx, 1 / view.zoom));
+    canvas.addEventListener(
+      "wheel",
+      (e) => {
+        e.preventDefault();
+        zoom(ctx, e.deltaY < 0 ? 1.25 : 0.8, e.clientX - canvas.getBoundingClientRect().left);
+      },
+      { passive: false },
+    );
+    let drag = null;
+    canvas.addEventListener("pointerdown", (e) => {
+      if (view.zoom > 1) drag = { x: e.clientX, from: view.from, moved: false };
+    });
+    window.addEventListener("pointermove", (e) => {
+      if (!drag) return;
+      if (Math.abs(e.clientX - drag.x) > 3) drag.moved = true;
+      view.from = drag.from - ((e.clientX - drag.x) / plot.width) * plot.span;
+      draw(ctx);
+    });
+    window.addEventListener("pointerup", () => {
+      // A drag is not a click on the bar it ends over.
+      if (drag?.moved) canvas.dataset.dragged = "1";
+      drag = null;
+    });
   }
 
   function update(ctx, dirty) {

@@ -56,6 +56,7 @@ export class RunRecorder implements Reporter {
    * HTML report need it): serialised once, and far smaller on the coordinator's heap than objects.
    */
   readonly lines: string[] = [];
+  private pending: string[] = [];
   /** Keep lines in memory; off by default so a long run's memory stays flat (the file has them all). */
   retain = false;
 
@@ -67,10 +68,11 @@ export class RunRecorder implements Reporter {
     writeFileAtomic(join(runDir, "machines.json"), `${JSON.stringify(definitions)}\n`);
     this.out = openSync(join(runDir, "events.ndjson"), "w");
     const header: RecordingHeader = { recording: "grove", version: RECORDING_VERSION, t0: this.t0 };
-    this.write(JSON.stringify(header));
+    // Retained whatever `retain` says: a reporter that asks for the lines asks after this.
+    this.lines.push(JSON.stringify(header));
+    this.pending.push(this.lines[0]!);
   }
 
-  private pending: string[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
 
   private write(json: string): void {

@@ -185,6 +185,67 @@ describe("inspector at scale, in a real browser", () => {
     await page.close();
   });
 
+  it("live: a page open from the start of a 1,000-scenario run follows it to the end, without error", async () => {
+    const live = await createLargeRun(join(root, "live"), {
+      scenarios: 1000,
+      worktrees: 10,
+      failures: 4,
+      flaky: 3,
+    });
+    const child = execa(
+      process.execPath,
+      [GROVE_BIN, "run", "--setup-worktrees", "--workers", "4", "--inspect"],
+      {
+        cwd: live.mainRepo,
+        reject: false,
+        env: { NO_COLOR: "1" },
+      },
+    );
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)$/m.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on("exit", () => reject(new Error(`grove exited before printing a URL:\n${out}`)));
+    });
+    const errors: string[] = [];
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    await page.goto(url);
+    await page.waitForSelector('#mode:text-is("live")');
+    const r = await child;
+    expect(r.exitCode, String(r.stderr)).toBe(1);
+    // The end arrives over the stream: the page says so, then shows the final counts of the recording.
+    await page.waitForSelector('#banner:has-text("grove inspect")');
+    await page.waitForSelector('#mode:text-is("replay")');
+    const runs = join(live.mainRepo, ".grove", "runs");
+    const recorded = readRecording(
+      readFileSync(join(runs, readdirSync(runs)[0]!, "events.ndjson"), "utf8"),
+    ) as Line[];
+    const expected = new Map<string, number>();
+    for (const s of statusesAt(recorded, Number.POSITIVE_INFINITY).values())
+      expected.set(s, (expected.get(s) ?? 0) + 1);
+    expect([...expected.values()].reduce((a, b) => a + b, 0)).toBe(1000);
+    for (const status of ["passed", "failed", "skipped"])
+      await expect
+        .poll(() => page.textContent(`[data-count="${status}"] b`))
+        .toBe(String(expected.get(status) ?? 0));
+    expect(await page.locator(".wt-card").count()).toBe(10);
+    // The timeline of the run, zoomed in and back.
+    await page.click('#tabs [data-tab="timeline"]');
+    await page.click("#t-in");
+    expect(await page.isEnabled("#t-fit")).toBe(true);
+    await page.click("#t-fit");
+    expect(await page.isDisabled("#t-fit")).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("40 scenarios open on the whole graph, fitted to the window", async () => {
     const small = await createLargeRun(join(root, "b"), {
       scenarios: 40,

@@ -41,7 +41,10 @@ function pageDecode(lines: unknown[]): unknown[] {
   return lines.map((l) => decode(l)).filter((l) => l !== null);
 }
 
-function record(events: GroveEvent[], steps: [string, string, unknown, string][]): string {
+function record(
+  events: GroveEvent[],
+  steps: [string, string, unknown, string][],
+): { text: string; retained: readonly string[] } {
   const dir = mkdtempSync(join(tmpdir(), "grove-recording-"));
   dirs.push(dir);
   const recorder = new RunRecorder(dir, {
@@ -51,10 +54,12 @@ function record(events: GroveEvent[], steps: [string, string, unknown, string][]
     scenarios: [],
     worktrees: [],
   });
+  // As the live server and the HTML report do: after the recorder is made.
+  recorder.retain = true;
   for (const e of events) recorder.onEvent(e);
   for (const s of steps) recorder.step(...s);
   recorder.close();
-  return readFileSync(join(dir, "events.ndjson"), "utf8");
+  return { text: readFileSync(join(dir, "events.ndjson"), "utf8"), retained: recorder.lines };
 }
 
 describe("the recording's format", () => {
@@ -74,7 +79,9 @@ describe("the recording's format", () => {
   ];
 
   it("writes each repeated value once and reads back every event and state as recorded", () => {
-    const text = record(events, steps);
+    const { text, retained } = record(events, steps);
+    // The retained lines (what the page is sent) are the file's, header included.
+    expect(retained.join("\n")).toBe(text.trimEnd());
     // "waiting" and "RUN" are defined once, then referred to by id.
     expect(text.match(/"waiting"/g)).toHaveLength(1);
     expect(text.match(/"RUN"/g)).toHaveLength(1);
@@ -91,7 +98,7 @@ describe("the recording's format", () => {
   });
 
   it("the page's decoder reads what Node's does", () => {
-    const text = record(events, steps);
+    const { text } = record(events, steps);
     const parsed = text
       .split("\n")
       .filter(Boolean)

@@ -24,6 +24,9 @@ interface GroveNamespace {
   ctx: any;
   banner(text: string, kind?: string): void;
   caughtUpAt?: number;
+  // recording.js
+  /** A reader of the recording's lines (either version), each in order, into fold.js's shape; null for a definition. */
+  createDecoder(): (raw: unknown) => object | null;
   // fold.js
   STATUSES: string[];
   BAD: Set<string>;

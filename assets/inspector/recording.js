@@ -1,10 +1,11 @@
+// @ts-check
 // Grove inspector: reads the recording's lines, version 2 (ids for repeated values, times relative to
 // a header's t0; the format is described in src/inspector/recording-format.ts, whose decodeRecording
 // this mirrors for Node) or version 1 (one object per line), into the one shape fold.js folds.
 // Stateful: lines must come in the order they were recorded. Not responsible for folding them.
 (() => {
   "use strict";
-  window.Grove ??= {};
+  window.Grove ??= /** @type {GroveNamespace} */ ({});
   const G = window.Grove;
   const VERSION = 2;
 

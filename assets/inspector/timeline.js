@@ -118,7 +118,8 @@
       g.fillStyle = "#ffffff";
       g.fillRect(x(ctx.t), TOP - 4, 1.5, height - TOP + 4);
     }
-    $("t-fit").disabled = view.zoom === 1;
+    const fit = /** @type {HTMLButtonElement} */ ($("t-fit"));
+    fit.disabled = view.zoom === 1;
   }
 
   /** Zooms by `factor`, keeping the time under `px` (a canvas x; the middle when absent) in place. */

@@ -2,7 +2,7 @@
 import { UsageError } from "../errors.js";
 import type { OptionSpecs } from "./parse-args.js";
 
-export const SELECTION_OPTIONS: OptionSpecs = {
+export const SELECTION_OPTIONS = {
   "main-repo": {
     type: "string",
     valueName: "PATH",
@@ -59,15 +59,15 @@ export const SELECTION_OPTIONS: OptionSpecs = {
     description: "With --shard: a worktree's scenarios may go to several shards (each sets it up)",
   },
   help: { type: "boolean", description: "Show this help" },
-};
+} satisfies OptionSpecs;
 
-export const PLAN_OUTPUT_OPTIONS: OptionSpecs = {
+export const PLAN_OUTPUT_OPTIONS = {
   json: { type: "boolean", description: "Print the plan as JSON" },
   graph: { type: "string", valueName: "dot|mermaid", description: "Print the dependency graph" },
-};
+} satisfies OptionSpecs;
 
 /** Run flags that also shape what `grove plan` shows: the worker count and the report --last-failed reads. */
-export const PLAN_SHAPING_OPTIONS: OptionSpecs = {
+export const PLAN_SHAPING_OPTIONS = {
   parallel: {
     type: "boolean",
     negatable: true,
@@ -86,7 +86,7 @@ export const PLAN_SHAPING_OPTIONS: OptionSpecs = {
     valueName: "FILE",
     description: "JSON report path (default integration_report.json)",
   },
-};
+} satisfies OptionSpecs;
 
 /**
  * --workers N (default 4); --no-parallel means one worker and wins over --workers, as the original

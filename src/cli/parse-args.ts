@@ -1,11 +1,17 @@
 /**
- * A strict command-line parser: `--flag`, `--flag=value`, `--flag value`, `--no-flag` for negatable
- * booleans, repeatable options, and `--opt[=value]` for options whose value is optional. Unknown flags
- * are usage errors with a suggestion. Node's util.parseArgs lacks negation and optional values on 20.x.
+ * The command line, read by Node's `util.parseArgs` (tokens, `--flag=value`, `--flag value`, short
+ * groups, `--`, and `--no-flag` through `allowNegative`) and checked here against Grove's option specs:
+ * integers and their bounds, which booleans may be negated, short letters that stand for a long option
+ * or imply its value (`-j 4`, `-x`), and errors that name the flag and suggest the nearest one. The
+ * values come back typed by the specs (`--workers` a number, `--filter-tag` a string[]).
+ * util.parseArgs has no optional values: an option with an implicitValue (`--inspect[=PORT]`) is a
+ * boolean to it, so it never takes the next argument, and non-strict parsing keeps the `=PORT` given.
  */
+import { parseArgs as nodeParseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.js";
 import { didYouMean } from "../util/did-you-mean.js";
 
+/** One option: its type, how it may be spelt, and its line in --help. */
 export interface OptionSpec {
   type: "boolean" | "string" | "integer";
   multiple?: boolean;
@@ -19,112 +25,155 @@ export interface OptionSpec {
   description: string;
   valueName?: string;
   /** Single-letter spellings: letter -> the value it implies, or null when a value follows (`-j 4`, `-j4`). */
-  short?: Record<string, string | null>;
+  short?: Readonly<Record<string, string | null>>;
 }
 
-export type OptionSpecs = Record<string, OptionSpec>;
+/** A command's options by long name. Declare them `satisfies OptionSpecs` so the values stay typed. */
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+/** The value one option parses to. */
+export type OptionValue<S extends OptionSpec> = S extends { type: "boolean" }
+  ? boolean
+  : S extends { type: "integer" }
+    ? S extends { multiple: true }
+      ? number[]
+      : number
+    : S extends { multiple: true }
+      ? string[]
+      : string;
+
+/** Any option's value (what a spec not known at compile time gives). */
 export type ParsedValue = boolean | string | number | string[] | number[];
 
-export interface ParsedArgs {
-  values: Record<string, ParsedValue | undefined>;
+/** The parsed values of a set of specs: each option absent, or of its spec's type. */
+export type OptionValues<T extends OptionSpecs> = string extends keyof T
+  ? { [name: string]: ParsedValue | undefined }
+  : { -readonly [K in keyof T]?: OptionValue<T[K]> };
+
+/** What parseArgs returns: typed values and the positional arguments (those after `--` included). */
+export interface ParsedArgs<T extends OptionSpecs> {
+  values: OptionValues<T>;
   positionals: string[];
 }
 
-export function parseArgs(argv: readonly string[], specs: OptionSpecs, command: string): ParsedArgs {
-  const values: Record<string, ParsedValue | undefined> = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") {
-      positionals.push(arg);
-      continue;
-    }
-    if (!arg.startsWith("--")) {
-      if (arg === "-h") {
+/** Parses `argv` for `grove <command>`; every problem is a UsageError (exit 2) naming the flag. */
+export function parseArgs<const T extends OptionSpecs>(
+  argv: readonly string[],
+  specs: T,
+  command: string,
+): ParsedArgs<T> {
+  const shortOf = shortLetters(specs);
+  const { tokens, positionals } = nodeParseArgs({
+    args: [...argv],
+    options: nodeOptions(specs, shortOf),
+    strict: false,
+    allowPositionals: true,
+    allowNegative: true,
+    tokens: true,
+  });
+  const values: Record<string, boolean | string | number | (string | number)[]> = {};
+  const set = (name: string, spec: OptionSpec, value: boolean | string) => {
+    const parsed =
+      spec.type === "integer" && typeof value === "string" ? parseInteger(name, value, spec) : value;
+    const earlier = values[name];
+    if (!spec.multiple || typeof parsed === "boolean") values[name] = parsed;
+    else values[name] = Array.isArray(earlier) ? [...earlier, parsed] : [parsed];
+  };
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const arg = argv[token.index] ?? token.rawName;
+    if (!token.rawName.startsWith("--")) {
+      // A short letter (node splits groups: `-xj4` is -x then -j with "4").
+      const letter = token.rawName.slice(1);
+      if (letter === "h") {
         values.help = true;
         continue;
       }
-      const short = expandShort(arg, argv[i + 1], specs);
-      if (short) {
-        i += short.consumed;
-        const spec = specs[short.name]!;
-        const value =
-          spec.type === "integer" ? parseInteger(short.name, short.value, specs[short.name]!) : short.value;
-        values[short.name] = spec.type === "boolean" ? true : value;
+      const long = shortOf.get(letter);
+      if (!long)
+        throw new UsageError(
+          `unknown option "${arg}" for "grove ${command}"; options are spelt with two dashes, e.g. --workers 4`,
+        );
+      const spec = specs[long]!;
+      const implied = spec.short![letter];
+      if (implied !== null && implied !== undefined) {
+        // `-x5`, `-xj4` and `-x=5` are one argument that is more than the letter.
+        if (arg !== `-${letter}`) throw new UsageError(`option "-${letter}" takes no value (got "${arg}")`);
+        set(long, spec, implied);
         continue;
       }
-      throw new UsageError(
-        `unknown option "${arg}" for "grove ${command}"; options are spelt with two dashes, e.g. --workers 4`,
-      );
+      if (token.value === undefined || (!token.inlineValue && token.value.startsWith("-")))
+        throw new UsageError(`option "-${letter}" needs a value: -${letter} ${spec.valueName ?? "VALUE"}`);
+      set(long, spec, token.inlineValue ? token.value.replace(/^=/, "") : token.value);
+      continue;
     }
-    const eq = arg.indexOf("=");
-    let name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    let inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    let spec = specs[name];
+    // Long: the name as typed decides (a spec named "no-wait" is that option, not "wait" negated).
+    const typed = token.rawName.slice(2);
+    let name = typed;
     let negated = false;
-    if (!spec && name.startsWith("no-") && specs[name.slice(3)]?.negatable) {
+    if (!specs[name] && name.startsWith("no-") && specs[name.slice(3)]?.negatable) {
       name = name.slice(3);
-      spec = specs[name];
       negated = true;
     }
+    const spec = specs[name];
     if (!spec) {
-      const known = Object.keys(specs).flatMap((k) => (specs[k]!.negatable ? [k, `no-${k}`] : [k]));
-      const hint = didYouMean(name, known).replace('"', '"--');
+      const known = Object.keys(specs).flatMap((n) => (specs[n]!.negatable ? [n, `no-${n}`] : [n]));
+      const hint = didYouMean(typed, known).replace('"', '"--');
       throw new UsageError(
-        `unknown option "--${name}" for "grove ${command}"${hint}; see grove ${command} --help`,
+        `unknown option "--${typed}" for "grove ${command}"${hint}; see grove ${command} --help`,
       );
     }
     if (spec.type === "boolean") {
-      if (inline !== undefined) throw new UsageError(`option "--${name}" takes no value (got "${inline}")`);
-      values[name] = !negated;
+      if (token.value !== undefined)
+        throw new UsageError(`option "--${name}" takes no value (got "${token.value}")`);
+      set(name, spec, !negated);
       continue;
     }
-    if (negated) throw new UsageError(`option "--${name}" cannot be negated`);
-    if (inline === undefined) {
-      if (spec.implicitValue !== undefined) inline = spec.implicitValue;
-      else {
-        const next = argv[i + 1];
-        if (next === undefined || (next.startsWith("--") && next.length > 2)) {
-          throw new UsageError(`option "--${name}" needs a value: --${name} ${spec.valueName ?? "VALUE"}`);
-        }
-        inline = next;
-        i++;
-      }
+    if (spec.implicitValue !== undefined && token.value === undefined) {
+      set(name, spec, spec.implicitValue);
+      continue;
     }
-    const value = spec.type === "integer" ? parseInteger(name, inline, spec) : inline;
-    if (spec.multiple)
-      values[name] = [...((values[name] as (string | number)[] | undefined) ?? []), value] as ParsedValue;
-    else values[name] = value;
+    if (
+      token.value === undefined ||
+      (!token.inlineValue && token.value.startsWith("--") && token.value.length > 2)
+    )
+      throw new UsageError(`option "--${name}" needs a value: --${name} ${spec.valueName ?? "VALUE"}`);
+    set(name, spec, token.value);
   }
-  return { values, positionals };
+  // The one place the specs' types meet the values: each was set above from its own spec.
+  return { values: values as OptionValues<T>, positionals };
 }
 
-/** `-j4`, `-j 4`, `-x`: the option a short flag stands for, its value, and whether it took the next argument. */
-function expandShort(
-  arg: string,
-  next: string | undefined,
+/** Short letter -> the long option it spells. */
+function shortLetters(specs: OptionSpecs): Map<string, string> {
+  const letters = new Map<string, string>();
+  for (const [name, spec] of Object.entries(specs))
+    for (const letter of Object.keys(spec.short ?? {})) letters.set(letter, name);
+  return letters;
+}
+
+/**
+ * What util.parseArgs is told: each long option as a string or boolean, and each short letter as an
+ * option of its own (util.parseArgs allows one letter per option and no implied values). A letter that
+ * implies a value, and an option whose value is optional, are booleans there: neither takes the next
+ * argument.
+ */
+function nodeOptions(
   specs: OptionSpecs,
-): { name: string; value: string; consumed: number } | undefined {
-  const letter = arg[1];
-  if (letter === undefined) return undefined;
-  for (const [name, spec] of Object.entries(specs)) {
-    if (!spec.short || !(letter in spec.short)) continue;
-    const implied = spec.short[letter];
-    const rest = arg.slice(2);
-    if (implied !== null && implied !== undefined) {
-      if (rest) throw new UsageError(`option "-${letter}" takes no value (got "${arg}")`);
-      return { name, value: implied, consumed: 0 };
-    }
-    if (rest) return { name, value: rest.replace(/^=/, ""), consumed: 0 };
-    if (next === undefined || next.startsWith("-"))
-      throw new UsageError(`option "-${letter}" needs a value: -${letter} ${spec.valueName ?? "VALUE"}`);
-    return { name, value: next, consumed: 1 };
+  shortOf: Map<string, string>,
+): NonNullable<ParseArgsConfig["options"]> {
+  const options: NonNullable<ParseArgsConfig["options"]> = {};
+  for (const [name, spec] of Object.entries(specs))
+    options[name] = {
+      type: spec.type === "boolean" || spec.implicitValue !== undefined ? "boolean" : "string",
+      multiple: spec.multiple === true,
+    };
+  for (const [letter, long] of shortOf) {
+    const takesValue = specs[long]!.short![letter] === null;
+    options[`short:${letter}`] = { type: takesValue ? "string" : "boolean", short: letter };
   }
-  return undefined;
+  options["short:h"] ??= { type: "boolean", short: "h" };
+  return options;
 }
 
 /** A whole number within the option's bounds (and always a safe integer: 1e23 is no worker count). */

@@ -16,7 +16,8 @@ import { readTimings } from "../reporters/timings-store.js";
 import { mainWorktreeOf } from "../steps/git-dirs.js";
 import { gitTopLevel } from "../steps/git-query.js";
 import { toPointer } from "../util/json-pointer.js";
-import type { ParsedValue } from "./parse-args.js";
+import type { PLAN_SHAPING_OPTIONS, SELECTION_OPTIONS } from "./options.js";
+import type { OptionValues } from "./parse-args.js";
 import { selectNames } from "./scenario-selection.js";
 import { takeShard } from "./take-shard.js";
 
@@ -42,7 +43,8 @@ export interface RunContext {
 /** The most shards a run may be split into. */
 export const MAX_SHARDS = 10_000;
 
-type Values = Record<string, ParsedValue | undefined>;
+/** The flags that choose the scenarios (and `--report`, which --last-failed reads). */
+type Values = OptionValues<typeof SELECTION_OPTIONS & Pick<typeof PLAN_SHAPING_OPTIONS, "report">>;
 
 /**
  * `positionals` are scenario names or globs (`grove run NAME|GLOB...`); `reportPath` is where
@@ -52,9 +54,9 @@ export async function resolveContext(
   values: Values,
   cwd: string,
   positionals: readonly string[] = [],
-  reportPath = resolve(cwd, (values.report as string | undefined) ?? "integration_report.json"),
+  reportPath = resolve(cwd, values.report ?? "integration_report.json"),
 ): Promise<RunContext> {
-  const explicitMain = values["main-repo"] as string | undefined;
+  const explicitMain = values["main-repo"];
   let mainRepo: string;
   let mainRepoIsGit: boolean;
   if (explicitMain) {
@@ -73,28 +75,28 @@ export async function resolveContext(
     mainRepo = top ? mainWorktreeOf(top) : cwd;
   }
   const basePath = values["base-path"]
-    ? resolve(cwd, values["base-path"] as string)
+    ? resolve(cwd, values["base-path"])
     : join(dirname(mainRepo), `${basename(mainRepo)}-worktrees`);
   // scenarios.json: the one given, else the current directory's, else the main repository's.
   const scenariosFile = values.scenarios
-    ? resolve(cwd, values.scenarios as string)
+    ? resolve(cwd, values.scenarios)
     : existsSync(join(cwd, "scenarios.json"))
       ? join(cwd, "scenarios.json")
       : join(mainRepo, "scenarios.json");
   const loaded = loadScenariosFile(scenariosFile);
   const pipelinePath = resolvePipelinePath(
-    values.pipeline ? resolve(cwd, values.pipeline as string) : undefined,
+    values.pipeline ? resolve(cwd, values.pipeline) : undefined,
     mainRepo,
   );
   const pipeline = loadPipeline(pipelinePath);
 
-  const tags = (values["filter-tag"] as string[] | undefined) ?? [];
-  const worktrees = (values["filter-worktree"] as string[] | undefined) ?? [];
+  const tags = values["filter-tag"] ?? [];
+  const worktrees = values["filter-worktree"] ?? [];
   const withDependencies = values.deps !== false;
   if (values["assume-deps-passed"] && withDependencies) {
     throw new UsageError("--assume-deps-passed only makes sense with --no-deps");
   }
-  const shardText = values.shard as string | undefined;
+  const shardText = values.shard;
   const parsedShard = shardText === undefined ? undefined : parseShard(shardText);
   // n is bounded: a shard count past the scenarios is pointless, and 1e23 is not an array length.
   const shardSpec = parsedShard && parsedShard.count <= MAX_SHARDS ? parsedShard : undefined;
@@ -104,7 +106,7 @@ export async function resolveContext(
     );
   const names = selectNames(loaded.scenarios, {
     patterns: positionals,
-    ...(values.grep !== undefined ? { grep: values.grep as string } : {}),
+    ...(values.grep !== undefined ? { grep: values.grep } : {}),
     ...(values["last-failed"] ? { lastFailedReport: reportPath } : {}),
   });
   if (names?.length === 0)

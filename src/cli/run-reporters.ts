@@ -19,7 +19,6 @@ import { CompositeReporter, type Reporter } from "../reporters/reporter.js";
 import { TimingsReporter } from "../reporters/timings-store.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import type { CommandIo } from "./commands/command-io.js";
-import type { ParsedValue } from "./parse-args.js";
 import { checkOutputFile } from "./preflight.js";
 
 /** What a run needs of its outputs: the composite, the recorder (for XState inspection) and a closer. */
@@ -34,8 +33,17 @@ export interface RunReporters {
   close(): Promise<void>;
 }
 
+/** The flags of `grove run` that choose its outputs (typed as RUN_OPTIONS parses them). */
+export interface ReporterFlags {
+  junit?: string;
+  "html-report"?: string;
+  record?: boolean;
+  inspect?: number;
+  reporter?: string[];
+}
+
 export interface RunReporterContext {
-  values: Record<string, ParsedValue | undefined>;
+  values: ReporterFlags;
   io: CommandIo;
   runId: string;
   runDir: string;
@@ -52,12 +60,10 @@ export async function createRunReporters(ctx: RunReporterContext): Promise<RunRe
   const { values, io } = ctx;
   const chosen = chooseReporters(values, io);
   const junitPath =
-    values.junit || chosen.names.has("junit")
-      ? resolve(io.cwd, (values.junit as string | undefined) ?? "junit.xml")
-      : undefined;
+    values.junit || chosen.names.has("junit") ? resolve(io.cwd, values.junit ?? "junit.xml") : undefined;
   const htmlPath =
     chosen.names.has("html") || values["html-report"]
-      ? resolve(io.cwd, (values["html-report"] as string | undefined) ?? "integration_report.html")
+      ? resolve(io.cwd, values["html-report"] ?? "integration_report.html")
       : undefined;
   const record = values.record !== false;
   if (!record && (values.inspect !== undefined || htmlPath))
@@ -87,7 +93,7 @@ export async function createRunReporters(ctx: RunReporterContext): Promise<RunRe
       recorder.retain = true;
       const live = liveSource(recorder, recorder.definitions);
       finishLive = live.finish;
-      inspector = await startInspectorServer(live.source, { port: values.inspect as number });
+      inspector = await startInspectorServer(live.source, { port: values.inspect });
       chosen.human(`Inspector (live; read-only, 127.0.0.1 only):\n${inspector.url}\n`);
     }
   }
@@ -141,11 +147,11 @@ type ReporterName = (typeof REPORTER_NAMES)[number];
  * and GitHub's commands (which Actions reads on stderr too) move to stderr beside it.
  */
 export function chooseReporters(
-  values: Record<string, ParsedValue | undefined>,
+  values: Pick<ReporterFlags, "reporter">,
   io: CommandIo,
 ): { names: Set<ReporterName>; console: "board" | "line" | undefined; human: (text: string) => void } {
   const names = new Set<ReporterName>();
-  for (const entry of (values.reporter as string[] | undefined) ?? [])
+  for (const entry of values.reporter ?? [])
     for (const raw of entry.split(",")) {
       const name = raw.trim();
       if (!name) continue;

@@ -14,6 +14,7 @@ import { PLAN_OPTIONS } from "../../src/cli/commands/plan-command.js";
 import { RUN_OPTIONS } from "../../src/cli/commands/run-command.js";
 import { WORKTREES_OPTIONS } from "../../src/cli/commands/worktrees-command.js";
 import { main } from "../../src/cli/main.js";
+import type { OptionSpecs } from "../../src/cli/parse-args.js";
 import { parsePipeline } from "../../src/config/load-pipeline.js";
 import { parseScenarios } from "../../src/config/load-scenarios.js";
 import { ConfigError } from "../../src/errors.js";
@@ -76,9 +77,9 @@ const FLAGS = Object.fromEntries(
     plan: PLAN_OPTIONS,
     worktrees: WORKTREES_OPTIONS,
     inspect: INSPECT_OPTIONS,
-  }).map(([command, specs]) => [
+  }).map(([command, specs]: [string, OptionSpecs]) => [
     command,
-    Object.keys(specs).flatMap((f) => (specs[f]!.negatable ? [f, `no-${f}`] : [f])),
+    Object.entries(specs).flatMap(([f, spec]) => (spec.negatable ? [f, `no-${f}`] : [f])),
   ]),
 );
 

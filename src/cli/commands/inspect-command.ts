@@ -10,7 +10,7 @@ import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import type { CommandIo } from "./command-io.js";
 
 /** The options of `grove inspect`. */
-export const INSPECT_OPTIONS: OptionSpecs = {
+export const INSPECT_OPTIONS = {
   port: {
     type: "integer",
     min: 0,
@@ -24,7 +24,7 @@ export const INSPECT_OPTIONS: OptionSpecs = {
     description: "Main repository (default: the git top level of the current directory)",
   },
   help: { type: "boolean", description: "Show this help" },
-};
+} satisfies OptionSpecs;
 
 export const INSPECT_HELP = `Usage: grove inspect [RUN-ID | PATH] [options]
 
@@ -50,11 +50,11 @@ export async function inspectCommand(
     return EXIT.ok;
   }
   const mainRepo = values["main-repo"]
-    ? resolve(io.cwd, values["main-repo"] as string)
+    ? resolve(io.cwd, values["main-repo"])
     : ((await gitTopLevel(io.cwd)) ?? io.cwd);
   const runDir = findRunDir(mainRepo, positionals[0], io.cwd);
   const server = await startInspectorServer(readRecording(runDir), {
-    port: values.port as number | undefined,
+    port: values.port,
   });
   io.stdout(`Inspector (replay of ${runDir}; read-only, 127.0.0.1 only). Ctrl-C to stop:\n${server.url}\n`);
   await new Promise<void>((resolveStop) => {

@@ -17,7 +17,7 @@ import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import type { CommandIo } from "./command-io.js";
 
 /** The options of `grove merge-reports`. */
-export const MERGE_REPORTS_OPTIONS: OptionSpecs = {
+export const MERGE_REPORTS_OPTIONS = {
   report: {
     type: "string",
     valueName: "FILE",
@@ -36,7 +36,7 @@ export const MERGE_REPORTS_OPTIONS: OptionSpecs = {
     description: "GitHub annotations and job summary for the merged run (default on under GITHUB_ACTIONS)",
   },
   help: { type: "boolean", description: "Show this help" },
-};
+} satisfies OptionSpecs;
 
 export const MERGE_HELP = `Usage: grove merge-reports [options] REPORT...
 
@@ -63,7 +63,7 @@ export async function mergeReportsCommand(argv: readonly string[], io: CommandIo
   const inputs = positionals.map(
     (p): ShardReport => ({ file: p, report: readReport(resolve(io.cwd, p), p) }),
   );
-  const out = resolve(io.cwd, (values.report as string | undefined) ?? "integration_report.json");
+  const out = resolve(io.cwd, values.report ?? "integration_report.json");
   let merged: Report;
   try {
     merged = mergeReports(inputs, { version: GROVE_VERSION, runDir: dirname(out) });
@@ -72,9 +72,9 @@ export async function mergeReportsCommand(argv: readonly string[], io: CommandIo
     throw error;
   }
   writeJsonReport(out, merged);
-  const junit = values.junit ? resolve(io.cwd, values.junit as string) : undefined;
+  const junit = values.junit ? resolve(io.cwd, values.junit) : undefined;
   if (junit) writeFileAtomic(junit, renderJUnit(merged));
-  const html = values["html-report"] ? resolve(io.cwd, values["html-report"] as string) : undefined;
+  const html = values["html-report"] ? resolve(io.cwd, values["html-report"]) : undefined;
   if (html) writeFileAtomic(html, renderHtmlSummary(merged));
   if (values["record-timings"]) {
     const top = await gitTopLevel(io.cwd);

@@ -3,16 +3,16 @@ import { UsageError } from "../../errors.js";
 import { renderDot, renderMermaid } from "../../plan/render-graph.js";
 import { EXIT } from "../exit-codes.js";
 import { PLAN_OUTPUT_OPTIONS, PLAN_SHAPING_OPTIONS, resolveWorkers, SELECTION_OPTIONS } from "../options.js";
-import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
+import { formatOptions, type OptionSpecs, type OptionValues, parseArgs } from "../parse-args.js";
 import { planToJson, renderPlanText, worktreePresence } from "../render-plan.js";
 import { resolveContext } from "../resolve-context.js";
 import type { CommandIo } from "./command-io.js";
 
-export const PLAN_OPTIONS: OptionSpecs = {
+export const PLAN_OPTIONS = {
   ...SELECTION_OPTIONS,
   ...PLAN_SHAPING_OPTIONS,
   ...PLAN_OUTPUT_OPTIONS,
-};
+} satisfies OptionSpecs;
 
 export const PLAN_HELP = `Usage: grove plan [options] [NAME|GLOB...]
 
@@ -39,26 +39,23 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
     io.stdout(PLAN_HELP);
     return EXIT.ok;
   }
-  const { workers, warning } = resolveWorkers(
-    values.workers as number | undefined,
-    values.parallel as boolean | undefined,
-  );
+  const { workers, warning } = resolveWorkers(values.workers, values.parallel);
   if (warning) io.stderr(`grove: warning: ${warning}\n`);
   return printPlan(values, io, workers, positionals);
 }
 
 /** Shared by `grove plan` and `grove run --dry-run`. */
 export async function printPlan(
-  values: Record<string, unknown>,
+  values: OptionValues<typeof PLAN_OPTIONS>,
   io: CommandIo,
   workers: number,
   positionals: readonly string[] = [],
 ): Promise<number> {
-  const graph = values.graph as string | undefined;
+  const graph = values.graph;
   if (graph !== undefined && graph !== "dot" && graph !== "mermaid") {
     throw new UsageError(`--graph expects "dot" or "mermaid", got "${graph}"`);
   }
-  const ctx = await resolveContext(values as never, io.cwd, positionals);
+  const ctx = await resolveContext(values, io.cwd, positionals);
   const presence = worktreePresence(ctx.basePath, ctx.plan.worktrees);
   if (graph === "dot") io.stdout(renderDot(ctx.plan));
   else if (graph === "mermaid") io.stdout(renderMermaid(ctx.plan));

@@ -24,7 +24,7 @@ import { createRunReporters } from "../run-reporters.js";
 import type { CommandIo } from "./command-io.js";
 import { printPlan } from "./plan-command.js";
 
-export const RUN_OPTIONS: OptionSpecs = {
+export const RUN_OPTIONS = {
   ...SELECTION_OPTIONS,
   ...PLAN_SHAPING_OPTIONS,
   "max-failures": {
@@ -94,7 +94,7 @@ export const RUN_OPTIONS: OptionSpecs = {
     description: "Validate and print the plan; run nothing (same as grove plan)",
   },
   ...PLAN_OUTPUT_OPTIONS,
-};
+} satisfies OptionSpecs;
 
 export const RUN_HELP = `Usage: grove run [options] [NAME|GLOB...]
 
@@ -128,21 +128,18 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     io.stdout(RUN_HELP);
     return EXIT.ok;
   }
-  const { workers: requested, warning } = resolveWorkers(
-    values.workers as number | undefined,
-    values.parallel as boolean | undefined,
-  );
+  const { workers: requested, warning } = resolveWorkers(values.workers, values.parallel);
   if (warning) io.stderr(`grove: warning: ${warning}\n`);
-  const graph = values.graph as string | undefined;
+  const graph = values.graph;
   if (graph !== undefined && graph !== "dot" && graph !== "mermaid")
     throw new UsageError(`--graph expects "dot" or "mermaid", got "${graph}"`);
-  const maxFailures = values["max-failures"] as number | undefined;
+  const maxFailures = values["max-failures"];
   if (values["dry-run"]) return printPlan(values, io, requested, positionals);
   const fitted = fitWorkersToOpenFiles(requested, openFilesLimit());
   if (fitted.warning) io.stderr(`grove: warning: ${fitted.warning}\n`);
   const workers = fitted.workers;
 
-  const reportPath = resolve(io.cwd, (values.report as string | undefined) ?? "integration_report.json");
+  const reportPath = resolve(io.cwd, values.report ?? "integration_report.json");
   const ctx = await resolveContext(values, io.cwd, positionals, reportPath);
   if (values["pull-coordinator"] && !values["coordinator-ref"] && !ctx.pipeline.pull.from) {
     throw new UsageError(
@@ -165,20 +162,17 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     ctx.plan = resumed.plan;
   }
   const runId = newRunId();
-  const runDir = values["run-dir"]
-    ? resolve(io.cwd, values["run-dir"] as string)
-    : newRunDir(ctx.mainRepo, runId);
+  const runDir = values["run-dir"] ? resolve(io.cwd, values["run-dir"]) : newRunDir(ctx.mainRepo, runId);
   if (values["run-dir"]) checkOutputDirectory(runDir, "--run-dir");
   if (values["pull-coordinator"]) {
-    const ref = (values["coordinator-ref"] as string | undefined) ?? ctx.pipeline.pull.from!;
+    const ref = values["coordinator-ref"] ?? ctx.pipeline.pull.from!;
     const problem = await coordinatorRefProblem(ctx.mainRepo, ref, ctx.pipeline.pull.remote);
     if (problem)
       throw new UsageError(
         `${values["coordinator-ref"] ? "--coordinator-ref" : `pull.from in ${ctx.pipeline.source}`}: ${problem}`,
       );
   }
-  if (!values["run-dir"])
-    pruneRuns(runsDir(ctx.mainRepo), (values["keep-runs"] as number | undefined) ?? DEFAULT_KEEP_RUNS, runId);
+  if (!values["run-dir"]) pruneRuns(runsDir(ctx.mainRepo), values["keep-runs"] ?? DEFAULT_KEEP_RUNS, runId);
   const outputs = await createRunReporters({
     values,
     io,
@@ -209,7 +203,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       hardStop: signals.hardStop,
       setupWorktrees: values["setup-worktrees"] === true,
       pullCoordinator: values["pull-coordinator"] === true,
-      ...(values["coordinator-ref"] ? { coordinatorRef: values["coordinator-ref"] as string } : {}),
+      ...(values["coordinator-ref"] ? { coordinatorRef: values["coordinator-ref"] } : {}),
       noWait: values["no-wait"] === true,
       cleanup: values.cleanup === true && values["keep-worktrees"] !== true,
       keepLeaks: values["keep-leaks"] === true,

@@ -20,7 +20,7 @@ import { resolveContext } from "../resolve-context.js";
 import type { CommandIo } from "./command-io.js";
 
 /** The options of `grove worktrees`. */
-export const WORKTREES_OPTIONS: OptionSpecs = {
+export const WORKTREES_OPTIONS = {
   ...SELECTION_OPTIONS,
   "coordinator-ref": {
     type: "string",
@@ -29,7 +29,7 @@ export const WORKTREES_OPTIONS: OptionSpecs = {
   },
   "dry-run": { type: "boolean", description: "Say what would be done; change nothing" },
   json: { type: "boolean", description: "List as JSON" },
-};
+} satisfies OptionSpecs;
 
 export const WORKTREES_HELP = `Usage: grove worktrees [list|setup|pull|clean] [names...] [options]
 
@@ -78,7 +78,7 @@ export async function worktreesCommand(argv: readonly string[], io: CommandIo): 
       `no scenario uses worktree ${unknown.map((n) => `"${n}"`).join(", ")}; known: ${ctx.plan.worktrees.join(", ")}`,
     );
   const selected = names.length ? names : ctx.plan.worktrees;
-  const ref = (values["coordinator-ref"] as string | undefined) ?? ctx.pipeline.pull.from;
+  const ref = values["coordinator-ref"] ?? ctx.pipeline.pull.from;
   const dryRun = values["dry-run"] === true;
 
   const scope: WorktreeScope = {

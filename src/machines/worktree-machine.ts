@@ -87,47 +87,47 @@ const machineSetup = setup({
   guards: { cancelled: ({ context }) => context.cancelled, leased: ({ context }) => context.leased },
 });
 
-type Args = { context: WorktreeContext; event: unknown };
-const out = <T>(event: unknown) => (event as { output: T }).output;
-const errorText = (event: unknown) => String((event as { error?: unknown }).error);
-/** Records why the worktree failed (typed loosely: it is shared by transitions on different events). */
-const fail = (failure: WorktreeFailure, detail: (a: Args) => string) =>
-  assign(({ context, event }: Args) => ({
-    failure: context.cancelled ? ("cancelled" as const) : failure,
-    detail: context.cancelled ? "interrupted" : detail({ context, event }),
-  })) as never;
+/** A state of the machine, typed by its setup (actors, events, context): the generated setup steps. */
+type StateConfig = Parameters<typeof machineSetup.createStateConfig>[0];
+
+/** Why the worktree failed, for an assign: "cancelled" wins once the run is interrupted. */
+const failed = (context: WorktreeContext, failure: WorktreeFailure, detail: string) => ({
+  failure: context.cancelled ? ("cancelled" as const) : failure,
+  detail: context.cancelled ? "interrupted" : detail,
+});
 
 function compileWorktreeMachine(setupStepNames: readonly string[]) {
   const stepKeys = setupStepNames.map((_, i) => `setup_${i}`);
   const afterCreate = stepKeys[0] ?? "checking";
-  const states: Record<string, object> = {};
+  const states: Record<string, StateConfig> = {};
   setupStepNames.forEach((name, i) => {
-    states[stepKeys[i]!] = {
+    states[stepKeys[i]!] = machineSetup.createStateConfig({
       description: `setup step "${name}"`,
       meta: { step: name },
       invoke: {
         id: stepKeys[i],
         src: "runSetupStep",
-        input: ({ context }: Args) => ({ name: context.name, index: i }),
+        input: ({ context }) => ({ name: context.name, index: i }),
         onDone: [
           {
-            guard: ({ context, event }: Args) => out<StepOutput>(event).ok && !context.cancelled,
+            guard: ({ context, event }) => event.output.ok && !context.cancelled,
             target: stepKeys[i + 1] ?? "checking",
           },
           {
             target: "failed",
-            actions: fail(
-              "setup-failed",
-              ({ event }) => `setup step ${i + 1} "${name}" failed: ${out<StepOutput>(event).detail}`,
+            actions: assign(({ context, event }) =>
+              failed(context, "setup-failed", `setup step ${i + 1} "${name}" failed: ${event.output.detail}`),
             ),
           },
         ],
         onError: {
           target: "failed",
-          actions: fail("setup-failed", ({ event }) => `setup step ${i + 1} "${name}": ${errorText(event)}`),
+          actions: assign(({ context, event }) =>
+            failed(context, "setup-failed", `setup step ${i + 1} "${name}": ${String(event.error)}`),
+          ),
         },
       },
-    };
+    });
   });
 
   return machineSetup.createMachine({
@@ -157,7 +157,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
               target: "failed",
               actions: [
                 assign({ leased: ({ event }) => event.output.kind === "acquired" }),
-                fail("cancelled", () => "interrupted"),
+                assign(({ context }) => failed(context, "cancelled", "interrupted")),
               ],
             },
             {
@@ -167,10 +167,13 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
             },
             {
               target: "failed",
-              actions: fail("worktree-busy", ({ event }) => out<LeaseOutput>(event).detail),
+              actions: assign(({ context, event }) => failed(context, "worktree-busy", event.output.detail)),
             },
           ],
-          onError: { target: "failed", actions: fail("lease-failed", ({ event }) => errorText(event)) },
+          onError: {
+            target: "failed",
+            actions: assign(({ context, event }) => failed(context, "lease-failed", String(event.error))),
+          },
         },
       },
       verifying: {
@@ -179,7 +182,11 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
           src: "verifyWorktree",
           input: ({ context }) => ({ name: context.name, index: 0 }),
           onDone: [
-            { guard: "cancelled", target: "failed", actions: fail("cancelled", () => "interrupted") },
+            {
+              guard: "cancelled",
+              target: "failed",
+              actions: assign(({ context }) => failed(context, "cancelled", "interrupted")),
+            },
             {
               guard: ({ event, context }) => event.output.create && context.canSetup,
               target: "creating",
@@ -197,7 +204,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
               guard: ({ event }) => event.output.state !== "ready",
               target: "failed",
               actions: assign(({ context, event }) => {
-                const { state, detail } = out<VerifyOutput>(event);
+                const { state, detail } = event.output;
                 const hint =
                   context.canSetup || state === "not-a-worktree" || state === "merge-conflict"
                     ? ""
@@ -205,14 +212,14 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
                       ? "; create it with --setup-worktrees"
                       : "; rerun with --setup-worktrees";
                 return { failure: state === "ready" ? null : state, detail: `${detail ?? state}${hint}` };
-              }) as never,
+              }),
             },
             { guard: ({ context }) => context.pull, target: "pulling" },
             { target: "ready" },
           ],
           onError: {
             target: "failed",
-            actions: fail("verify-failed", ({ event }) => errorText(event)),
+            actions: assign(({ context, event }) => failed(context, "verify-failed", String(event.error))),
           },
         },
       },
@@ -225,10 +232,13 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
             { guard: ({ event, context }) => event.output.ok && !context.cancelled, target: afterCreate },
             {
               target: "failed",
-              actions: fail("create-failed", ({ event }) => out<StepOutput>(event).detail),
+              actions: assign(({ context, event }) => failed(context, "create-failed", event.output.detail)),
             },
           ],
-          onError: { target: "failed", actions: fail("create-failed", ({ event }) => errorText(event)) },
+          onError: {
+            target: "failed",
+            actions: assign(({ context, event }) => failed(context, "create-failed", String(event.error))),
+          },
         },
       },
       ...states,
@@ -246,10 +256,13 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
             { guard: ({ event, context }) => event.output.ok && !context.cancelled, target: "ready" },
             {
               target: "failed",
-              actions: fail("verify-failed", ({ event }) => out<StepOutput>(event).detail),
+              actions: assign(({ context, event }) => failed(context, "verify-failed", event.output.detail)),
             },
           ],
-          onError: { target: "failed", actions: fail("verify-failed", ({ event }) => errorText(event)) },
+          onError: {
+            target: "failed",
+            actions: assign(({ context, event }) => failed(context, "verify-failed", String(event.error))),
+          },
         },
       },
       pulling: {
@@ -258,7 +271,11 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
           src: "pullCoordinator",
           input: ({ context }) => ({ name: context.name, index: 0 }),
           onDone: [
-            { guard: "cancelled", target: "failed", actions: fail("cancelled", () => "interrupted") },
+            {
+              guard: "cancelled",
+              target: "failed",
+              actions: assign(({ context }) => failed(context, "cancelled", "interrupted")),
+            },
             {
               guard: ({ event }) => event.output.kind === "up-to-date" || event.output.kind === "updated",
               target: "ready",
@@ -267,18 +284,24 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
               guard: ({ event }) => event.output.kind === "conflict",
               target: "failed",
               actions: [
-                fail("merge-conflict", ({ event }) => out<PullOutput>(event).detail),
+                assign(({ context, event }) => failed(context, "merge-conflict", event.output.detail)),
                 assign({ conflictFiles: ({ event }) => event.output.files ?? [] }),
               ],
             },
             {
               guard: ({ event }) => event.output.kind === "refused",
               target: "failed",
-              actions: fail("pull-refused", ({ event }) => out<PullOutput>(event).detail),
+              actions: assign(({ context, event }) => failed(context, "pull-refused", event.output.detail)),
             },
-            { target: "failed", actions: fail("pull-failed", ({ event }) => out<PullOutput>(event).detail) },
+            {
+              target: "failed",
+              actions: assign(({ context, event }) => failed(context, "pull-failed", event.output.detail)),
+            },
           ],
-          onError: { target: "failed", actions: fail("pull-failed", ({ event }) => errorText(event)) },
+          onError: {
+            target: "failed",
+            actions: assign(({ context, event }) => failed(context, "pull-failed", String(event.error))),
+          },
         },
       },
       ready: { description: "its scenarios may run", on: { CLEANUP: "cleaning", RELEASE: "released" } },
@@ -301,7 +324,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
           ],
           onError: {
             target: "kept",
-            actions: assign({ keptReasons: ({ event }) => [`cleanup failed: ${errorText(event)}`] }),
+            actions: assign({ keptReasons: ({ event }) => [`cleanup failed: ${String(event.error)}`] }),
           },
         },
       },

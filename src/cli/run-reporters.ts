@@ -11,9 +11,7 @@ import type { RunRecorder } from "../inspector/recorder.js";
 import type { InspectorServer } from "../inspector/server.js";
 import type { Plan } from "../plan/plan.js";
 import { ConsoleReporter } from "../reporters/console-reporter.js";
-import { GithubReporter } from "../reporters/github-reporter.js";
 import { JsonReporter } from "../reporters/json-reporter.js";
-import { JUnitReporter } from "../reporters/junit-reporter.js";
 import { NdjsonReporter } from "../reporters/ndjson-reporter.js";
 import { CompositeReporter, type Reporter } from "../reporters/reporter.js";
 import { TimingsReporter } from "../reporters/timings-store.js";
@@ -97,15 +95,20 @@ export async function createRunReporters(ctx: RunReporterContext): Promise<RunRe
       chosen.human(`Inspector (live; read-only, 127.0.0.1 only):\n${inspector.url}\n`);
     }
   }
+  // JUnit (an XML library) and GitHub's reporters are loaded only when chosen: start-up time.
+  const { JUnitReporter } = junitPath ? await import("../reporters/junit-reporter.js") : {};
+  const { GithubReporter } = chosen.names.has("github")
+    ? await import("../reporters/github-reporter.js")
+    : {};
   const reporter = new CompositeReporter([
     recorder,
     finishLive ? { onEnd: finishLive } : undefined,
     html,
     new JsonReporter([ctx.reportPath, join(ctx.runDir, "report.json")]),
-    junitPath ? new JUnitReporter(junitPath) : undefined,
+    junitPath && JUnitReporter ? new JUnitReporter(junitPath) : undefined,
     ctx.recordTimings ? new TimingsReporter(ctx.mainRepo) : undefined,
     chosen.names.has("ndjson") ? new NdjsonReporter(io.stdout) : undefined,
-    chosen.names.has("github")
+    GithubReporter
       ? new GithubReporter({
           write: chosen.human,
           ...(io.env.GITHUB_STEP_SUMMARY ? { summaryPath: io.env.GITHUB_STEP_SUMMARY } : {}),

@@ -6,10 +6,10 @@
  * Not responsible for: pulling in dependencies (plan/select.ts does, unless --no-deps).
  */
 import { readFileSync } from "node:fs";
-import picomatch from "picomatch";
 import type { Scenario } from "../config/types.js";
 import { NothingSelectedError, UsageError } from "../errors.js";
 import { closest } from "../util/did-you-mean.js";
+import { picomatch } from "../util/glob-match.js";
 
 export interface NameSelectors {
   /** Positional arguments: exact names or globs. */
@@ -28,8 +28,8 @@ export function selectNames(scenarios: readonly Scenario[], sel: NameSelectors):
   if (sel.patterns.length > 0) {
     const picked = new Set<string>();
     for (const pattern of sel.patterns) {
-      const isGlob = picomatch.scan(pattern).isGlob;
-      const isMatch = isGlob ? picomatch(pattern, { dot: true }) : (n: string) => n === pattern;
+      const isGlob = picomatch().scan(pattern).isGlob;
+      const isMatch = isGlob ? picomatch()(pattern, { dot: true }) : (n: string) => n === pattern;
       const matches = all.filter((n) => isMatch(n));
       if (matches.length === 0) {
         const hint = isGlob ? "" : closest(pattern, all);

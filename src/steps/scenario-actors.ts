@@ -19,7 +19,7 @@ import { argvOf, type CommandSpec, execCommand } from "./exec-command.js";
 import { interpretExit } from "./interpret-exit.js";
 import type { Launcher } from "./launch-process.js";
 import { readTail } from "./output-tail.js";
-import { type JUnitRead, readJUnitFile } from "./read-junit.js";
+import type { JUnitRead } from "./read-junit.js";
 import { worktreePath } from "./worktree-paths.js";
 
 export interface ScenarioActorOptions {
@@ -72,12 +72,16 @@ export function safeFileName(name: string): string {
   return safe === name ? safe : `${safe}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
 }
 
-/** The test command's own JUnit (pipeline `test.junit`, relative to the worktree). */
-function collectJUnit(
+/**
+ * The test command's own JUnit (pipeline `test.junit`, relative to the worktree). The reader (an XML
+ * library) is loaded only by runs whose pipeline has one.
+ */
+async function collectJUnit(
   worktreeDir: string,
   template: string,
   vars: Readonly<Record<string, string | undefined>>,
-): JUnitRead {
+): Promise<JUnitRead> {
+  const { readJUnitFile } = await import("./read-junit.js");
   try {
     return readJUnitFile(resolve(worktreeDir, renderTemplate(template, vars)));
   } catch (error) {
@@ -190,7 +194,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
     const { status, reason } = interpretExit(outcome, step ? undefined : exitMeaningsFor(scenario, pipeline));
     const collected =
       !step && pipeline.test.junit !== undefined && !outcome.spawnError
-        ? collectJUnit(path, pipeline.test.junit, vars)
+        ? await collectJUnit(path, pipeline.test.junit, vars)
         : undefined;
     return {
       phase: ci.phase,

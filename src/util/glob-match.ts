@@ -11,10 +11,21 @@
  * `node_modules/.bin/*`.
  */
 import { type Dirent, lstatSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { isAbsolute, join, relative } from "node:path";
-import picomatch from "picomatch";
+import type picomatchType from "picomatch";
 
-const OPTIONS: picomatch.PicomatchOptions = { dot: true };
+const OPTIONS: picomatchType.PicomatchOptions = { dot: true };
+
+let loaded: typeof picomatchType | undefined;
+/**
+ * picomatch, loaded on first use (synchronously: it is CommonJS). Most runs match no glob, and every
+ * module loaded at start-up is start-up time.
+ */
+export function picomatch(): typeof picomatchType {
+  loaded ??= createRequire(import.meta.url)("picomatch") as typeof picomatchType;
+  return loaded;
+}
 
 /** Strips "./" and "/" prefixes and a trailing "/" (a glob names a path, not a directory). */
 function normalise(pattern: string): string {
@@ -29,8 +40,8 @@ function normalise(pattern: string): string {
 export function globMatches(root: string, pattern: string, limit = 1): string[] {
   const glob = normalise(pattern);
   if (!glob) return [];
-  const isMatch = picomatch(glob, OPTIONS);
-  const { base, isGlob } = picomatch.scan(glob);
+  const isMatch = picomatch()(glob, OPTIONS);
+  const { base, isGlob } = picomatch().scan(glob);
   const start = join(root, base);
   const rel = relative(root, start);
   if (rel.startsWith("..") || isAbsolute(rel)) return [];
@@ -82,6 +93,6 @@ export function disposableMatcher(patterns: readonly string[]): (path: string) =
     return [at, `${at}/**`];
   });
   if (globs.length === 0) return () => false;
-  const isMatch = picomatch(globs, OPTIONS);
+  const isMatch = picomatch()(globs, OPTIONS);
   return (path) => isMatch(path.replace(/\/+$/, ""));
 }

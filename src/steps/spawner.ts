@@ -112,6 +112,18 @@ function startPythonHelper(onMessage: (m: HelperMessage) => void): Helper | unde
     if (line === "R") setReady(true);
     else for (const m of decodeAnswer(line)) onMessage(m);
   });
+  // Requests made in one turn of the event loop (the next scenarios, started as answers arrive) go
+  // out in one write: a write each cost more than the request's encoding.
+  let batch: { encoded: Buffer; onError: (error: Error) => void }[] = [];
+  const flush = () => {
+    const sent = batch;
+    if (sent.length === 0) return;
+    batch = [];
+    const payload = sent.length === 1 ? sent[0]!.encoded : Buffer.concat(sent.map((b) => b.encoded));
+    child.stdin!.write(payload, (error) => {
+      if (error) for (const b of sent) b.onError(error);
+    });
+  };
   return {
     kind: "python",
     child,
@@ -120,10 +132,14 @@ function startPythonHelper(onMessage: (m: HelperMessage) => void): Helper | unde
     send(request, onError) {
       const encoded = encodeRequest(request);
       if (encoded === undefined) return false;
-      child.stdin!.write(encoded, (error) => error && onError(error));
+      if (batch.length === 0) setImmediate(flush);
+      batch.push({ encoded, onError });
       return true;
     },
-    close: () => child.stdin!.end(),
+    close: () => {
+      if (batch.length > 0) flush();
+      child.stdin!.end();
+    },
   };
 }
 

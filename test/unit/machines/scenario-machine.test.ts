@@ -3,6 +3,7 @@ import { createActor, fromPromise, toPromise } from "xstate";
 import type { AttemptStatus, CommandResult } from "../../../src/events.js";
 import { type CommandInput, createScenarioMachine } from "../../../src/machines/scenario-machine.js";
 import { toScenarioResult } from "../../../src/machines/scenario-result.js";
+import { createWorktreeMachine } from "../../../src/machines/worktree-machine.js";
 import { commandResult } from "../../helpers/command-result.js";
 
 type Script = (input: CommandInput) => CommandResult | Promise<CommandResult>;
@@ -238,5 +239,39 @@ describe("scenario machine: each attempt's record, as the report shows it", () =
     });
     expect(asked.map((a) => `${a.phase}${a.index}`)).toEqual(["test0", "after0", "after1"]);
     expect(result.status).toBe("cancelled");
+  });
+});
+
+describe("machines whose actors were not provided", () => {
+  it("a scenario ends errored, its reason naming the missing actor as a bug in Grove", async () => {
+    const actor = createActor(createScenarioMachine({ before: ["prepare"], after: [] }), {
+      input: { name: "s", worktree: "w", retries: 0, timeoutMs: 1_000, retryOn: [] },
+    });
+    actor.start();
+    for (const type of ["RUN", "DEPENDENCIES_PASSED", "START"] as const) actor.send({ type });
+    await toPromise(actor);
+    const { value, context } = actor.getSnapshot();
+    expect(value).toBe("errored");
+    expect(context.attempts[0]!.reason).toMatch(
+      /^internal-error: .*actor "runStep" was not provided to the scenario machine.*this is a bug in Grove/,
+    );
+  });
+
+  it("a worktree fails its lease, naming the missing actor", async () => {
+    const actor = createActor(createWorktreeMachine([]), {
+      input: { name: "w", canSetup: false, pull: false },
+    });
+    actor.start();
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (actor.getSnapshot().value === "failed") resolve();
+      };
+      actor.subscribe(check);
+      check();
+    });
+    const { failure, detail } = actor.getSnapshot().context;
+    expect(failure).toBe("lease-failed");
+    expect(detail).toMatch(/actor "leaseWorktree" was not provided to the worktree machine/);
+    actor.stop();
   });
 });

@@ -6,7 +6,9 @@
 // @ts-check
 const part = process.env.MUTATION_PART;
 const folders = part ? [part] : ["machines", "scheduler", "plan"];
-const name = part ?? "all";
+// MUTATION_NAME: another report, incremental file and sandbox, for a subset run with --mutate next to
+// a running one (merge the JSON reports afterwards).
+const name = process.env.MUTATION_NAME ?? part ?? "all";
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -31,7 +33,7 @@ export default {
   // one turns a slow survivor into a false "kill". docs/testing.md reports timeouts apart, each checked.
   timeoutMS: 10_000,
   timeoutFactor: 1.5,
-  tempDirName: part ? `.stryker-tmp/${part}` : ".stryker-tmp/all",
+  tempDirName: `.stryker-tmp/${name}`,
   // Not copied into the sandbox: other parts' sandboxes (runs of two parts at once would copy each
   // other's files while they change), reports and build output no mutation test reads.
   ignorePatterns: ["/.stryker-tmp", "/reports", "/dist", "/build", "/.grove"],

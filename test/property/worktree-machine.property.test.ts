@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createActor, fromPromise, toPromise } from "xstate";
+import { createActor, fromPromise } from "xstate";
 import {
   type CleanupOutput,
   createWorktreeMachine,
@@ -12,6 +12,37 @@ import {
 import { propertyRuns } from "../helpers/property-runs.js";
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Resolves once the machine's state satisfies `done`; rejects when nothing changes for many ticks while
+ * it does not (every fake actor ends in one tick), so a machine that stalls fails at once, naming the
+ * state it is stuck in, instead of hanging until the test's timeout.
+ */
+function reaches(
+  actor: { getSnapshot(): { value: unknown }; subscribe(f: () => void): { unsubscribe(): void } },
+  done: (value: unknown) => boolean,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let changed = 0;
+    const sub = actor.subscribe(() => changed++);
+    let seen = -1;
+    let quiet = 0;
+    const watch = () => {
+      if (done(actor.getSnapshot().value)) {
+        sub.unsubscribe();
+        resolve();
+        return;
+      }
+      quiet = changed === seen ? quiet + 1 : 0;
+      seen = changed;
+      if (quiet > 100) {
+        sub.unsubscribe();
+        reject(new Error(`the worktree machine stalled in ${JSON.stringify(actor.getSnapshot().value)}`));
+      } else setImmediate(watch);
+    };
+    watch();
+  });
+}
 
 const scenarioArb = fc.record({
   lease: fc.constantFrom<LeaseOutput["kind"]>("acquired", "busy"),
@@ -195,19 +226,12 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
         actor.subscribe((s) => visited.push(String(s.value)));
         actor.start();
         // Wait until it rests in ready or failed, then end it.
-        await new Promise<void>((resolve) => {
-          const check = () => {
-            const v = actor.getSnapshot().value;
-            if (v === "ready" || v === "failed") resolve();
-          };
-          actor.subscribe(check);
-          check();
-        });
+        await reaches(actor, (v) => v === "ready" || v === "failed");
         const restedIn = String(actor.getSnapshot().value);
         const restedWith = actor.getSnapshot().context;
         const callsBeforeRest = calls;
         actor.send({ type: c.cleanup ? "CLEANUP" : "RELEASE" });
-        await toPromise(actor);
+        await reaches(actor, () => actor.getSnapshot().status === "done");
         const final = String(actor.getSnapshot().value);
 
         // Exactly as the oracle says: the actors called, where it rested and why, how it ended. In

@@ -103,9 +103,12 @@ describe("the recording's format", () => {
       .split("\n")
       .filter(Boolean)
       .map((l) => JSON.parse(l));
-    // The page keeps "no transitions" as null where Node leaves x out.
+    // The page keeps "no transitions" as null where Node leaves x out, and does not restore `at`.
     const page = JSON.parse(JSON.stringify(pageDecode(parsed)).replaceAll(',"x":null', ""));
-    expect(page).toEqual(JSON.parse(JSON.stringify(decodeRecording(parsed))));
+    const node = decodeRecording(parsed).map((l) =>
+      l.k === "grove" ? { ...l, e: { ...l.e, at: undefined } } : l,
+    );
+    expect(page).toEqual(JSON.parse(JSON.stringify(node)));
   });
 
   it("reads version 1 (one object per line) as it is, and refuses a newer version by name", () => {

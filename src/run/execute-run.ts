@@ -22,9 +22,9 @@ import { type RunScenarioSpec, startRun } from "../scheduler/start-run.js";
 import { branchFor } from "../steps/branch-for.js";
 import { createScenarioActors } from "../steps/scenario-actors.js";
 import { startSpawner } from "../steps/spawner.js";
+import { startWorktrees } from "../steps/worktree-lifecycle.js";
 import { commonGitDir } from "../steps/worktree-paths.js";
 import { type DeadRunCleanup, endDeadRuns } from "./dead-runs.js";
-import { startWorktrees } from "./worktree-lifecycle.js";
 
 export interface ExecuteRunOptions {
   plan: Plan;

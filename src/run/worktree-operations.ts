@@ -30,13 +30,13 @@ import { branchFor } from "../steps/branch-for.js";
 import { containsRef } from "../steps/linked-worktree-git.js";
 import { type CleanupOutcome, cleanupWorktree } from "../steps/worktree-cleanup.js";
 import { describeHolder, type Lease, leaseFile } from "../steps/worktree-lease.js";
+import { startWorktrees } from "../steps/worktree-lifecycle.js";
 import { commonGitDir, worktreePath } from "../steps/worktree-paths.js";
 import { assessWorktree, setupWouldRun, type WorktreeVerdict } from "../steps/worktree-readiness.js";
 import type { SetupRecord } from "../steps/worktree-setup.js";
 import { readTreeState } from "../steps/worktree-tree-state.js";
 import { disposableMatcher } from "../util/glob-match.js";
 import { newRunId } from "./execute-run.js";
-import { startWorktrees } from "./worktree-lifecycle.js";
 
 /** Where the worktrees are and how they are made. */
 export interface WorktreeScope {

@@ -18,22 +18,22 @@ import {
   type VerifyOutput,
   type WorktreeFailure,
 } from "../machines/worktree-machine.js";
-import { branchFor } from "../steps/branch-for.js";
-import { type GitOptions, git } from "../steps/git.js";
-import { cleanupWorktree } from "../steps/worktree-cleanup.js";
-import { createWorktree, lockWorktree, unlockWorktree } from "../steps/worktree-create.js";
-import { commitsOnlyOn } from "../steps/worktree-history.js";
-import { acquireLease, describeHolder } from "../steps/worktree-lease.js";
-import { commonGitDir, worktreePath } from "../steps/worktree-paths.js";
-import { pullCoordinator } from "../steps/worktree-pull.js";
-import { assessWorktree } from "../steps/worktree-readiness.js";
+import { branchFor } from "./branch-for.js";
+import { type GitOptions, git } from "./git.js";
+import { cleanupWorktree } from "./worktree-cleanup.js";
+import { createWorktree, lockWorktree, unlockWorktree } from "./worktree-create.js";
+import { commitsOnlyOn } from "./worktree-history.js";
+import { acquireLease, describeHolder } from "./worktree-lease.js";
+import { commonGitDir, worktreePath } from "./worktree-paths.js";
+import { pullCoordinator } from "./worktree-pull.js";
+import { assessWorktree } from "./worktree-readiness.js";
 import {
   markHalfBuilt,
   markSetupDone,
   runChecks,
   runSetupStep,
   type SetupContext,
-} from "../steps/worktree-setup.js";
+} from "./worktree-setup.js";
 
 export interface WorktreeLifecycleOptions {
   mainRepo: string;

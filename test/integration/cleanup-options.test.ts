@@ -2,8 +2,8 @@ import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePipeline } from "../../src/config/load-pipeline.js";
-import { startWorktrees } from "../../src/run/worktree-lifecycle.js";
 import { type CleanupRequest, cleanupWorktree } from "../../src/steps/worktree-cleanup.js";
+import { startWorktrees } from "../../src/steps/worktree-lifecycle.js";
 import { commonGitDir } from "../../src/steps/worktree-paths.js";
 import { makeRepo, sh } from "../helpers/git-repo.js";
 

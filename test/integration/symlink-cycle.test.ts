@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePipeline } from "../../src/config/load-pipeline.js";
-import { startWorktrees } from "../../src/run/worktree-lifecycle.js";
+import { startWorktrees } from "../../src/steps/worktree-lifecycle.js";
 import { makeRepo, sh } from "../helpers/git-repo.js";
 
 const PIPELINE = `version: 1

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePipeline } from "../../src/config/load-pipeline.js";
 import type { SkipCause } from "../../src/events.js";
-import { startWorktrees } from "../../src/run/worktree-lifecycle.js";
+import { startWorktrees } from "../../src/steps/worktree-lifecycle.js";
 import { worktreePath } from "../../src/steps/worktree-paths.js";
 import { makeRepo, sh } from "../helpers/git-repo.js";
 

@@ -17,6 +17,3 @@ export const MAX_PIPELINE_BYTES = 1024 * 1024;
  * limit keeps every later walk (parser, schema, rules) far from the stack's end.
  */
 export const MAX_NESTING_DEPTH = 64;
-
-/** Longest time limit anywhere (timeout, step timeout, kill_grace), in seconds: 7 days. */
-export const MAX_TIMEOUT_SECONDS = 7 * 24 * 60 * 60;

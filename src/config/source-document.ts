@@ -6,9 +6,6 @@
 import type { Diagnostic, SourceLocation } from "../errors.js";
 import type { PathSegment } from "../util/json-pointer.js";
 
-export { parseJsonDocument } from "./json-document.js";
-export { parseYamlDocument } from "./yaml-document.js";
-
 /** The value of a document plus a way to locate any path inside it. */
 export interface SourceDocument {
   file: string;

@@ -1,6 +1,6 @@
 /** Reads a finished scenario machine's snapshot as a ScenarioResult (one per scenario, however many attempts). */
 
-import { InternalError } from "../errors.js";
+import { InternalError, unreachable } from "../errors.js";
 import type { FinalStatus, ScenarioResult } from "../events.js";
 import type { ScenarioContext } from "./scenario-machine.js";
 
@@ -69,5 +69,7 @@ function describe(status: FinalStatus, reason: string, context: ScenarioContext,
       return `${test?.exitCode !== null && test?.exitCode !== undefined ? `exit code ${test.exitCode}` : reason}${attempts}`;
     case "errored":
       return `${reason}${test?.exitCode !== null && test?.exitCode !== undefined ? ` (exit code ${test.exitCode})` : ""}${attempts}`;
+    default:
+      return unreachable(status);
   }
 }

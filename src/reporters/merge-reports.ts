@@ -5,6 +5,7 @@
  * buildReport so the merged summary is what one unsharded run would have said. Each scenario keeps the
  * run dir its log paths are relative to. Pure; the command reads and writes the files.
  */
+import { UsageError } from "../errors.js";
 import type { ScenarioResult } from "../events.js";
 import { EXIT, runExitCode } from "../exit-codes.js";
 import { buildReport, type Report } from "./build-report.js";
@@ -15,8 +16,13 @@ export interface ShardReport {
   report: Report;
 }
 
-/** The shards do not make up one run; the message says which file and what to do. */
-export class MergeProblem extends Error {}
+/** The shards do not make up one run (a usage problem, exit 2); the message says which file and what to do. */
+export class MergeProblem extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = "MergeProblem";
+  }
+}
 
 export function mergeReports(
   inputs: readonly ShardReport[],

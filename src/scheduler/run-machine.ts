@@ -5,6 +5,7 @@
  * XState); this machine talks to them only through the `dispatch` events it emits.
  */
 import { emit, setup } from "xstate";
+import { unreachable } from "../errors.js";
 import type { FinalStatus, SkipCause } from "../events.js";
 import type { ReadySet, SchedulerCommand } from "./ready-set.js";
 
@@ -34,6 +35,8 @@ function commandsFor(ready: ReadySet, event: RunEvent): SchedulerCommand[] {
       return ready.worktreeFailed(event.worktree, event.cause);
     case "INTERRUPT":
       return ready.interrupt();
+    default:
+      return unreachable(event);
   }
 }
 

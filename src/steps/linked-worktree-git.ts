@@ -53,16 +53,6 @@ function args(worktree: string) {
   return { fs: routedFs(gitDirsOf(worktree)), dir: worktree, gitdir: VIRTUAL };
 }
 
-export async function resolveRef(worktree: string, ref: string): Promise<string> {
-  const git = await isomorphicGit();
-  return git.resolveRef({ ...args(worktree), ref });
-}
-
-export async function listBranches(worktree: string): Promise<string[]> {
-  const git = await isomorphicGit();
-  return (await git.listBranches(args(worktree))).sort();
-}
-
 /** Does HEAD contain `ref` already ("is this worktree up to date with the coordinator ref?")? */
 export async function containsRef(worktree: string, ref: string): Promise<boolean> {
   const git = await isomorphicGit();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import git from "isomorphic-git";
 import { describe, expect, it } from "vitest";
 import { checkedOutBranch } from "../../src/steps/git-dirs.js";
-import { containsRef, listBranches, resolveRef } from "../../src/steps/linked-worktree-git.js";
+import { containsRef } from "../../src/steps/linked-worktree-git.js";
 import { makeRepo, sh } from "../helpers/git-repo.js";
 
 async function fixture() {
@@ -27,16 +27,12 @@ async function fixture() {
 }
 
 describe("git read without a process (isomorphic-git through the linked-worktree helper, HEAD read directly) agrees with native git", () => {
-  it("current branch, HEAD, branches and ancestry, in the main repo and in linked worktrees", async () => {
+  it("current branch and ancestry, in the main repo and in linked worktrees", async () => {
     const { repo, wt, detached } = await fixture();
     for (const dir of [repo.main, wt, detached]) {
       const native =
         (await sh(dir, "symbolic-ref", "--quiet", "--short", "HEAD").catch(() => "")) || undefined;
       expect(checkedOutBranch(dir)).toBe(native);
-      expect(await resolveRef(dir, "HEAD")).toBe(await sh(dir, "rev-parse", "HEAD"));
-      expect(await listBranches(dir)).toEqual(
-        (await sh(dir, "for-each-ref", "--format=%(refname:short)", "refs/heads")).split("\n").sort(),
-      );
       for (const ref of ["coordinator", "old", "main"]) {
         const nativeContains = await sh(dir, "merge-base", "--is-ancestor", ref, "HEAD").then(
           () => true,
@@ -50,7 +46,10 @@ describe("git read without a process (isomorphic-git through the linked-worktree
   it("without the helper isomorphic-git answers wrongly inside a linked worktree (why the helper exists)", async () => {
     const { wt } = await fixture();
     const gitdir = fs.readFileSync(join(wt, ".git"), "utf8").replace("gitdir: ", "").trim();
+    // The branches live in the common directory, which isomorphic-git does not look in.
     expect(await git.listBranches({ fs, dir: wt, gitdir })).toEqual([]);
-    expect(await listBranches(wt)).toContain("feature/test-feat");
+    await expect(git.resolveRef({ fs, dir: wt, gitdir, ref: "coordinator" })).rejects.toThrow();
+    expect(await containsRef(wt, "main")).toBe(true);
+    expect(await containsRef(wt, "coordinator")).toBe(false);
   });
 });

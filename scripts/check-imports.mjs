@@ -11,6 +11,8 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const src = join(root, "src");
 
+/** What the composition root may import: every part below it. */
+const BELOW_RUN = ["util", "shared", "config", "plan", "machines", "scheduler", "resources", "steps"];
 /** Each part of src/ and the parts it may import (beside itself). */
 const LAYERS = {
   util: [],
@@ -23,46 +25,10 @@ const LAYERS = {
   steps: ["util", "shared", "config", "plan", "machines", "resources"],
   reporters: ["util", "shared", "config", "plan"],
   inspector: ["util", "shared", "config", "plan", "machines", "reporters"],
-  run: [
-    "util",
-    "shared",
-    "config",
-    "plan",
-    "machines",
-    "scheduler",
-    "resources",
-    "steps",
-    "reporters",
-    "inspector",
-  ],
+  run: [...BELOW_RUN, "reporters", "inspector"],
   demo: ["util", "shared", "config", "plan", "steps"],
-  cli: [
-    "util",
-    "shared",
-    "config",
-    "plan",
-    "machines",
-    "scheduler",
-    "resources",
-    "steps",
-    "reporters",
-    "inspector",
-    "run",
-    "demo",
-  ],
-  index: [
-    "util",
-    "shared",
-    "config",
-    "plan",
-    "machines",
-    "scheduler",
-    "resources",
-    "steps",
-    "reporters",
-    "inspector",
-    "run",
-  ],
+  cli: [...BELOW_RUN, "reporters", "inspector", "run", "demo"],
+  index: [...BELOW_RUN, "reporters", "inspector", "run"],
 };
 
 const partOf = (file) => {

@@ -10,10 +10,17 @@
  *
  * Not responsible for: what a step does (injected), events for reporters beyond status changes.
  */
-import { type Actor, type AnyActorLogic, createActor, type InspectionEvent, type SnapshotFrom } from "xstate";
-import { unreachable } from "../errors.js";
-import type { AttemptResult, ScenarioResult, ScenarioStatus, SkipCause } from "../events.js";
 import {
+  type Actor,
+  createActor,
+  type InspectionEvent,
+  type PromiseActorLogic,
+  type SnapshotFrom,
+} from "xstate";
+import { unreachable } from "../errors.js";
+import type { AttemptResult, CommandResult, ScenarioResult, ScenarioStatus, SkipCause } from "../events.js";
+import {
+  type CommandInput,
   createScenarioMachine,
   type ScenarioEvent,
   type ScenarioMachine,
@@ -36,12 +43,16 @@ export interface RunScenarioSpec {
   schedule: SchedulableScenario;
 }
 
+/** A step or test actor of the scenario machine: a command in, its result out. */
+export type StepActor = PromiseActorLogic<CommandResult, CommandInput>;
+
 export interface StartRunOptions {
   scenarios: readonly RunScenarioSpec[];
   shape: ScenarioPipelineShape;
   ready: ReadySetOptions;
   /** Implementations of "runStep" and "runTest". */
-  actors: { runStep: AnyActorLogic; runTest: AnyActorLogic };
+  /** The step and test actors (steps/scenario-actors.ts, or a test's fakes). */
+  actors: { runStep: StepActor; runTest: StepActor };
   /** Asks the command a scenario is running now to end (the "abortAttempt" action). */
   abortAttempt(name: string): void;
   onStatus?(name: string, status: ScenarioStatus, skip?: SkipCause): void;
@@ -78,7 +89,7 @@ export function statusOf(value: unknown): ScenarioStatus {
 
 export function startRun(options: StartRunOptions): RunHandle {
   const machine = createScenarioMachine(options.shape).provide({
-    actors: options.actors as never,
+    actors: options.actors,
     actions: { abortAttempt: ({ context }) => options.abortAttempt(context.name) },
   });
   const pure = pureSteps(machine);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fromPromise } from "xstate";
 import type { CommandResult } from "../../../src/events.js";
+import type { CommandInput } from "../../../src/machines/scenario-machine.js";
 import { type RunScenarioSpec, startRun } from "../../../src/scheduler/start-run.js";
 import { commandResult } from "../../helpers/command-result.js";
 
@@ -13,7 +14,7 @@ const spec = (name: string, dependencies: string[], dependents: string[]): RunSc
 function run() {
   const steps: string[] = [];
   const statuses: string[] = [];
-  const passing = fromPromise<CommandResult>(async () => commandResult("test", "passed"));
+  const passing = fromPromise<CommandResult, CommandInput>(async () => commandResult("test", "passed"));
   const handle = startRun({
     scenarios: [spec("a", [], ["b"]), spec("b", ["a"], [])],
     shape: { before: [], after: [] },

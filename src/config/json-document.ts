@@ -2,22 +2,27 @@
  * JSON with `//` and `/* *\/` comments and trailing commas (scenarios.json), parsed into a
  * SourceDocument. Refuses nesting past MAX_NESTING_DEPTH before the parser recurses, reports duplicate
  * keys (JSON.parse would keep the last silently) and locates paths in time linear in the document.
+ * Plain JSON without duplicate keys (json-scan.ts tells) is parsed natively, and the offsets that
+ * locate paths are built only when something asks for a location.
  */
 import { type ParseErrorCode, printParseErrorCode, visit } from "jsonc-parser";
 import type { SourceLocation } from "../errors.js";
 import { type PathSegment, toPointer } from "../util/json-pointer.js";
 import { LineIndex } from "../util/line-column.js";
 import { tooDeep } from "./document-checks.js";
-import { MAX_NESTING_DEPTH } from "./input-limits.js";
+import { parsePlainJson, scanJson } from "./json-scan.js";
 import type { ParsedDocument } from "./source-document.js";
 
 /** Parses JSONC; syntax errors, too-deep nesting and duplicate keys become located diagnostics. */
 export function parseJsonDocument(file: string, source: string): ParsedDocument {
   // A byte-order mark is not JSON, but editors write one; it is not worth an error.
   const text = source.charCodeAt(0) === 0xfeff ? ` ${source.slice(1)}` : source;
+  const scan = scanJson(text);
+  if (scan.tooDeepAt !== undefined)
+    return { problems: [tooDeep(file, new LineIndex(text).at(scan.tooDeepAt))] };
+  const plain = parsePlainJson(text, scan);
+  if (plain) return { doc: { file, value: plain.value, locate: lazyLocator(file, text) }, problems: [] };
   const lines = new LineIndex(text);
-  const deepAt = firstTooDeepOffset(text);
-  if (deepAt !== undefined) return { problems: [tooDeep(file, lines.at(deepAt))] };
   const built = buildValue(text);
   if (built.errorAt !== undefined)
     // One mistake makes the parser report several follow-on errors at one place: say the first.
@@ -155,35 +160,15 @@ function locator(file: string, built: Built, lines: LineIndex) {
   };
 }
 
-function describeJsonError(code: string): string {
-  return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+/** A locator that parses `text` again, with offsets, the first time it is asked (only for a diagnostic). */
+function lazyLocator(file: string, text: string) {
+  let locate: ((path: readonly PathSegment[]) => SourceLocation) | undefined;
+  return (path: readonly PathSegment[]): SourceLocation => {
+    locate ??= locator(file, buildValue(text), new LineIndex(text));
+    return locate(path);
+  };
 }
 
-/**
- * Where the nesting of `[` and `{` first passes MAX_NESTING_DEPTH, skipping strings and comments; a
- * linear scan that runs before the (recursive) parser sees the text.
- */
-export function firstTooDeepOffset(text: string): number | undefined {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) i++;
-        else if (d === 0x22 || d === 0x0a) break;
-      }
-    } else if (c === 0x2f /* / */ && text.charCodeAt(i + 1) === 0x2f) {
-      const end = text.indexOf("\n", i);
-      i = end === -1 ? text.length : end;
-    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a /* * */) {
-      const end = text.indexOf("*/", i + 2);
-      i = end === -1 ? text.length : end + 1;
-    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > MAX_NESTING_DEPTH) return i;
-    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
-      depth = Math.max(0, depth - 1);
-    }
-  }
-  return undefined;
+function describeJsonError(code: string): string {
+  return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 }

@@ -93,44 +93,42 @@ export function planScenarios(scenarios: readonly Scenario[], options: PlanOptio
   const filters = options.filters ?? {};
   const withDependencies = options.withDependencies ?? true;
   const selection = selectScenarios(scenarios, graph, filters, withDependencies);
-  const included = new Set(selection.included);
-  // Filtered once per scenario: both topological passes, the priorities and the planned entries ask
-  // again (at 100,000 scenarios the repeated filters were a visible share of planning's garbage).
-  const inRun = (lists: number[][]) => {
-    const cache = new Map<number, number[]>();
-    return (i: number) => {
-      let list = cache.get(i);
-      if (list === undefined) {
-        list = lists[i]!.filter((d) => included.has(d));
-        cache.set(i, list);
-      }
-      return list;
-    };
-  };
+  // Each scenario's in-run dependencies and dependents, as arrays by index, filtered once (when the
+  // whole file runs, the graph's own lists). Maps and per-pass filters here were most of planning's
+  // garbage at 100,000 scenarios.
+  const n = scenarios.length;
+  const included = new Uint8Array(n);
+  for (const i of selection.included) included[i] = 1;
+  const everything = selection.included.length === n;
+  const inRun = (lists: number[][]) =>
+    everything ? lists : lists.map((list, i) => (included[i] ? list.filter((d) => included[d]) : []));
   const depsIn = inRun(graph.deps);
   const dependentsIn = inRun(graph.dependents);
 
   const timeoutOf = (i: number) => scenarios[i]!.timeout ?? options.defaultTimeout ?? 300;
   const secondsOf = (i: number) => options.timings?.get(scenarios[i]!.name) ?? timeoutOf(i);
-  const topo = topologicalOrder(selection.included, depsIn, dependentsIn, () => 0);
+  const topo = topologicalOrder(selection.included, depsIn, dependentsIn);
   const priority = criticalPathPriorities(topo, dependentsIn, secondsOf);
-  const order = topologicalOrder(selection.included, depsIn, dependentsIn, (i) => priority.get(i)!);
+  const order = topologicalOrder(selection.included, depsIn, dependentsIn, priority);
 
+  const names = (list: number[]) => list.map((d) => graph.names[d]!);
   const planned = order.map((i): PlannedScenario => {
     const s = scenarios[i]!;
     const recorded = options.timings?.get(s.name);
+    const deps = depsIn[i]!;
     return {
       scenario: s,
       name: s.name,
       timeout: timeoutOf(i),
       retries: s.retryCount ?? options.defaultRetries ?? 0,
-      dependencies: depsIn(i).map((d) => graph.names[d]!),
-      dependents: dependentsIn(i).map((d) => graph.names[d]!),
+      // All of its dependencies run: the same names, in the same order, as the scenario lists.
+      dependencies: deps.length === s.dependencies.length ? s.dependencies : names(deps),
+      dependents: names(dependentsIn[i]!),
       pulledIn: selection.pulledIn.has(i),
-      unselectedDependencies: (selection.outside.get(i) ?? []).map((d) => graph.names[d]!),
+      unselectedDependencies: names(selection.outside.get(i) ?? []),
       expectedSeconds: secondsOf(i),
       expectedFrom: recorded !== undefined ? "history" : "timeout",
-      priority: priority.get(i)!,
+      priority: priority[i]!,
     };
   });
   const byName = new Map(planned.map((p) => [p.name, p]));
@@ -151,29 +149,38 @@ export function planScenarios(scenarios: readonly Scenario[], options: PlanOptio
   };
 }
 
-/** Kahn's algorithm; among ready nodes the highest weight goes first, then the earliest in the file. */
+/**
+ * Kahn's algorithm over `nodes`. With weights, the highest weight goes first among the ready, then the
+ * earliest in the file; without, the ready go in the order they became ready (any topological order).
+ */
 function topologicalOrder(
   nodes: readonly number[],
-  deps: (i: number) => number[],
-  dependents: (i: number) => number[],
-  weight: (i: number) => number,
+  deps: readonly number[][],
+  dependents: readonly number[][],
+  weight?: Float64Array,
 ): number[] {
-  const remaining = new Map<number, number>();
-  const ready = new BinaryHeap<number>((a, b) => weight(a) > weight(b) || (weight(a) === weight(b) && a < b));
+  const remaining = new Int32Array(deps.length);
+  const roots: number[] = [];
   for (const i of nodes) {
-    const count = deps(i).length;
-    remaining.set(i, count);
-    if (count === 0) ready.push(i);
+    remaining[i] = deps[i]!.length;
+    if (remaining[i] === 0) roots.push(i);
   }
+  if (!weight) {
+    // `out` is its own FIFO queue: it grows while it is read.
+    const out = roots;
+    for (let k = 0; k < out.length; k++)
+      for (const d of dependents[out[k]!]!) if (--remaining[d]! === 0) out.push(d);
+    return out;
+  }
+  const ready = new BinaryHeap<number>(
+    (a, b) => weight[a]! > weight[b]! || (weight[a] === weight[b] && a < b),
+  );
+  for (const i of roots) ready.push(i);
   const out: number[] = [];
   while (ready.size > 0) {
     const i = ready.pop()!;
     out.push(i);
-    for (const d of dependents(i)) {
-      const left = remaining.get(d)! - 1;
-      remaining.set(d, left);
-      if (left === 0) ready.push(d);
-    }
+    for (const d of dependents[i]!) if (--remaining[d]! === 0) ready.push(d);
   }
   return out;
 }

@@ -14,13 +14,16 @@ export class BinaryHeap<T> {
   push(item: T): void {
     const a = this.items;
     a.push(item);
+    // Sift the hole up, then drop the item in (no swaps: a destructuring swap allocates when V8 does not
+    // optimize it away, and the planner pushes every scenario twice).
     let i = a.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(a[i]!, a[parent]!)) break;
-      [a[i], a[parent]] = [a[parent]!, a[i]!];
+      if (!this.before(item, a[parent]!)) break;
+      a[i] = a[parent]!;
       i = parent;
     }
+    a[i] = item;
   }
 
   pop(): T | undefined {
@@ -28,18 +31,17 @@ export class BinaryHeap<T> {
     const top = a[0];
     const last = a.pop();
     if (a.length > 0 && last !== undefined) {
-      a[0] = last;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
-        let m = i;
-        if (l < a.length && this.before(a[l]!, a[m]!)) m = l;
-        if (r < a.length && this.before(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
+        let m = l;
+        if (r < a.length && this.before(a[r]!, a[l]!)) m = r;
+        if (l >= a.length || !this.before(a[m]!, last)) break;
+        a[i] = a[m]!;
         i = m;
       }
+      a[i] = last;
     }
     return top;
   }

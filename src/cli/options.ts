@@ -66,7 +66,10 @@ export const PLAN_OUTPUT_OPTIONS = {
   graph: { type: "string", valueName: "dot|mermaid", description: "Print the dependency graph" },
 } satisfies OptionSpecs;
 
-/** Run flags that also shape what `grove plan` shows: the worker count and the report --last-failed reads. */
+/**
+ * Run flags that also shape what `grove plan` shows: the worker count, the report --last-failed and
+ * --resume read, and --resume itself (the plan of what is left).
+ */
 export const PLAN_SHAPING_OPTIONS = {
   parallel: {
     type: "boolean",
@@ -85,6 +88,10 @@ export const PLAN_SHAPING_OPTIONS = {
     type: "string",
     valueName: "FILE",
     description: "JSON report path (default integration_report.json)",
+  },
+  resume: {
+    type: "boolean",
+    description: "Run only what did not pass in the last report (e.g. after Ctrl-C); carry the passes over",
   },
 } satisfies OptionSpecs;
 

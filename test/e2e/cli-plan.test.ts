@@ -27,7 +27,7 @@ describe("grove plan (built CLI)", () => {
     }
   });
 
-  it("takes the run flags that shape the plan: --workers/-j, --no-parallel, --report for --last-failed; not --reporter", async () => {
+  it("takes the run flags that shape the plan: --workers/-j, --no-parallel, --report for --last-failed, --resume; not --reporter", async () => {
     const dir = tempDir();
     copyFileSync(REFERENCE_SCENARIOS, join(dir, "scenarios.json"));
     const wall = async (...args: string[]) => {
@@ -53,6 +53,31 @@ describe("grove plan (built CLI)", () => {
     expect(JSON.parse(lastFailed.stdout).order.map((o: { name: string }) => o.name)).toContain(
       "cross_module_cascading",
     );
+    // --resume: the plan of what `grove run --resume` would run (the passes of the last report left out).
+    const all = JSON.parse((await runGrove(["plan", "--json"], dir)).stdout).order.map(
+      (o: { name: string }) => o.name,
+    ) as string[];
+    const passed = all.filter((name) => name !== "cross_module_cascading");
+    writeFileSync(
+      join(dir, "last.json"),
+      JSON.stringify({
+        grove: { run_id: "r1", run_dir: dir },
+        scenarios: passed.map((name) => ({ name, status: "passed", attempt_results: [] })),
+      }),
+    );
+    for (const args of [
+      ["plan", "--json", "--resume", "--report", "last.json"],
+      ["run", "--dry-run", "--json", "--resume", "--report", "last.json"],
+    ]) {
+      const resumed = await runGrove(args, dir);
+      expect(resumed.exitCode, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toContain(
+        `Resuming run r1: ${passed.length} passed scenario(s) carried over, 1 to run`,
+      );
+      expect(JSON.parse(resumed.stdout).order.map((o: { name: string }) => o.name)).toEqual([
+        "cross_module_cascading",
+      ]);
+    }
     const reporter = await runGrove(["plan", "--reporter", "json"], dir);
     expect(reporter.exitCode).toBe(2);
     expect(reporter.stderr).toMatch(/--reporter/);

@@ -1,4 +1,5 @@
 /** `grove plan`: validate everything and show what would run, in which order, and why. */
+import { resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import { renderDot, renderMermaid } from "../../plan/render-graph.js";
 import { EXIT } from "../exit-codes.js";
@@ -6,6 +7,7 @@ import { PLAN_OUTPUT_OPTIONS, PLAN_SHAPING_OPTIONS, resolveWorkers, SELECTION_OP
 import { formatOptions, type OptionSpecs, type OptionValues, parseArgs } from "../parse-args.js";
 import { planToJson, renderPlanText, worktreePresence } from "../render-plan.js";
 import { resolveContext } from "../resolve-context.js";
+import { planResume } from "../resume.js";
 import type { CommandIo } from "./command-io.js";
 
 export const PLAN_OPTIONS = {
@@ -29,6 +31,7 @@ Examples:
   grove plan --filter-tag parser --no-deps --assume-deps-passed
   grove plan 'parser_*' --shard 2/4
   grove plan --workers 8 --last-failed --report out/report.json
+  grove plan --resume                     (what grove run --resume would run)
   grove plan --json > plan.json
   grove plan --graph dot | dot -Tsvg > plan.svg
 `;
@@ -55,7 +58,22 @@ export async function printPlan(
   if (graph !== undefined && graph !== "dot" && graph !== "mermaid") {
     throw new UsageError(`--graph expects "dot" or "mermaid", got "${graph}"`);
   }
-  const ctx = await resolveContext(values, io.cwd, positionals);
+  const reportPath = resolve(io.cwd, values.report ?? "integration_report.json");
+  const ctx = await resolveContext(values, io.cwd, positionals, reportPath);
+  if (values.resume) {
+    // What `grove run --resume` would run; said on stderr, so that --json stays one document.
+    const resumed = planResume(ctx, reportPath);
+    if (!resumed)
+      io.stderr(
+        `grove: nothing to resume from (${reportPath} is missing or unreadable); planning everything\n`,
+      );
+    else {
+      io.stderr(
+        `Resuming run ${resumed.fromRun}: ${resumed.carried.length} passed scenario(s) carried over, ${resumed.plan.scenarios.length} to run\n`,
+      );
+      ctx.plan = resumed.plan;
+    }
+  }
   const presence = worktreePresence(ctx.basePath, ctx.plan.worktrees);
   if (graph === "dot") io.stdout(renderDot(ctx.plan));
   else if (graph === "mermaid") io.stdout(renderMermaid(ctx.plan));

@@ -85,10 +85,6 @@ export const RUN_OPTIONS = {
     valueName: "FILE",
     description: "Where --reporter html writes (default integration_report.html)",
   },
-  resume: {
-    type: "boolean",
-    description: "Run only what did not pass in the last report (e.g. after Ctrl-C); carry the passes over",
-  },
   "dry-run": {
     type: "boolean",
     description: "Validate and print the plan; run nothing (same as grove plan)",

@@ -15,8 +15,7 @@ export function estimateMakespan(
   // By position in the plan: counts in a typed array, dependents resolved once (string-keyed maps per
   // step were most of this at 100,000 scenarios).
   const ps = plan.scenarios;
-  const at = new Map<string, number>();
-  ps.forEach((p, i) => at.set(p.name, i));
+  const at = new Map(ps.map((p, i) => [p.name, i]));
   const waiting = new Int32Array(ps.length);
   const ready = new BinaryHeap<number>((a, b) => ps[a]!.priority > ps[b]!.priority);
   ps.forEach((p, i) => {

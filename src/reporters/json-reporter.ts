@@ -1,14 +1,20 @@
 /** Writes the JSON report atomically (temp file + rename), indent 2 like the original. */
+import { jsonChunks } from "../util/json-chunks.js";
 import type { Report } from "./build-report.js";
 import type { Reporter } from "./reporter.js";
-import { writeOutputFile } from "./write-output.js";
+import { copyOutputFile, writeOutputFile } from "./write-output.js";
 
-/** The report as the JSON file holds it. */
-function reportJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+/** The report as the JSON file holds it, in pieces (one scenario at a time). */
+function* reportJson(report: Report): Generator<string> {
+  yield* jsonChunks(report);
+  yield "\n";
 }
 
-/** Writes `report` to `path` atomically; a full disk is an EnvironmentError naming `path`. */
+/**
+ * Writes `report` to `path` atomically; a full disk is an EnvironmentError naming `path`. Written in
+ * pieces: the text of 100,000 scenarios is over 100 MB, which as one string (and one buffer to write
+ * it) was the peak of a large run's memory.
+ */
 export function writeJsonReport(path: string, report: Report): void {
   writeOutputFile(path, reportJson(report));
 }
@@ -18,8 +24,10 @@ export class JsonReporter implements Reporter {
   constructor(private readonly paths: readonly string[]) {}
 
   onEnd(report: Report): void {
-    // Serialised once for every path (1,000 scenarios make ~1.3 MB).
-    const json = reportJson(report);
-    for (const path of this.paths) writeOutputFile(path, json);
+    const [first, ...rest] = this.paths;
+    if (first === undefined) return;
+    writeJsonReport(first, report);
+    // Serialised once: the other paths get a copy of the file.
+    for (const path of rest) copyOutputFile(first, path);
   }
 }

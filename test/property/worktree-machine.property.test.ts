@@ -277,7 +277,9 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
           expect(final).toBe("kept");
         if (held && c.throwIn === "cleanup" && c.cleanup) expect(final).toBe("kept");
       }),
-      { numRuns: propertyRuns(400) },
+      // Cheap per case, and some paths (a passing setup step after a verdict that needs setup, with the
+      // lease held and no interrupt) come up in a few percent of cases: mutation runs (a fifth) still try 200.
+      { numRuns: propertyRuns(1000) },
     );
   });
 });

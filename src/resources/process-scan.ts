@@ -75,6 +75,34 @@ export function ageSeconds(startTicks: number, nowTicks: number): number {
   return Math.max(0, (nowTicks - startTicks) / CLK_TCK);
 }
 
+/** The most pids read one by one instead of listing /proc (a missing one costs a failed open). */
+const MAX_PID_RANGE = 256;
+
+/**
+ * The pids to look at, from `floor` up: with a floor close below the last pid handed out, each pid of
+ * that range (listing /proc cost more than a few hundred failed opens: it was most of a batched
+ * escape scan), which may include thread ids (`threads`); otherwise the entries of /proc, processes only.
+ */
+function pidsFrom(floor: number): { pids: number[]; threads: boolean } {
+  const last = floor > 0 ? lastPid() : undefined;
+  if (last !== undefined && last >= floor && last - floor < MAX_PID_RANGE)
+    return { pids: Array.from({ length: last - floor + 1 }, (_, i) => floor + i), threads: true };
+  const pids = readdirSync("/proc")
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid >= floor);
+  return { pids, threads: false };
+}
+
+/** Whether /proc/<id> is a thread of another process (/proc lists processes; their threads are there unlisted). */
+function isThread(id: number): boolean {
+  try {
+    const tgid = /^Tgid:\s*(\d+)/m.exec(readFileSync(`/proc/${id}/status`, "utf8"))?.[1];
+    return tgid !== undefined && Number(tgid) !== id;
+  } catch {
+    return false;
+  }
+}
+
 /** Live processes (not Grove itself, not zombies) with pid >= floor, started at or after sinceTicks. */
 function* liveProcessesSince(
   sinceTicks: number,
@@ -82,11 +110,13 @@ function* liveProcessesSince(
   exclude: readonly number[] = [],
 ): Generator<ProcessInfo> {
   const skip = new Set([process.pid, ...exclude]);
-  for (const entry of readdirSync("/proc")) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid < floor || skip.has(pid)) continue;
+  const { pids, threads } = pidsFrom(floor);
+  for (const pid of pids) {
+    if (skip.has(pid)) continue;
     const s = readProcess(pid);
-    if (s && s.state !== "Z" && s.state !== "X" && s.startTicks >= sinceTicks) yield s;
+    if (!s || s.state === "Z" || s.state === "X" || s.startTicks < sinceTicks) continue;
+    if (threads && isThread(pid)) continue;
+    yield s;
   }
 }
 

@@ -41,7 +41,7 @@ export interface RunContext {
 }
 
 /** The most shards a run may be split into. */
-export const MAX_SHARDS = 10_000;
+const MAX_SHARDS = 10_000;
 
 /** The flags that choose the scenarios (and `--report`, which --last-failed reads). */
 type Values = OptionValues<typeof SELECTION_OPTIONS & Pick<typeof PLAN_SHAPING_OPTIONS, "report">>;

@@ -140,7 +140,7 @@ export async function createRunReporters(ctx: RunReporterContext): Promise<RunRe
 }
 
 /** The names `--reporter` accepts. */
-export const REPORTER_NAMES = ["board", "line", "json", "junit", "github", "html", "ndjson"] as const;
+const REPORTER_NAMES = ["board", "line", "json", "junit", "github", "html", "ndjson"] as const;
 type ReporterName = (typeof REPORTER_NAMES)[number];
 
 /**

@@ -62,7 +62,7 @@ export function selectNames(scenarios: readonly Scenario[], sel: NameSelectors):
 }
 
 /** Names that did not pass in a report (failed, errored, timed out, skipped, cancelled). */
-export function lastFailed(reportPath: string): Set<string> {
+function lastFailed(reportPath: string): Set<string> {
   let report: { scenarios?: { name?: unknown; status?: unknown }[] };
   try {
     report = JSON.parse(readFileSync(reportPath, "utf8"));

@@ -17,7 +17,7 @@ export function tooDeep(file: string, at: { line: number; column: number }): Dia
  * Paths of every string (value or key) holding a NUL character: no argument, path or environment
  * variable can carry one, so it would only fail later, at run time. Iterative, linear in the value.
  */
-export function pathsWithNul(value: unknown): PathSegment[][] {
+function pathsWithNul(value: unknown): PathSegment[][] {
   const found: PathSegment[][] = [];
   const stack: { value: unknown; path: PathSegment[] }[] = [{ value, path: [] }];
   const seen = new Set<object>();

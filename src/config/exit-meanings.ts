@@ -12,7 +12,7 @@ import type { ExitMeaning, Pipeline, Scenario, TestStatus } from "./types.js";
 export type RawExitCodes = Record<string, TestStatus | { status: TestStatus; reason?: string }> | undefined;
 
 /** Reasons a table may not use: Grove's own outcomes, and words that name Grove's errors. */
-export const RESERVED_REASONS: readonly string[] = [
+const RESERVED_REASONS: readonly string[] = [
   ...BUILTIN_REASONS,
   "config-error",
   "usage-error",

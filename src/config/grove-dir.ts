@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** `<main-repo>/.grove`. */
-export function groveStateDir(mainRepo: string): string {
+function groveStateDir(mainRepo: string): string {
   return join(mainRepo, ".grove");
 }
 

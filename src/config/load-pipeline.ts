@@ -19,7 +19,7 @@ import type { Check, Pipeline, RetryableStatus, Step, TestStatus } from "./types
 import { worktreeRuleProblems } from "./worktree-rules.js";
 import { parseYamlDocument } from "./yaml-document.js";
 
-export const PIPELINE_FILE_NAME = "grove.pipeline.yaml";
+const PIPELINE_FILE_NAME = "grove.pipeline.yaml";
 export const BUILTIN_PIPELINE_DIR = fileURLToPath(new URL("../../pipelines/", import.meta.url));
 
 /** The pipeline file to use, or undefined for the built-in default. */
@@ -77,7 +77,7 @@ interface RawPipeline {
   cleanup?: { remove_worktrees?: boolean; delete_branches?: boolean; prune?: boolean };
 }
 
-export const DEFAULT_DISPOSABLE = [
+const DEFAULT_DISPOSABLE = [
   "node_modules/",
   ".venv/",
   "venv/",

@@ -17,7 +17,7 @@ export function worktreeNameProblem(name: string): string | undefined {
 }
 
 /** git check-ref-format's rules for one component, as far as they can be checked without git. */
-export function refComponentProblem(component: string): string | undefined {
+function refComponentProblem(component: string): string | undefined {
   if (component === "") return "is empty";
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(component))
     return "contains a space, control character or one of ~ ^ : ? * [ \\";

@@ -16,7 +16,7 @@ export type { SchemaName } from "./schema-options.js";
 const require = createRequire(import.meta.url);
 
 /** Where the schema files live: `<package>/schemas`, two levels above both `src/config` and `dist/config`. */
-export const SCHEMA_DIR = new URL("../../schemas/", import.meta.url);
+const SCHEMA_DIR = new URL("../../schemas/", import.meta.url);
 
 const compiled = new Map<SchemaName, ValidateFunction>();
 
@@ -71,7 +71,7 @@ function toSegments(instancePath: string): (string | number)[] {
 }
 
 /** Collapses ajv's raw errors: one message per problem, branch noise of `oneOf` folded into one line. */
-export function describeErrors(errors: readonly ErrorObject[]): Described[] {
+function describeErrors(errors: readonly ErrorObject[]): Described[] {
   const oneOfs = errors.filter((e) => e.keyword === "oneOf");
   const underOneOf = (e: ErrorObject) =>
     e.keyword !== "oneOf" &&

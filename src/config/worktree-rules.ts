@@ -18,7 +18,7 @@ export interface RawWorktreeSection {
 }
 
 /** Why a relative path leaves the worktree (absolute, or climbing out with ..), or undefined. */
-export function leavesWorktree(path: string): string | undefined {
+function leavesWorktree(path: string): string | undefined {
   if (isAbsolute(path)) return "is an absolute path";
   const n = normalize(path);
   if (n === ".." || n.startsWith("../")) return "climbs out of the worktree with ..";

@@ -29,7 +29,7 @@ import type { ParsedDocument } from "./source-document.js";
  * Caps alias expansion: a legitimate pipeline may reuse `*defaults` hundreds of times, while an alias
  * bomb expands exponentially and is refused. Never -1 (no limit).
  */
-export const YAML_MAX_ALIAS_COUNT = 1000;
+const YAML_MAX_ALIAS_COUNT = 1000;
 
 /** Parses YAML strictly; every problem becomes a diagnostic with line:column. */
 export function parseYamlDocument(file: string, text: string): ParsedDocument {

@@ -21,7 +21,7 @@ const OFFLINE_CSP =
 let packedWorker: string | undefined;
 
 /** The page with the run embedded, as one HTML string. */
-export function renderHtmlReport(definitions: RunDefinitions, lines: readonly string[]): string {
+function renderHtmlReport(definitions: RunDefinitions, lines: readonly string[]): string {
   const read = (name: string) => readFileSync(inspectorAsset(name), "utf8");
   const safeScript = (code: string) => code.replace(/<\/script/gi, "<\\/script");
   // `lines` are the recorded lines' JSON: joined, not parsed and serialised again.
@@ -50,7 +50,7 @@ export function renderHtmlReport(definitions: RunDefinitions, lines: readonly st
 }
 
 /** Writes the report atomically. */
-export function writeHtmlReport(path: string, definitions: RunDefinitions, lines: readonly string[]): void {
+function writeHtmlReport(path: string, definitions: RunDefinitions, lines: readonly string[]): void {
   writeFileAtomic(path, renderHtmlReport(definitions, lines));
 }
 

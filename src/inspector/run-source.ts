@@ -15,7 +15,7 @@ import { type RunDefinitions, RunRecorder } from "./recorder.js";
 import { RecordingFormatError, recordingHeader } from "./recording-format.js";
 import type { InspectorSource } from "./server.js";
 
-export function runDefinitions(runId: string, plan: Plan, pipeline: Pipeline): RunDefinitions {
+function runDefinitions(runId: string, plan: Plan, pipeline: Pipeline): RunDefinitions {
   return {
     runId,
     scenarioMachine: describeMachine(

@@ -72,7 +72,7 @@ export class GithubReporter implements Reporter {
 }
 
 /** The job summary as Markdown (exported for tests). */
-export function renderSummary(report: Report, criticalPath: readonly string[]): string {
+function renderSummary(report: Report, criticalPath: readonly string[]): string {
   const s = report.summary;
   const out: string[] = [];
   const verdict = s.interrupted ? "interrupted" : report.grove.exit_code === 0 ? "passed" : "failed";

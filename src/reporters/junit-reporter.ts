@@ -125,7 +125,7 @@ function suite(name: string, cases: Case[], extra: XmlElement["attrs"] = {}): Xm
 }
 
 /** The JUnit tree of a report (exported for tests and merge-reports). */
-export function junitTree(report: Report): XmlElement {
+function junitTree(report: Report): XmlElement {
   const byWorktree = new Map<string, Case[]>();
   const suites: XmlElement[] = [];
   const own: XmlElement[] = [];

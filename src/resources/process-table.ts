@@ -36,7 +36,7 @@ export function readProcess(pid: number): ProcessInfo | undefined {
   };
 }
 
-export function listPids(): number[] {
+function listPids(): number[] {
   return readdirSync("/proc")
     .filter((d) => /^\d+$/.test(d))
     .map(Number);

@@ -79,7 +79,7 @@ export interface RunHandle {
 }
 
 /** Scenario machine state value -> status ({running: "test"} is running, retrying is running). */
-export function statusOf(value: unknown): ScenarioStatus {
+function statusOf(value: unknown): ScenarioStatus {
   if (typeof value === "object" && value !== null) return "running";
   const final = finalStatusOf(value);
   if (final) return final;

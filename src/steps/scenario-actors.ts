@@ -49,7 +49,7 @@ export interface ScenarioActorOptions {
 }
 
 /** Log file for one command of one attempt; one flat directory per run (created once). */
-export function commandLogPath(
+function commandLogPath(
   runDir: string,
   scenario: string,
   attempt: number,
@@ -64,7 +64,7 @@ export function commandLogPath(
 }
 
 /** Scenario names may hold any printable text: keep safe characters, and add a hash when any were changed. */
-export function safeFileName(name: string): string {
+function safeFileName(name: string): string {
   const safe = name
     .replace(/[^A-Za-z0-9_.@+-]/g, "_")
     .replace(/^\.+/, "_")

@@ -48,7 +48,7 @@ export async function probeWorktree(path: string, commonDir: string): Promise<Wo
 }
 
 /** git check-ref-format --branch, compared with the input (it expands `@{-1}` and the like). */
-export async function validateBranch(repo: string, branch: string): Promise<void> {
+async function validateBranch(repo: string, branch: string): Promise<void> {
   const r = await git(repo, ["check-ref-format", "--branch", branch]);
   if (r.exitCode !== 0 || r.stdout !== branch || branch.startsWith("-")) {
     throw new WorktreeError(

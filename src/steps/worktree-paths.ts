@@ -21,7 +21,7 @@ export function worktreePath(basePath: string, name: string): string {
   return path;
 }
 
-export function assertInside(basePath: string, path: string, name: string): void {
+function assertInside(basePath: string, path: string, name: string): void {
   const rel = relative(resolve(basePath), path);
   if (rel === "" || rel.startsWith(`..${sep}`) || rel === ".." || isAbsolute(rel)) {
     throw new WorktreeError(

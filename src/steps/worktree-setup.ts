@@ -17,7 +17,7 @@ import { interpretExit } from "./interpret-exit.js";
 import { readTail } from "./output-tail.js";
 
 /** A hash of the setup definition (the steps as configured): a change reruns setup. */
-export function setupHash(steps: readonly Step[]): string {
+function setupHash(steps: readonly Step[]): string {
   return createHash("sha256").update(JSON.stringify(steps)).digest("hex").slice(0, 16);
 }
 

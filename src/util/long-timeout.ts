@@ -5,7 +5,7 @@
  */
 
 /** The longest delay one Node timer can hold. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A timer that can be cleared; clearing twice is harmless. */
 export interface LongTimeout {

@@ -26,7 +26,7 @@ export const INSPECT_OPTIONS = {
   help: { type: "boolean", description: "Show this help" },
 } satisfies OptionSpecs;
 
-export const INSPECT_HELP = `Usage: grove inspect [RUN-ID | PATH] [options]
+const INSPECT_HELP = `Usage: grove inspect [RUN-ID | PATH] [options]
 
 Serve a recorded run (.grove/runs/<run-id>) on 127.0.0.1 and print its URL (with a random token) on a
 line of its own. The page replays the run with a timeline you can scrub. Read-only. Ctrl-C stops it.

@@ -38,7 +38,7 @@ export const MERGE_REPORTS_OPTIONS = {
   help: { type: "boolean", description: "Show this help" },
 } satisfies OptionSpecs;
 
-export const MERGE_HELP = `Usage: grove merge-reports [options] REPORT...
+const MERGE_HELP = `Usage: grove merge-reports [options] REPORT...
 
 Merge the JSON reports of the shards of one run (grove run --shard i/n) into one report, and
 optionally JUnit XML and an HTML summary. Checks that they come from the same plan and that every

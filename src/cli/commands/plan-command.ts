@@ -16,7 +16,7 @@ export const PLAN_OPTIONS = {
   ...PLAN_OUTPUT_OPTIONS,
 } satisfies OptionSpecs;
 
-export const PLAN_HELP = `Usage: grove plan [options] [NAME|GLOB...]
+const PLAN_HELP = `Usage: grove plan [options] [NAME|GLOB...]
 
 Validate scenarios.json and the pipeline, and print the scenarios in run order with their worktree,
 dependencies, timeout and tags, whether each worktree exists, the critical path, totals and the

@@ -92,7 +92,7 @@ export const RUN_OPTIONS = {
   ...PLAN_OUTPUT_OPTIONS,
 } satisfies OptionSpecs;
 
-export const RUN_HELP = `Usage: grove run [options] [NAME|GLOB...]
+const RUN_HELP = `Usage: grove run [options] [NAME|GLOB...]
 
 Run the scenarios (or those named, with their dependencies) on N workers, critical path first; skip dependents of a failure; write the JSON
 report (and JUnit XML with --junit); print a summary. \`grove [options]\` is the same command.

@@ -31,7 +31,7 @@ export const WORKTREES_OPTIONS = {
   json: { type: "boolean", description: "List as JSON" },
 } satisfies OptionSpecs;
 
-export const WORKTREES_HELP = `Usage: grove worktrees [list|setup|pull|clean] [names...] [options]
+const WORKTREES_HELP = `Usage: grove worktrees [list|setup|pull|clean] [names...] [options]
 
   list    name, state, branch and path of every worktree the scenarios use (the default); the state is
           the verdict \`grove run\` acts on: ready | worktree-missing | not-a-worktree | not-set-up |

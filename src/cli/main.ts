@@ -1,5 +1,6 @@
 /** The `grove` command (entry point: bin.ts): dispatch to a subcommand, map errors to exit codes, never print a stack for user errors. */
 import { ConfigError, environmentErrorFrom, GroveError, InternalError } from "../errors.js";
+import { fitWorkersToOpenFiles, openFilesLimit } from "../resources/open-files-limit.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { GROVE_VERSION } from "../version.js";
 import type { CommandIo } from "./commands/command-io.js";
@@ -10,8 +11,13 @@ const COMMANDS = ["run", "plan", "worktrees", "inspect", "merge-reports", "versi
 type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
 
 // Each command is loaded when it is used: start-up time is most of a short run's overhead.
+// A run's module graph is loaded with many files open at once: a limit too low for any run is said
+// (exit 5) before loading it, not as an EMFILE from Node's module loader.
 const LOAD: Record<"run" | "plan" | "worktrees" | "inspect" | "merge-reports", () => Promise<Command>> = {
-  run: async () => (await import("./commands/run-command.js")).runCommand,
+  run: async () => {
+    fitWorkersToOpenFiles(1, openFilesLimit());
+    return (await import("./commands/run-command.js")).runCommand;
+  },
   plan: async () => (await import("./commands/plan-command.js")).planCommand,
   worktrees: async () => (await import("./commands/worktrees-command.js")).worktreesCommand,
   inspect: async () => (await import("./commands/inspect-command.js")).inspectCommand,

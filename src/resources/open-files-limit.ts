@@ -5,6 +5,7 @@
  * --workers says; each running command holds a handful more (log, pipes, pidfd).
  */
 import { readFileSync } from "node:fs";
+import { EnvironmentError } from "../errors.js";
 
 /** Fewer open files than this and a run cannot start: the message says how to raise the limit. */
 export const MIN_OPEN_FILES = 96;
@@ -29,4 +30,26 @@ export function openFilesLimit(limitsText?: string): number | undefined {
 /** The most worker slots that fit in `limit` open files (0: not even one). */
 export function workersWithin(limit: number): number {
   return Math.max(0, Math.floor((limit - MIN_OPEN_FILES) / OPEN_FILES_PER_WORKER) + 1);
+}
+
+/**
+ * Fewer worker slots when the open-files limit (ulimit -n) cannot hold them, with a warning; a limit too
+ * low for any run is an EnvironmentError (exit 5) before anything starts, not EMFILE halfway through.
+ */
+export function fitWorkersToOpenFiles(
+  workers: number,
+  limit: number | undefined,
+): { workers: number; warning?: string } {
+  if (limit === undefined) return { workers };
+  const fit = workersWithin(limit);
+  if (fit < 1)
+    throw new EnvironmentError(
+      "E_ENV_EMFILE",
+      `this process may open only ${limit} files (ulimit -n ${limit}); a run needs at least ${MIN_OPEN_FILES}, plus ${OPEN_FILES_PER_WORKER} per worker: raise the limit, e.g. ulimit -n 1024`,
+    );
+  if (workers <= fit) return { workers };
+  return {
+    workers: fit,
+    warning: `ulimit -n ${limit} leaves room for ${fit} worker(s), not ${workers}: running ${fit} at once (raise the limit, e.g. ulimit -n 1024, for more)`,
+  };
 }

@@ -6,9 +6,12 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { fitWorkersToOpenFiles } from "../../src/cli/commands/run-command.js";
 import { EnvironmentError } from "../../src/errors.js";
-import { MIN_OPEN_FILES, openFilesLimit } from "../../src/resources/open-files-limit.js";
+import {
+  fitWorkersToOpenFiles,
+  MIN_OPEN_FILES,
+  openFilesLimit,
+} from "../../src/resources/open-files-limit.js";
 import { makeRepo } from "../helpers/git-repo.js";
 import { GROVE_BIN } from "../helpers/paths.js";
 import { runGrove } from "../helpers/run-grove.js";

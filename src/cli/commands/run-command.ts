@@ -2,12 +2,7 @@
 import { resolve } from "node:path";
 import { newRunDir, runsDir } from "../../config/grove-dir.js";
 import { EnvironmentError, UsageError } from "../../errors.js";
-import {
-  MIN_OPEN_FILES,
-  OPEN_FILES_PER_WORKER,
-  openFilesLimit,
-  workersWithin,
-} from "../../resources/open-files-limit.js";
+import { fitWorkersToOpenFiles, openFilesLimit } from "../../resources/open-files-limit.js";
 import { describeDeadRun } from "../../run/dead-runs.js";
 import { newRunId } from "../../run/execute-run.js";
 import { DEFAULT_KEEP_RUNS, pruneRuns } from "../../run/prune-runs.js";
@@ -233,26 +228,4 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     await outputs.close();
     signals.dispose();
   }
-}
-
-/**
- * Fewer worker slots when the open-files limit (ulimit -n) cannot hold them, with a warning; a limit too
- * low for any run is an EnvironmentError (exit 5) before anything starts, not EMFILE halfway through.
- */
-export function fitWorkersToOpenFiles(
-  workers: number,
-  limit: number | undefined,
-): { workers: number; warning?: string } {
-  if (limit === undefined) return { workers };
-  const fit = workersWithin(limit);
-  if (fit < 1)
-    throw new EnvironmentError(
-      "E_ENV_EMFILE",
-      `this process may open only ${limit} files (ulimit -n ${limit}); a run needs at least ${MIN_OPEN_FILES}, plus ${OPEN_FILES_PER_WORKER} per worker: raise the limit, e.g. ulimit -n 1024`,
-    );
-  if (workers <= fit) return { workers };
-  return {
-    workers: fit,
-    warning: `ulimit -n ${limit} leaves room for ${fit} worker(s), not ${workers}: running ${fit} at once (raise the limit, e.g. ulimit -n 1024, for more)`,
-  };
 }

@@ -29,6 +29,16 @@ export function resolvePipelinePath(explicit: string | undefined, mainRepo: stri
   return existsSync(inRepo) ? inRepo : undefined;
 }
 
+/**
+ * Where the user sets a pipeline key: the pipeline file in use, or (the built-in pipeline cannot be
+ * edited) a grove.pipeline.yaml of their own in the main repository.
+ */
+export function setInPipeline(pipeline: Pipeline, key: string): string {
+  return pipeline.source.startsWith("builtin:")
+    ? `set ${key} in a grove.pipeline.yaml in the main repository (the built-in pipeline is in use)`
+    : `set ${key} in ${pipeline.source}`;
+}
+
 export function loadPipeline(file: string | undefined): Pipeline {
   const path = file ?? join(BUILTIN_PIPELINE_DIR, "default.yaml");
   const text = readConfigFile(

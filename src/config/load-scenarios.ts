@@ -51,6 +51,15 @@ export function parseScenarios(file: string, text: string): LoadedScenarios {
   if (!doc) throw new ConfigError(problems);
   const nul = nulProblems(doc, text);
   if (nul.length > 0) throw new ConfigError(nul);
+  if (Array.isArray(doc.value))
+    // The commonest slip: the list itself, without the object around it.
+    throw new ConfigError([
+      {
+        location: doc.locate([]),
+        message: 'expected an object with a "scenarios" list, found a bare list',
+        hint: 'wrap the list: {"scenarios": [ ... ]}',
+      },
+    ]);
   const schemaProblems = validateDocument("scenarios", doc);
   if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
   const raw = (doc.value as { scenarios: ScenarioInput[] }).scenarios;

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { newRunDir } from "../config/grove-dir.js";
-import { loadPipeline } from "../config/load-pipeline.js";
+import { loadPipeline, setInPipeline } from "../config/load-pipeline.js";
 import { loadScenariosFile, parseScenarios, type ScenarioInput } from "../config/load-scenarios.js";
 import { worktreeNameProblem } from "../config/names.js";
 import type { Pipeline, Scenario } from "../config/types.js";
@@ -130,7 +130,7 @@ export class Coordinator {
     const ref = options.coordinatorRef ?? this.pipeline.pull.from;
     if (options.pullCoordinator && !ref)
       throw new UsageError(
-        `pullCoordinator needs a ref to merge: pass coordinatorRef or set pull.from in ${this.pipeline.source}`,
+        `pullCoordinator needs a ref to merge: pass coordinatorRef or ${setInPipeline(this.pipeline, "pull.from")}`,
       );
     const runId = newRunId();
     const runDir = this.options.runsDir
@@ -196,7 +196,7 @@ export class Coordinator {
     const ref = options.coordinatorRef ?? this.pipeline.pull.from;
     if (!ref)
       throw new UsageError(
-        `nothing to pull: pass coordinatorRef or set pull.from in ${this.pipeline.source}`,
+        `nothing to pull: pass coordinatorRef or ${setInPipeline(this.pipeline, "pull.from")}`,
       );
     return this.drive(worktrees, { setup: false, pull: true }, { ...options, coordinatorRef: ref });
   }

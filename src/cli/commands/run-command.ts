@@ -1,6 +1,8 @@
 /** `grove run` (and bare `grove [options]`, the original's spelling): run, report, exit with the verdict. */
+
 import { resolve } from "node:path";
 import { newRunDir, runsDir } from "../../config/grove-dir.js";
+import { setInPipeline } from "../../config/load-pipeline.js";
 import { EnvironmentError, UsageError } from "../../errors.js";
 import { fitWorkersToOpenFiles, openFilesLimit } from "../../resources/open-files-limit.js";
 import { describeDeadRun } from "../../run/dead-runs.js";
@@ -134,7 +136,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const ctx = await resolveContext(values, io.cwd, positionals, reportPath);
   if (values["pull-coordinator"] && !values["coordinator-ref"] && !ctx.pipeline.pull.from) {
     throw new UsageError(
-      `--pull-coordinator needs a ref to merge: pass --coordinator-ref REF or set pull.from in ${ctx.pipeline.source}`,
+      `--pull-coordinator needs a ref to merge: pass --coordinator-ref REF or ${setInPipeline(ctx.pipeline, "pull.from")}`,
     );
   }
   if (!ctx.mainRepoIsGit)

@@ -2,6 +2,7 @@
  * `grove worktrees [list]`, `grove worktrees setup|pull|clean [names] [--dry-run]`: the worktree
  * lifecycle without running scenarios.
  */
+import { setInPipeline } from "../../config/load-pipeline.js";
 import { UsageError } from "../../errors.js";
 import { describeDeadRun, endDeadRuns } from "../../run/dead-runs.js";
 import {
@@ -108,7 +109,7 @@ export async function worktreesCommand(argv: readonly string[], io: CommandIo): 
   }
   if (action === "pull" && !ref)
     throw new UsageError(
-      `nothing to pull: pass --coordinator-ref REF or set pull.from in ${ctx.pipeline.source}`,
+      `nothing to pull: pass --coordinator-ref REF or ${setInPipeline(ctx.pipeline, "pull.from")}`,
     );
   // Ctrl-C ends the step under way (TERM to its process group, grace, KILL); a second one, at once.
   const signals = listenForInterrupts(io, "stopping: ending the running step");

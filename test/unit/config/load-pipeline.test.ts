@@ -1,7 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILTIN_PIPELINE_DIR, loadPipeline, parsePipeline } from "../../../src/config/load-pipeline.js";
+import {
+  BUILTIN_PIPELINE_DIR,
+  loadPipeline,
+  parsePipeline,
+  setInPipeline,
+} from "../../../src/config/load-pipeline.js";
 import { ConfigError } from "../../../src/errors.js";
 
 function messages(text: string): string[] {
@@ -121,5 +126,15 @@ describe("pipelines", () => {
 
   it("requires version 1", () => {
     expect(messages("version: 2\n")[0]).toMatch(/1:1 expected 1, found 2/);
+  });
+});
+
+describe("where a pipeline key is set", () => {
+  it("names the user's file, or a grove.pipeline.yaml of their own when the built-in one is in use", () => {
+    expect(setInPipeline(loadPipeline(undefined), "pull.from")).toBe(
+      "set pull.from in a grove.pipeline.yaml in the main repository (the built-in pipeline is in use)",
+    );
+    const file = join(BUILTIN_PIPELINE_DIR, "default.yaml");
+    expect(setInPipeline(loadPipeline(file), "pull.from")).toBe(`set pull.from in ${file}`);
   });
 });

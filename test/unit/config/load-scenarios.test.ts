@@ -63,6 +63,21 @@ describe("loadScenariosFile", () => {
     expect(problems(one(', "retry_count": -1'))[0]).toMatch(/\/scenarios\/0\/retry_count/);
   });
 
+  it("a bare list of scenarios is told to wrap it in {\"scenarios\": ...}", () => {
+    try {
+      parseScenarios("s.json", '[{"name": "a", "worktree": "w", "test_file": "t.py"}]');
+      expect.unreachable("a bare list was accepted");
+    } catch (error) {
+      expect((error as ConfigError).diagnostics).toMatchObject([
+        {
+          location: { line: 1, column: 1 },
+          message: expect.stringMatching(/expected an object with a "scenarios" list/),
+          hint: 'wrap the list: {"scenarios": [ ... ]}',
+        },
+      ]);
+    }
+  });
+
   it("names both places of a duplicate scenario name", () => {
     const text = `{"scenarios": [\n{"name": "a", "worktree": "w", "test_file": "t"},\n{"name": "a", "worktree": "w", "test_file": "t"}]}`;
     expect(problems(text)).toEqual([

@@ -8,8 +8,16 @@
  * Actors are named by string and provided by the executor; this file never imports `steps/`.
  */
 import { assign, fromPromise, setup } from "xstate";
-import { InternalError } from "../errors.js";
+import { GroveError, InternalError } from "../errors.js";
 import type { WorktreeProblem } from "../events.js";
+
+/**
+ * What a thrown error says in a worktree's detail: Grove's own errors (a start point that is no commit,
+ * a git failure) by their message, as the user reads them; anything else with its class, a bug to report.
+ */
+function thrown(error: unknown): string {
+  return error instanceof GroveError ? error.message : String(error);
+}
 
 /** Why a worktree is not ready: the shared union (one name in every output). */
 export type WorktreeFailure = WorktreeProblem;
@@ -123,7 +131,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
         onError: {
           target: "failed",
           actions: assign(({ context, event }) =>
-            failed(context, "setup-failed", `setup step ${i + 1} "${name}": ${String(event.error)}`),
+            failed(context, "setup-failed", `setup step ${i + 1} "${name}": ${thrown(event.error)}`),
           ),
         },
       },
@@ -172,7 +180,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
           ],
           onError: {
             target: "failed",
-            actions: assign(({ context, event }) => failed(context, "lease-failed", String(event.error))),
+            actions: assign(({ context, event }) => failed(context, "lease-failed", thrown(event.error))),
           },
         },
       },
@@ -219,7 +227,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
           ],
           onError: {
             target: "failed",
-            actions: assign(({ context, event }) => failed(context, "verify-failed", String(event.error))),
+            actions: assign(({ context, event }) => failed(context, "verify-failed", thrown(event.error))),
           },
         },
       },
@@ -237,7 +245,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
           ],
           onError: {
             target: "failed",
-            actions: assign(({ context, event }) => failed(context, "create-failed", String(event.error))),
+            actions: assign(({ context, event }) => failed(context, "create-failed", thrown(event.error))),
           },
         },
       },
@@ -261,7 +269,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
           ],
           onError: {
             target: "failed",
-            actions: assign(({ context, event }) => failed(context, "verify-failed", String(event.error))),
+            actions: assign(({ context, event }) => failed(context, "verify-failed", thrown(event.error))),
           },
         },
       },
@@ -300,7 +308,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
           ],
           onError: {
             target: "failed",
-            actions: assign(({ context, event }) => failed(context, "pull-failed", String(event.error))),
+            actions: assign(({ context, event }) => failed(context, "pull-failed", thrown(event.error))),
           },
         },
       },
@@ -324,7 +332,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
           ],
           onError: {
             target: "kept",
-            actions: assign({ keptReasons: ({ event }) => [`cleanup failed: ${String(event.error)}`] }),
+            actions: assign({ keptReasons: ({ event }) => [`cleanup failed: ${thrown(event.error)}`] }),
           },
         },
       },

@@ -114,7 +114,7 @@ export class ConsoleReporter implements Reporter {
         this.line(
           this.paint(
             "failed",
-            `leak: ${event.leak.type} ${event.leak.resource_id}${event.leak.command ? ` (${event.leak.command})` : ""}`,
+            `leak: ${leakName(event.leak)}${event.leak.command ? ` (${event.leak.command})` : ""}`,
           ),
         );
         break;
@@ -222,7 +222,7 @@ export class ConsoleReporter implements Reporter {
     }
     for (const leak of report.resource_leaks)
       out.push(
-        `Leak: ${leak.type} ${leak.resource_id}${leak.command ? ` ${leak.command}` : ""}${leak.ended ? " (ended)" : ""}`,
+        `Leak: ${leakName(leak)}${leak.command ? ` ${leak.command}` : ""}${leak.ended ? " (ended)" : ""}`,
       );
     for (const w of report.worktrees.filter((x) => x.kept_reasons?.length))
       out.push(`Kept worktree ${w.name}: ${w.kept_reasons!.join(", ")}`);
@@ -239,4 +239,12 @@ export class ConsoleReporter implements Reporter {
     out.push(`Logs:   ${report.grove.run_dir}`);
     this.o.write(`${out.join("\n")}\n`);
   }
+}
+
+/** "process 42", not "process process:42": the id already says its kind. */
+function leakName(leak: { type: string; resource_id: string }): string {
+  const id = leak.resource_id.startsWith(`${leak.type}:`)
+    ? leak.resource_id.slice(leak.type.length + 1)
+    : leak.resource_id;
+  return `${leak.type} ${id}`;
 }

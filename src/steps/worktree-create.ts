@@ -121,7 +121,9 @@ function addWorktree(req: CreateRequest): Promise<{ createdBranch: boolean; star
       ).catch(() => {
         throw new WorktreeError(
           "E_START_POINT",
-          `start point "${req.startPoint}" is not a commit in ${req.mainRepo}; fix worktree.start_point in the pipeline`,
+          req.startPoint === "HEAD"
+            ? `the main repository ${req.mainRepo} has no commit yet (HEAD points at nothing): make a first commit, or set worktree.start_point in the pipeline`
+            : `start point "${req.startPoint}" is not a commit in ${req.mainRepo}; fix worktree.start_point in the pipeline`,
         );
       });
       const exists =

@@ -189,7 +189,7 @@ describe("grove run --fail-on-leak (built CLI)", () => {
     );
     const lenient = await runGrove(["run"], sample.mainRepo);
     expect(lenient.exitCode).toBe(0);
-    expect(lenient.stdout).toMatch(/leak: process process:\d+/);
+    expect(lenient.stdout).toMatch(/leak: process \d+/);
     const report = JSON.parse(readFileSync(join(sample.mainRepo, "integration_report.json"), "utf8"));
     expect(report.resource_leaks[0]).toMatchObject({
       type: "process",

@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSampleRepo } from "../../src/demo/sample-repo.js";
@@ -38,5 +39,19 @@ describe("grove worktrees (built CLI, real git)", () => {
     expect(r.stderr).toContain(
       "--pull-coordinator needs a ref to merge: pass --coordinator-ref REF or set pull.from",
     );
+  });
+
+  it("a repository with no commit yet: the worktree is not created and the user is told to make a first commit", async () => {
+    const main = join(tempDir(), "fresh");
+    mkdirSync(main);
+    expect(spawnSync("git", ["init", "-q", main]).status).toBe(0);
+    writeFileSync(
+      join(main, "scenarios.json"),
+      JSON.stringify({ scenarios: [{ name: "a", worktree: "w", run: ["true"] }] }),
+    );
+    const r = await runGrove(["run", "--setup-worktrees"], main);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/has no commit yet \(HEAD points at nothing\): make a first commit/);
+    expect(r.stdout + r.stderr).not.toMatch(/WorktreeError/);
   });
 });

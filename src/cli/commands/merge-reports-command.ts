@@ -88,7 +88,7 @@ export async function mergeReportsCommand(argv: readonly string[], io: CommandIo
     }).onEnd(merged);
   const s = merged.summary;
   io.stdout(
-    `Merged ${inputs.length} report(s): ${s.total} scenario(s): ${s.passed} passed, ${s.failed} failed, ${s.timed_out} timed out, ${s.errors - s.timed_out} errored, ${s.skipped} skipped\nReport: ${out}${junit ? `   JUnit: ${junit}` : ""}${html ? `   HTML: ${html}` : ""}\n`,
+    `Merged ${inputs.length} report(s): ${s.total} scenario(s): ${s.passed} passed${s.flaky ? ` (${s.flaky} flaky)` : ""}, ${s.failed} failed, ${s.timed_out} timed out, ${s.errors - s.timed_out} errored, ${s.skipped} skipped\nReport: ${out}${junit ? `   JUnit: ${junit}` : ""}${html ? `   HTML: ${html}` : ""}\n`,
   );
   return merged.grove.exit_code;
 }

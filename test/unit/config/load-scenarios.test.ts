@@ -63,7 +63,7 @@ describe("loadScenariosFile", () => {
     expect(problems(one(', "retry_count": -1'))[0]).toMatch(/\/scenarios\/0\/retry_count/);
   });
 
-  it("a bare list of scenarios is told to wrap it in {\"scenarios\": ...}", () => {
+  it('a bare list of scenarios is told to wrap it in {"scenarios": ...}', () => {
     try {
       parseScenarios("s.json", '[{"name": "a", "worktree": "w", "test_file": "t.py"}]');
       expect.unreachable("a bare list was accepted");

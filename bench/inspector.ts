@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { type Browser, type CDPSession, chromium, type Page } from "playwright-core";
 import { createLargeRun } from "../src/demo/large-run.js";
+import { inspectorUrlOf } from "../test/helpers/inspector-url.js";
 import { median } from "./lib/measure.js";
 
 const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
@@ -23,18 +24,6 @@ const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const LIVE = !process.argv.includes("--no-live");
 const SIZES = sizes.length ? sizes : [40, 1000, 10_000];
 const CLICKS = 7;
-
-async function urlOf(child: ReturnType<typeof execa>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)$/m.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on("exit", () => reject(new Error(`grove exited before printing a URL:\n${out}`)));
-  });
-}
 
 /** Milliseconds from navigation to the page's first complete render. */
 async function firstRender(page: Page, url: string): Promise<number> {
@@ -101,7 +90,7 @@ async function runGrove(cwd: string, args: string[], browser?: Browser): Promise
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     cdp = await page.context().newCDPSession(page);
     await cdp.send("Performance.enable");
-    await page.goto(await urlOf(child));
+    await page.goto(await inspectorUrlOf(child));
   }
   const result = await child;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -135,7 +124,7 @@ try {
     const offline = await measurePage(browser, `file://${join(run.mainRepo, "r.html")}`);
     const id = readdirSync(join(run.mainRepo, ".grove", "runs"))[0]!;
     const server = execa(process.execPath, [GROVE, "inspect", id], { cwd: run.mainRepo, reject: false });
-    const served = await measurePage(browser, await urlOf(server));
+    const served = await measurePage(browser, await inspectorUrlOf(server));
     server.kill("SIGINT");
     await server;
     const target = n >= 10_000 ? [3000, 200] : n >= 1000 ? [1000, 100] : [1000, 100];

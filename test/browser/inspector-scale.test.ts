@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -6,8 +6,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLargeRun, type LargeRun } from "../../src/demo/large-run.js";
 import { readRecording } from "../../src/inspector/recording-format.js";
-import { launchBrowser } from "../helpers/browser.js";
-import { GROVE_BIN, REPO_ROOT } from "../helpers/paths.js";
+import { launchBrowser, screenshotPath } from "../helpers/browser.js";
+import { inspectorUrlOf } from "../helpers/inspector-url.js";
+import { GROVE_BIN } from "../helpers/paths.js";
 
 interface Line {
   t: number;
@@ -168,7 +169,9 @@ describe("inspector at scale, in a real browser", () => {
       await expect
         .poll(() => page.textContent(`[data-count="${status}"] b`))
         .toBe(String(expected.get(status) ?? 0));
-    await page.screenshot({ path: join(REPO_ROOT, "docs", "inspector-1000.png") });
+    const shot = screenshotPath("inspector-1000.png");
+    await page.screenshot({ path: shot });
+    expect(existsSync(shot)).toBe(true);
 
     // A worktree's statechart shows its setup step, entered during this run.
     await page.evaluate(() => {
@@ -201,15 +204,7 @@ describe("inspector at scale, in a real browser", () => {
         env: { NO_COLOR: "1" },
       },
     );
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)$/m.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.on("exit", () => reject(new Error(`grove exited before printing a URL:\n${out}`)));
-    });
+    const url = await inspectorUrlOf(child);
     const errors: string[] = [];
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -273,7 +268,9 @@ describe("inspector at scale, in a real browser", () => {
     }
     await page.click(`#graph .node[data-name="${small.failing[0]}"]`);
     await page.waitForSelector('#chart .chart-state.current[data-state="failed"]');
-    await page.screenshot({ path: join(REPO_ROOT, "docs", "inspector-40.png") });
+    const shot = screenshotPath("inspector-40.png");
+    await page.screenshot({ path: shot });
+    expect(existsSync(shot)).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

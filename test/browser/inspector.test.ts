@@ -7,23 +7,16 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSampleRepo, type SampleRepo } from "../../src/demo/sample-repo.js";
 import { readRecording } from "../../src/inspector/recording-format.js";
-import { launchBrowser } from "../helpers/browser.js";
-import { GROVE_BIN, REPO_ROOT } from "../helpers/paths.js";
+import { launchBrowser, screenshotPath } from "../helpers/browser.js";
+import { inspectorUrlOf } from "../helpers/inspector-url.js";
+import { GROVE_BIN } from "../helpers/paths.js";
 
 const XSS = "<img src=x onerror=alert(1)>";
 
 /** Starts a grove command and resolves with the URL it prints on a line of its own. */
 async function startWithUrl(args: string[], cwd: string): Promise<{ child: ResultPromise; url: string }> {
   const child = execa(process.execPath, [GROVE_BIN, ...args], { cwd, reject: false, env: { NO_COLOR: "1" } });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)$/m.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on("exit", () => reject(new Error(`grove exited before printing a URL:\n${out}`)));
-  });
+  const url = await inspectorUrlOf(child);
   return { child, url };
 }
 
@@ -182,8 +175,9 @@ describe("inspector in a real browser", () => {
         s.dispatchEvent(new Event("input"));
       });
       await page.waitForSelector('#chart .chart-state.current[data-state="failed"]');
-      await page.screenshot({ path: join(REPO_ROOT, "docs", "inspector.png") });
-      expect(existsSync(join(REPO_ROOT, "docs", "inspector.png"))).toBe(true);
+      const shot = screenshotPath("inspector.png");
+      await page.screenshot({ path: shot });
+      expect(existsSync(shot)).toBe(true);
       await page.close();
 
       // Wrong token and wrong Host are refused.

@@ -268,6 +268,15 @@ export interface ResourceLeak {
   ended?: boolean;
 }
 
+/**
+ * A failure of the environment that stopped a run midway (EMFILE, ENFILE, EAGAIN, ENOMEM, a disk that
+ * cannot take a log): `code` is the errno code, `message` names the resource and what to do.
+ */
+export interface EnvironmentFailure {
+  code: string;
+  message: string;
+}
+
 export type EventListener = (event: GroveEvent) => void;
 
 /** Local time with its UTC offset, e.g. 2026-11-24T04:01:33.120+00:00 (the original had no zone). */

@@ -21,16 +21,22 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-/** What a finished run calls for: interrupted 130; otherwise 0 only when all passed and no leak fails it. */
+/**
+ * What a finished run calls for: interrupted 130; stopped by a failure of the environment 5; otherwise
+ * 0 only when all passed and no leak fails it.
+ */
 export function runExitCode(run: {
   results: readonly ScenarioResult[];
   interrupted: boolean;
+  /** The environment failed midway and the run was stopped. */
+  environmentFailed?: boolean;
   /** How many leaked resources were found. */
   leaks: number;
   /** --fail-on-leak: a leak fails an otherwise passing run. */
   failOnLeak: boolean;
 }): number {
   if (run.interrupted) return EXIT.interrupted;
+  if (run.environmentFailed) return EXIT.environment;
   if (run.failOnLeak && run.leaks > 0) return EXIT.failed;
   return run.results.every((r) => r.status === "passed") ? EXIT.ok : EXIT.failed;
 }

@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { loadPipeline, resolvePipelinePath } from "../config/load-pipeline.js";
 import { type LoadedScenarios, loadScenariosFile } from "../config/load-scenarios.js";
 import type { Pipeline } from "../config/types.js";
+import { branchCollisions } from "../config/worktree-rules.js";
 import { ConfigError, NothingSelectedError, UsageError } from "../errors.js";
 import { describePlanProblems } from "../plan/describe-problems.js";
 import { type Plan, type PlanOptions, pipelinePlanDefaults, planScenarios } from "../plan/plan.js";
@@ -89,6 +90,11 @@ export async function resolveContext(
     mainRepo,
   );
   const pipeline = loadPipeline(pipelinePath);
+  const collisions = branchCollisions(pipeline.worktree.branch, loaded.scenarios, pipeline.source);
+  if (collisions.length)
+    throw new ConfigError(
+      collisions.map((p) => ({ location: loaded.locate(p.path), message: p.message, hint: p.hint })),
+    );
 
   const tags = values["filter-tag"] ?? [];
   const worktrees = values["filter-worktree"] ?? [];

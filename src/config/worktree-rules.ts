@@ -2,11 +2,13 @@
  * Pipeline rules about what a worktree gets, checked when the pipeline loads rather than in each
  * worktree at run time: the branch template renders a valid branch name that differs per worktree;
  * `disposable` patterns stay inside the worktree and never match all of it or `.git`; a link's path
- * and key files stay inside the worktree. Pure; JSON paths only (the loader adds line:column).
+ * and key files stay inside the worktree; and, once the scenarios are known too, no two worktrees get
+ * the same branch (`{worktree_slug}` maps `a_b` and `a-b` to one). Pure; JSON paths only (the loader
+ * adds line:column).
  */
 import { isAbsolute, normalize } from "node:path";
 import type { PathSegment } from "../util/json-pointer.js";
-import { branchNameProblem } from "./names.js";
+import { branchNameProblem, worktreeSlug } from "./names.js";
 import type { RuleProblem } from "./rules.js";
 import { parseTemplate, renderTemplate } from "./templates.js";
 
@@ -100,5 +102,46 @@ export function worktreeRuleProblems(worktree: RawWorktreeSection | undefined): 
         });
     }
   });
+  return problems;
+}
+
+/** The branch a worktree is on: the pipeline's branch template rendered for it. */
+export function renderBranch(template: string, worktree: string): string {
+  return renderTemplate(template, { worktree, worktree_slug: worktreeSlug(worktree) });
+}
+
+/**
+ * Worktrees of the scenarios whose branches the template renders the same: git checks a branch out in
+ * one worktree only, so the second would fail at run time. Located at the first scenario of each
+ * worktree that collides with an earlier one.
+ */
+export function branchCollisions(
+  template: string,
+  scenarios: readonly { name: string; worktree: string; index: number }[],
+  pipelineSource: string,
+): RuleProblem[] {
+  const owner = new Map<string, { worktree: string; scenario: string; index: number }>();
+  const seen = new Set<string>();
+  const problems: RuleProblem[] = [];
+  for (const s of scenarios) {
+    if (seen.has(s.worktree)) continue;
+    seen.add(s.worktree);
+    let branch: string;
+    try {
+      branch = renderBranch(template, s.worktree);
+    } catch {
+      return []; // the template rules report the syntax
+    }
+    const first = owner.get(branch);
+    if (!first) {
+      owner.set(branch, { worktree: s.worktree, scenario: s.name, index: s.index });
+      continue;
+    }
+    problems.push({
+      path: ["scenarios", s.index, "worktree"],
+      message: `worktree "${s.worktree}" would be on branch "${branch}", as worktree "${first.worktree}" (scenario "${first.scenario}", /scenarios/${first.index}/worktree) is: the branch template "${template}" maps both names to it, and git checks a branch out in one worktree only`,
+      hint: `rename one of the two worktrees, or use {worktree} instead of {worktree_slug} in worktree.branch (${pipelineSource})`,
+    });
+  }
   return problems;
 }

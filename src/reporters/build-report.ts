@@ -5,7 +5,14 @@
  * describes the result.
  */
 import { isAbsolute, relative } from "node:path";
-import type { FinalStatus, ResourceLeak, ScenarioResult, TestCaseResult, WorktreeReport } from "../events.js";
+import type {
+  EnvironmentFailure,
+  FinalStatus,
+  ResourceLeak,
+  ScenarioResult,
+  TestCaseResult,
+  WorktreeReport,
+} from "../events.js";
 
 export interface ReportMeta {
   version: string;
@@ -22,6 +29,8 @@ export interface ReportMeta {
   maxConcurrency: number;
   /** The plan's identity (plan-hash.ts): shards of one run share it; merge-reports checks it. */
   planHash?: string;
+  /** The failure of the environment that stopped the run midway (exit 5). */
+  environmentError?: EnvironmentFailure;
   /** `--shard i/n`: which part of the plan this run ran. */
   shard?: ReportShard;
   /** Each scenario's test_file (for JUnit's `file` and annotations), by name. */
@@ -78,6 +87,7 @@ export interface Report {
     pipeline: string;
     scenarios_file: string;
     exit_code: number;
+    environment_error?: EnvironmentFailure;
     plan_hash?: string;
     shard?: ReportShard;
     merged_from?: { run_id: string; run_dir: string; shard?: ReportShard }[];
@@ -175,6 +185,7 @@ export function buildReport(
       pipeline: meta.pipeline,
       scenarios_file: meta.scenariosFile,
       exit_code: meta.exitCode,
+      ...(meta.environmentError ? { environment_error: meta.environmentError } : {}),
       ...(meta.planHash ? { plan_hash: meta.planHash } : {}),
       ...(meta.shard ? { shard: meta.shard } : {}),
     },

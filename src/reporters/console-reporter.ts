@@ -181,7 +181,7 @@ export class ConsoleReporter implements Reporter {
   }
 
   /** The closing summary: counts, then each non-pass with reason, output tail and log path. */
-  onEnd(report: Report): void {
+  onEnd(report: Report, failed: readonly unknown[] = []): void {
     const paths = this.o.files ?? {};
     const s = report.summary;
     const parts = [
@@ -227,14 +227,24 @@ export class ConsoleReporter implements Reporter {
     for (const w of report.worktrees.filter((x) => x.kept_reasons?.length))
       out.push(`Kept worktree ${w.name}: ${w.kept_reasons!.join(", ")}`);
     out.push("");
+    const env = report.grove.environment_error;
+    if (env)
+      out.push(
+        `Environment failure: ${env.message}; nothing new was started, what had not finished was cancelled`,
+      );
     out.push(
-      `${s.interrupted ? "Interrupted: " : ""}${s.total} scenario(s) in ${s.duration.toFixed(1)}s: ${parts.join(", ")}`,
+      `${s.interrupted ? "Interrupted: " : env ? "Stopped: " : ""}${s.total} scenario(s) in ${s.duration.toFixed(1)}s: ${parts.join(", ")}`,
     );
+    // An output a reporter before this one could not write is not named as written.
+    const unwritten = failed.map((e) => (e instanceof Error ? e.message : String(e)));
+    const written = (path: string | undefined) =>
+      path !== undefined && !unwritten.some((m) => m.includes(path));
     const files = [
-      paths.report ? `Report: ${paths.report}` : "",
-      paths.junit ? `JUnit: ${paths.junit}` : "",
-      paths.html ? `HTML: ${paths.html}` : "",
+      written(paths.report) ? `Report: ${paths.report}` : "",
+      written(paths.junit) ? `JUnit: ${paths.junit}` : "",
+      written(paths.html) ? `HTML: ${paths.html}` : "",
     ].filter(Boolean);
+    for (const m of unwritten) out.push(`Not written: ${m}`);
     if (files.length > 0) out.push(files.join("   "));
     out.push(`Logs:   ${report.grove.run_dir}`);
     this.o.write(`${out.join("\n")}\n`);

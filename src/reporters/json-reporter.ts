@@ -23,11 +23,25 @@ export function writeJsonReport(path: string, report: Report): void {
 export class JsonReporter implements Reporter {
   constructor(private readonly paths: readonly string[]) {}
 
+  /** Writes every path, even after one fails (the run dir's copy survives a full disk elsewhere); throws the first failure. */
   onEnd(report: Report): void {
-    const [first, ...rest] = this.paths;
-    if (first === undefined) return;
-    writeJsonReport(first, report);
-    // Serialised once: the other paths get a copy of the file.
-    for (const path of rest) copyOutputFile(first, path);
+    const [head, ...rest] = this.paths;
+    if (head === undefined) return;
+    let first: unknown;
+    try {
+      writeJsonReport(head, report);
+    } catch (error) {
+      first = error;
+    }
+    for (const path of rest) {
+      try {
+        // Serialised once: the other paths get a copy of the file (or, if it failed, their own write).
+        if (first === undefined) copyOutputFile(head, path);
+        else writeJsonReport(path, report);
+      } catch (error) {
+        first ??= error;
+      }
+    }
+    if (first !== undefined) throw first;
   }
 }

@@ -15,9 +15,10 @@ export interface Reporter {
   onEvent?(event: GroveEvent): void;
   /**
    * Once, after the run-finished event, with the final report (carried `--resume` results included).
-   * May write files; a throw stops the reporters after it and fails the command.
+   * May write files; a throw fails the command, but the reporters after it still run, told what the
+   * ones before them threw (`failed`), so the summary can say which file was not written.
    */
-  onEnd?(report: Report): void | Promise<void>;
+  onEnd?(report: Report, failed?: readonly unknown[]): void | Promise<void>;
 }
 
 /**
@@ -35,7 +36,16 @@ export class CompositeReporter implements Reporter {
     for (const r of this.reporters) r.onEvent?.(event);
   }
 
-  async onEnd(report: Report): Promise<void> {
-    for (const r of this.reporters) await r.onEnd?.(report);
+  /** Runs every reporter's onEnd, even after one throws; then throws the first error. */
+  async onEnd(report: Report, failedBefore: readonly unknown[] = []): Promise<void> {
+    const failed: unknown[] = [...failedBefore];
+    for (const r of this.reporters) {
+      try {
+        await r.onEnd?.(report, failed);
+      } catch (error) {
+        failed.push(error);
+      }
+    }
+    if (failed.length > failedBefore.length) throw failed[failedBefore.length];
   }
 }

@@ -11,6 +11,7 @@ import { loadPipeline, setInPipeline } from "../config/load-pipeline.js";
 import { loadScenariosFile, parseScenarios, type ScenarioInput } from "../config/load-scenarios.js";
 import { worktreeNameProblem } from "../config/names.js";
 import type { Pipeline, Scenario } from "../config/types.js";
+import { branchCollisions } from "../config/worktree-rules.js";
 import { ConfigError, NothingSelectedError, UsageError } from "../errors.js";
 import type { EventListener, ScenarioResult } from "../events.js";
 import { createRunRecorder } from "../inspector/run-source.js";
@@ -114,6 +115,15 @@ export class Coordinator {
     const workers = options.parallel === false ? 1 : (options.maxWorkers ?? 4);
     if (!Number.isInteger(workers) || workers < 1)
       throw new UsageError(`maxWorkers must be a whole number of at least 1 (got ${workers})`);
+    const collisions = branchCollisions(this.pipeline.worktree.branch, this.scenarios, this.pipeline.source);
+    if (collisions.length)
+      throw new ConfigError(
+        collisions.map((p) => ({
+          location: { file: "<registered scenarios>", path: `/${p.path.join("/")}` },
+          message: p.message,
+          ...(p.hint ? { hint: p.hint } : {}),
+        })),
+      );
     const result = planScenarios(this.scenarios, {
       filters: options.filters ?? {},
       ...pipelinePlanDefaults(this.pipeline.test),

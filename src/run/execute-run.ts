@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { InspectionEvent } from "xstate";
 import type { Pipeline, Scenario } from "../config/types.js";
 import {
+  type EnvironmentFailure,
   type EventListener,
   type ResourceLeak,
   type ScenarioResult,
@@ -55,6 +56,8 @@ export interface ExecuteRunOptions {
   maxFailures?: number;
   /** --keep-leaks: report leaked processes but leave them running. */
   keepLeaks?: boolean;
+  /** The environment failed midway (see RunOutcome.environmentError): told once, as the run stops. */
+  onEnvironmentFailure?(failure: EnvironmentFailure): void;
   /**
    * Before anything starts, what dead runs on the repository (Grove killed with kill -9) had left
    * running was ended and their leases and locks released: told here, once per dead run.
@@ -73,6 +76,12 @@ export interface RunOutcome {
   maxConcurrency: number;
   leaks: ResourceLeak[];
   worktrees: WorktreeReport[];
+  /**
+   * The first failure of the environment (too many open files, no processes left) that stopped the
+   * run: from then on nothing new started, running scenarios were ended and the rest cancelled, as on
+   * Ctrl-C, rather than failing every scenario after it the same way.
+   */
+  environmentError?: EnvironmentFailure;
 }
 
 /**
@@ -153,6 +162,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     },
     onSpawn: groups.started,
     onExit: groups.ended,
+    onEnvironmentFailure: (failure) => stopForEnvironment(failure),
   });
 
   const specs: RunScenarioSpec[] = plan.scenarios.map((p) => ({
@@ -218,6 +228,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     ...(options.onStep ? { onStep: options.onStep } : {}),
   });
 
+  let environmentError: EnvironmentFailure | undefined;
+  let stopForEnvironment = (failure: EnvironmentFailure) => {
+    environmentError ??= failure;
+  };
   let interrupted = false;
   const onInterrupt = () => {
     interrupted = true;
@@ -249,6 +263,21 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   });
   if (options.interrupt?.aborted) worktrees.cancel();
   else options.interrupt?.addEventListener("abort", () => worktrees.cancel(), { once: true });
+  stopForEnvironment = (failure) => {
+    if (environmentError) return;
+    environmentError = failure;
+    options.onEnvironmentFailure?.(failure);
+    // Once the failed attempt's result is in (it stays errored, not cancelled), stop like a Ctrl-C.
+    setImmediate(() => {
+      handle.interrupt();
+      worktrees.cancel();
+    });
+  };
+  if (environmentError) {
+    const first: EnvironmentFailure = environmentError;
+    environmentError = undefined;
+    stopForEnvironment(first);
+  }
 
   try {
     const results = await handle.finished;
@@ -270,6 +299,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       maxConcurrency: handle.maxConcurrency(),
       leaks: tracker.leaks,
       worktrees: worktreeReports,
+      ...(environmentError ? { environmentError } : {}),
     };
   } finally {
     groups.close();

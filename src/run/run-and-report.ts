@@ -52,6 +52,7 @@ export async function runAndReport(options: RunAndReportOptions): Promise<Report
   const exitCode = runExitCode({
     results,
     interrupted: outcome.interrupted,
+    environmentFailed: outcome.environmentError !== undefined,
     leaks: outcome.leaks.length,
     failOnLeak,
   });
@@ -68,6 +69,7 @@ export async function runAndReport(options: RunAndReportOptions): Promise<Report
     interrupted: outcome.interrupted,
     exitCode,
     maxConcurrency: outcome.maxConcurrency,
+    ...(outcome.environmentError ? { environmentError: outcome.environmentError } : {}),
     ...(planHash !== undefined ? { planHash } : {}),
     ...(shard !== undefined ? { shard } : {}),
     ...(testFiles !== undefined ? { testFiles } : {}),

@@ -1,8 +1,7 @@
-/** The branch a worktree is on: the pipeline's branch template rendered for it. */
-import { worktreeSlug } from "../config/names.js";
-import { renderTemplate } from "../config/templates.js";
+/** The branch a worktree is on: the pipeline's branch template rendered for it (config/worktree-rules.ts). */
 import type { Pipeline } from "../config/types.js";
+import { renderBranch } from "../config/worktree-rules.js";
 
 export function branchFor(pipeline: Pipeline, worktree: string): string {
-  return renderTemplate(pipeline.worktree.branch, { worktree, worktree_slug: worktreeSlug(worktree) });
+  return renderBranch(pipeline.worktree.branch, worktree);
 }

@@ -47,6 +47,8 @@ export interface ExecOutcome {
   cancelled: boolean;
   /** Set when the command could not start (e.g. not found); a sentence for people. */
   spawnError?: string;
+  /** Why it could not start: the errno code (ENOENT, EACCES, EMFILE, ...). */
+  spawnErrorCode?: string;
   /** SIGKILL was needed after the grace period. */
   forced: boolean;
   startedAt: Date;
@@ -114,6 +116,7 @@ export async function execCommand(req: ExecRequest): Promise<ExecOutcome> {
     timedOut,
     cancelled,
     ...(spawnError ? { spawnError } : {}),
+    ...(spawnError && result.error?.code ? { spawnErrorCode: result.error.code } : {}),
     forced,
     startedAt,
     endedAt: new Date(),

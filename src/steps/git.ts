@@ -1,21 +1,19 @@
 /**
- * Native git through execa with argument arrays, never a shell, and never interactive: no editor, no
+ * Native git with argument arrays, never a shell, and never interactive: no editor, no
  * pager, no credential prompt. Callers put `--end-of-options` before refs from config or flags.
  *
  * Every git runs as the leader of its own process group (detached), so a terminal's Ctrl-C does not
  * kill it halfway behind Grove's back and an abort reaches its hooks, filters and helpers too: on
- * abort the whole group gets SIGTERM, a grace period, then SIGKILL (execa's own kill reaches only the
- * direct child). Callers that must undo a half-done operation (a merge) look at `cancelled`.
+ * abort the whole group gets SIGTERM, a grace period, then SIGKILL (killing the direct child alone
+ * would not reach them). Callers that must undo a half-done operation (a merge) look at `cancelled`.
+ *
+ * Spawned with node:child_process, not execa: execa 9 throws "subprocess.stdio is not iterable" when the
+ * spawn fails with EMFILE and leaves the child's 'error' event unhandled, which kills Grove mid-run
+ * with no report. Here a git that cannot start is a result (`spawnError`), like any failed git.
  */
+import { spawn } from "node:child_process";
 import { EnvironmentError } from "../errors.js";
 import { endProcessGroup } from "./end-process-group.js";
-
-/** execa is loaded on first use (~60 ms): a run that only checks its worktrees needs it late or never. */
-let execaModule: typeof import("execa") | undefined;
-async function loadExeca(): Promise<typeof import("execa")> {
-  execaModule ??= await import("execa");
-  return execaModule;
-}
 
 export interface GitResult {
   exitCode: number;
@@ -25,6 +23,8 @@ export interface GitResult {
   cancelled?: boolean;
   /** Ending it needed SIGKILL (it may have left lock files behind). */
   forced?: boolean;
+  /** git could not be started: the errno code (ENOENT, EMFILE, EAGAIN, ...); exitCode is -1. */
+  spawnError?: string;
 }
 
 /** How a run controls a git command: abort, the grace before SIGKILL, its process group's lifetime. */
@@ -60,14 +60,23 @@ export async function git(
   options: GitOptions = {},
 ): Promise<GitResult> {
   if (options.signal?.aborted) return CANCELLED;
-  const { execa } = await loadExeca();
-  const child = execa("git", args, {
+  const child = spawn("git", args, {
     cwd,
-    reject: false,
-    ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),
-    env: { ...options.env, ...NON_INTERACTIVE },
-    extendEnv: true,
+    env: { ...process.env, ...options.env, ...NON_INTERACTIVE },
+    stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     detached: true,
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
+  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
+  if (options.input !== undefined && child.stdin) {
+    child.stdin.on("error", () => {}); // git may exit before reading all of it (EPIPE)
+    child.stdin.end(options.input);
+  }
+  const exited = new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
+    child.once("error", (error: NodeJS.ErrnoException) => resolve({ code: null, error }));
+    child.once("close", (code: number | null) => resolve({ code }));
   });
   const pid = child.pid;
   if (pid !== undefined) options.onSpawn?.(pid);
@@ -77,14 +86,21 @@ export async function git(
   };
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener("abort", onAbort, { once: true });
-  const r = await child;
+  const r = await exited;
   options.signal?.removeEventListener("abort", onAbort);
   const forced = ending ? (await ending).forced : false;
   if (pid !== undefined) options.onExit?.(pid);
+  if (r.error && pid === undefined)
+    return {
+      exitCode: -1,
+      stdout: "",
+      stderr: `could not start git: ${r.error.message}`,
+      ...(r.error.code ? { spawnError: r.error.code } : {}),
+    };
   return {
-    exitCode: r.exitCode ?? -1,
-    stdout: String(r.stdout).trim(),
-    stderr: String(r.stderr).trim(),
+    exitCode: r.code ?? -1,
+    stdout: Buffer.concat(stdout).toString("utf8").trim(),
+    stderr: Buffer.concat(stderr).toString("utf8").trim(),
     ...(ending ? { cancelled: true, forced } : {}),
   };
 }

@@ -12,7 +12,8 @@ import { exitMeaningsFor } from "../config/exit-meanings.js";
 import { worktreeSlug } from "../config/names.js";
 import { renderArgv, renderTemplate, TemplateSyntaxError } from "../config/templates.js";
 import type { Pipeline, Scenario, Step } from "../config/types.js";
-import type { CommandResult } from "../events.js";
+import { environmentErrorFrom } from "../errors.js";
+import type { CommandResult, EnvironmentFailure } from "../events.js";
 import { timestamp } from "../events.js";
 import type { CommandInput } from "../machines/scenario-machine.js";
 import { argvOf, type CommandSpec, execCommand } from "./exec-command.js";
@@ -46,7 +47,16 @@ export interface ScenarioActorOptions {
   env?: Record<string, string>;
   /** Awaited after each command ends, before its result counts (leak sweeps). */
   afterCommand?(end: { scenario: string; attempt: number; pgid?: number; startedAt: Date }): Promise<void>;
+  /**
+   * A command could not run because the environment failed (too many open files, no processes
+   * left, a log that cannot be written): the attempt is errored as `spawn-failed`, and the run is
+   * told, so that it can stop instead of failing every scenario after it the same way.
+   */
+  onEnvironmentFailure?(failure: EnvironmentFailure, scenario: string): void;
 }
+
+/** Spawn errors that say the machine ran out of something, not that the command is wrong. */
+const EXHAUSTED = new Set(["EMFILE", "ENFILE", "EAGAIN", "ENOMEM"]);
 
 /** Log file for one command of one attempt; one flat directory per run (created once). */
 function commandLogPath(
@@ -96,6 +106,39 @@ export function createScenarioActors(options: ScenarioActorOptions) {
   const controllers = new Map<string, AbortController>();
 
   const run = async (ci: CommandInput, xstateSignal: AbortSignal): Promise<CommandResult> => {
+    const started = new Date();
+    try {
+      return await runCommand(ci, xstateSignal);
+    } catch (error) {
+      // Opening a log, reading a tail or forking failed for want of files, disk or memory.
+      const env = environmentErrorFrom(error);
+      if (!env) throw error;
+      options.onEnvironmentFailure?.(
+        { code: env.code.replace(/^E_ENV_/, ""), message: env.message },
+        ci.scenario,
+      );
+      const step =
+        ci.phase === "test"
+          ? undefined
+          : (ci.phase === "before" ? options.pipeline.test.before : options.pipeline.test.after)[ci.index];
+      return {
+        phase: ci.phase,
+        name: step?.name ?? "test",
+        status: "errored",
+        reason: "spawn-failed",
+        command: [],
+        exitCode: null,
+        signal: null,
+        startedAt: timestamp(started),
+        endedAt: timestamp(),
+        durationSeconds: (Date.now() - started.getTime()) / 1000,
+        logPath: commandLogPath(options.runDir, ci.scenario, ci.attempt, ci.phase, step?.name),
+        outputTail: env.message,
+      };
+    }
+  };
+
+  const runCommand = async (ci: CommandInput, xstateSignal: AbortSignal): Promise<CommandResult> => {
     // Let the machine's current step finish (and its observers hear of the previous attempt) first.
     await Promise.resolve();
     const scenario = options.scenarios.get(ci.scenario)!;
@@ -191,6 +234,12 @@ export function createScenarioActors(options: ScenarioActorOptions) {
     });
     xstateSignal.removeEventListener("abort", onStateExit);
     if (controllers.get(ci.scenario) === controller) controllers.delete(ci.scenario);
+    if (outcome.spawnErrorCode !== undefined && EXHAUSTED.has(outcome.spawnErrorCode)) {
+      const cause = Object.assign(new Error(outcome.spawnError), { code: outcome.spawnErrorCode });
+      const env = environmentErrorFrom(cause, `starting ${outcome.argv[0]} for scenario "${ci.scenario}"`);
+      if (env)
+        options.onEnvironmentFailure?.({ code: outcome.spawnErrorCode, message: env.message }, ci.scenario);
+    }
     const { status, reason } = interpretExit(outcome, step ? undefined : exitMeaningsFor(scenario, pipeline));
     const collected =
       !step && pipeline.test.junit !== undefined && !outcome.spawnError

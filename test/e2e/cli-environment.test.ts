@@ -2,8 +2,10 @@
  * Failures of the environment are not bugs in Grove (issue #12): each gets a message naming the
  * resource and what to do, and exit code 5. Real limits, real ports, the built CLI.
  */
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { EnvironmentError } from "../../src/errors.js";
@@ -13,8 +15,11 @@ import {
   openFilesLimit,
 } from "../../src/resources/open-files-limit.js";
 import { makeRepo } from "../helpers/git-repo.js";
-import { GROVE_BIN } from "../helpers/paths.js";
-import { runGrove } from "../helpers/run-grove.js";
+import { FIXTURES, GROVE_BIN } from "../helpers/paths.js";
+import { reportSchemaErrors } from "../helpers/report-schema.js";
+import { runGrove, spawnGrove } from "../helpers/run-grove.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import { waitForFile } from "../helpers/wait-for-file.js";
 
 async function repoWith300() {
   const { main, base } = await makeRepo({
@@ -27,6 +32,18 @@ async function repoWith300() {
     }),
   });
   return { main, base };
+}
+
+/** Whether this machine lets an unprivileged user and mount namespace mount a tmpfs. */
+function canMountTmpfs(): boolean {
+  try {
+    execFileSync("unshare", ["-rm", "sh", "-c", 'mount -t tmpfs -o size=16k tmpfs "$1"', "sh", tempDir()], {
+      stdio: "ignore",
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The built CLI under `ulimit -n LIMIT` (a real limit, set by the shell for the child only). */
@@ -78,6 +95,83 @@ describe("failures of the environment (built CLI)", () => {
     expect(r.exitCode, String(r.stderr)).toBe(0);
     expect(String(r.stdout)).toMatch(/300 passed/);
   });
+
+  it("EMFILE mid-run: the run stops, the report of what ran is written with the error, exit 5", async () => {
+    const { main, root } = await makeRepo();
+    const reached = join(root, "reached");
+    const release = join(root, "release");
+    writeFileSync(
+      join(main, "scenarios.json"),
+      JSON.stringify({
+        scenarios: [
+          {
+            name: "first",
+            worktree: "w",
+            run: [process.execPath, join(FIXTURES, "gate.mjs"), reached, release],
+          },
+          { name: "second", worktree: "w", run: ["true"], dependencies: ["first"] },
+          { name: "third", worktree: "w", run: ["true"], dependencies: ["second"] },
+        ],
+      }),
+    );
+    const child = spawnGrove(["run", "--setup-worktrees"], main);
+    await waitForFile(reached);
+    // Grove may open one more file (a log, the report), but not the two a fork takes.
+    const open = readdirSync(`/proc/${child.pid}/fd`).length;
+    await execa("prlimit", [`--pid=${child.pid}`, `--nofile=${open + 1}`]);
+    writeFileSync(release, "");
+    const r = await child;
+    expect(String(r.stderr)).not.toMatch(/this is a bug in Grove|\n\s+at /);
+    expect(r.exitCode, String(r.stdout) + String(r.stderr)).toBe(5);
+    expect(String(r.stderr)).toMatch(/too many open files for this process \(ulimit -n\).*\(EMFILE\)/);
+    const report = JSON.parse(readFileSync(join(main, "integration_report.json"), "utf8"));
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.grove.exit_code).toBe(5);
+    expect(report.grove.environment_error).toMatchObject({ code: "EMFILE" });
+    const status = Object.fromEntries(
+      report.scenarios.map((x: { name: string; status: string }) => [x.name, x.status]),
+    );
+    expect(status.first).toBe("passed");
+    expect(status.second).toBe("errored");
+    expect(["skipped", "cancelled"]).toContain(status.third);
+    expect(String(r.stdout)).toContain("Environment failure: ");
+  });
+
+  // A real full disk needs a small file system: a tmpfs mounted in a user and mount namespace of its own
+  // (`unshare -rm`), which needs no root but is refused where user namespaces are (some containers).
+  it.skipIf(!canMountTmpfs())(
+    "a real full disk (a 64 KiB tmpfs): exit 5 naming the report, its old content intact, the summary printed",
+    async () => {
+      const { main } = await makeRepo({
+        "scenarios.json": JSON.stringify({ scenarios: [{ name: "a", worktree: "w", run: ["true"] }] }),
+      });
+      const disk = tempDir();
+      const script = [
+        'mount -t tmpfs -o size=64k tmpfs "$1"',
+        'echo \'{"old": true}\' > "$1/report.json"',
+        'dd if=/dev/zero of="$1/fill" bs=4k 2>/dev/null',
+        '"$2" "$3" run --setup-worktrees --report "$1/report.json"',
+        'echo "exit $?"',
+        'cat "$1/report.json"',
+      ].join("\n");
+      const r = await execa("unshare", ["-rm", "sh", "-c", script, "sh", disk, process.execPath, GROVE_BIN], {
+        cwd: main,
+        reject: false,
+        stdin: "ignore",
+        env: { NO_COLOR: "1" },
+      });
+      const out = String(r.stdout);
+      expect(out, String(r.stderr)).toContain("exit 5");
+      expect(String(r.stderr)).toContain(
+        `grove: writing ${join(disk, "report.json")} (its previous content is intact): no space left on the device`,
+      );
+      expect(String(r.stderr)).not.toMatch(/this is a bug in Grove|\n\s+at /);
+      expect(out).toMatch(/1 scenario\(s\) in [\d.]+s: 1 passed/);
+      expect(out).toContain(`Not written: writing ${join(disk, "report.json")}`);
+      expect(out).not.toContain(`Report: ${join(disk, "report.json")}`);
+      expect(out.trimEnd().endsWith('{"old": true}')).toBe(true);
+    },
+  );
 
   it("grove inspect --port on a port in use: exit 5 naming the port", async () => {
     const { main } = await makeRepo({

@@ -115,6 +115,37 @@ describe("grove plan (built CLI)", () => {
     expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
   });
 
+  it("exits 2, located, when two worktree names would share a branch (a_b and a-b under {worktree_slug})", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "grove.pipeline.yaml"),
+      'version: 1\nworktree:\n  branch: "feature/test-{worktree_slug}"\ntest:\n  run: [node, "{test_file}"]\n',
+    );
+    writeFileSync(
+      join(dir, "scenarios.json"),
+      [
+        '{"scenarios": [',
+        '  {"name": "one", "worktree": "a_b", "test_file": "t"},',
+        '  {"name": "two", "worktree": "a-b", "test_file": "t"}',
+        "]}",
+      ].join("\n"),
+    );
+    const r = await runGrove(["plan"], dir);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(
+      /scenarios\.json:3:\d+ \(at \/scenarios\/1\/worktree\): worktree "a-b" would be on branch "feature\/test-a-b", as worktree "a_b" \(scenario "one", \/scenarios\/0\/worktree\) is/,
+    );
+    expect(r.stderr).toContain(
+      "fix: rename one of the two worktrees, or use {worktree} instead of {worktree_slug}",
+    );
+    // With {worktree} the two names are two branches: planned.
+    writeFileSync(
+      join(dir, "grove.pipeline.yaml"),
+      'version: 1\nworktree:\n  branch: "feature/test-{worktree}"\ntest:\n  run: [node, "{test_file}"]\n',
+    );
+    expect((await runGrove(["plan"], dir)).exitCode).toBe(0);
+  });
+
   it("exits 2 for usage errors and 4 when filters match nothing", async () => {
     const dir = tempDir();
     copyFileSync(REFERENCE_SCENARIOS, join(dir, "scenarios.json"));

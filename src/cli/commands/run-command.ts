@@ -201,6 +201,8 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       cleanup: values.cleanup === true && values["keep-worktrees"] !== true,
       keepLeaks: values["keep-leaks"] === true,
       onDeadRun: (dead) => io.stderr(`${describeDeadRun(dead).join("\n")}\n`),
+      onEnvironmentFailure: (failure) =>
+        io.stderr(`grove: ${failure.message}\n  stopping: nothing new starts; running scenarios are ended\n`),
       ...(maxFailures !== undefined ? { maxFailures } : {}),
       scenariosFile: ctx.scenariosFile,
       planHash: ctx.planHash,

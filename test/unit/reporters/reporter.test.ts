@@ -43,6 +43,26 @@ describe("CompositeReporter", () => {
     await ending;
     expect(seen).toEqual(["slow", "next"]);
   });
+
+  it("a reporter that throws does not stop the ones after it: they are told, and the first error is thrown", async () => {
+    const full = new Error("writing /r/report.json (its previous content is intact): no space left");
+    const told: unknown[][] = [];
+    const composite = new CompositeReporter([
+      {
+        onEnd: () => {
+          throw full;
+        },
+      },
+      {
+        onEnd: () => {
+          throw new Error("second");
+        },
+      },
+      { onEnd: (_r, failed) => void told.push([...(failed ?? [])]) },
+    ]);
+    await expect(composite.onEnd({} as Report)).rejects.toBe(full);
+    expect(told).toEqual([[full, new Error("second")]]);
+  });
 });
 
 describe("runExitCode", () => {
@@ -62,6 +82,14 @@ describe("runExitCode", () => {
   it("an interrupted run is 130 whatever else happened", () => {
     expect(runExitCode({ interrupted: true, leaks: 2, failOnLeak: true, results: [result("failed")] })).toBe(
       EXIT.interrupted,
+    );
+    expect(runExitCode({ ...base, interrupted: true, environmentFailed: true, results: [] })).toBe(
+      EXIT.interrupted,
+    );
+  });
+  it("a run the environment stopped is 5, even when what ran passed", () => {
+    expect(runExitCode({ ...base, environmentFailed: true, results: [result("passed")] })).toBe(
+      EXIT.environment,
     );
   });
 });

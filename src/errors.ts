@@ -43,11 +43,27 @@ export abstract class GroveError extends Error {
 /** How many problems a ConfigError's message lists; the rest are counted (`diagnostics` has all). */
 export const MAX_LISTED_PROBLEMS = 50;
 
+/**
+ * Diagnostics as a reader meets them: per file (in the order the files first appear), by line and
+ * column; unlocated ones (a whole-file problem) first; ties keep their order.
+ */
+function inSourceOrder(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const files = new Map<string, number>();
+  for (const d of diagnostics) if (!files.has(d.location.file)) files.set(d.location.file, files.size);
+  return [...diagnostics].sort(
+    (a, b) =>
+      files.get(a.location.file)! - files.get(b.location.file)! ||
+      (a.location.line ?? 0) - (b.location.line ?? 0) ||
+      (a.location.column ?? 0) - (b.location.column ?? 0),
+  );
+}
+
 /** The user's configuration (scenarios, pipeline, flags) is invalid. Exit code 2. */
 export class ConfigError extends GroveError {
   readonly code = "E_CONFIG";
   readonly diagnostics: Diagnostic[];
-  constructor(diagnostics: Diagnostic[], options?: { cause?: unknown }) {
+  constructor(unordered: Diagnostic[], options?: { cause?: unknown }) {
+    const diagnostics = inSourceOrder(unordered);
     const lines = diagnostics.slice(0, MAX_LISTED_PROBLEMS).map(formatDiagnostic);
     if (diagnostics.length > MAX_LISTED_PROBLEMS)
       lines.push(`... and ${diagnostics.length - MAX_LISTED_PROBLEMS} more problem(s) like these`);

@@ -105,14 +105,16 @@ export async function createRunReporters(ctx: RunReporterContext): Promise<RunRe
     finishLive ? { onEnd: finishLive } : undefined,
     html,
     new JsonReporter([ctx.reportPath, join(ctx.runDir, "report.json")]),
-    junitPath && JUnitReporter ? new JUnitReporter(junitPath) : undefined,
+    junitPath && JUnitReporter
+      ? new JUnitReporter(junitPath, { suitePerScenario: ctx.pipeline.test.junit !== undefined })
+      : undefined,
     ctx.recordTimings ? new TimingsReporter(ctx.mainRepo) : undefined,
     chosen.names.has("ndjson") ? new NdjsonReporter(io.stdout) : undefined,
     GithubReporter
       ? new GithubReporter({
           write: chosen.human,
           ...(io.env.GITHUB_STEP_SUMMARY ? { summaryPath: io.env.GITHUB_STEP_SUMMARY } : {}),
-          criticalPath: ctx.plan.criticalPath,
+          dependencies: new Map(ctx.plan.scenarios.map((p) => [p.name, p.dependencies])),
         })
       : undefined,
     chosen.console

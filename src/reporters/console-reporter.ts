@@ -226,7 +226,8 @@ export class ConsoleReporter implements Reporter {
       );
     for (const w of report.worktrees.filter((x) => x.kept_reasons?.length))
       out.push(`Kept worktree ${w.name}: ${w.kept_reasons!.join(", ")}`);
-    out.push("");
+    // One blank line between the details and the counts; none doubled when there are no details.
+    if (out.length > 1) out.push("");
     const env = report.grove.environment_error;
     if (env)
       out.push(

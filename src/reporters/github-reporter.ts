@@ -3,11 +3,13 @@
  * annotation per failure (per failing test where the runner's JUnit names them, with file and line
  * where known), each failure's output inside `::group::`/`::endgroup::`, and a Markdown job summary
  * appended to $GITHUB_STEP_SUMMARY: counts, failures with reason and tail, skipped with causes, flaky,
- * leaks, the slowest scenarios and the critical path. Works from the final report only.
+ * leaks, the slowest scenarios and the critical path the run actually took (from its timestamps, not
+ * the plan's expectation). Works from the final report and the plan's dependencies.
  * Not responsible for: colour (the console reporter; FORCE_COLOR turns it on in CI logs).
  */
 import { appendFileSync } from "node:fs";
 import { stripControl } from "../util/strip-control.js";
+import { actualCriticalPath } from "./actual-critical-path.js";
 import type { Report, ReportScenario } from "./build-report.js";
 import { fileOfTestId } from "./junit-reporter.js";
 import type { Reporter } from "./reporter.js";
@@ -17,8 +19,8 @@ export interface GithubOptions {
   write(text: string): void;
   /** $GITHUB_STEP_SUMMARY; no summary without it. */
   summaryPath?: string;
-  /** The plan's critical path (names, in order). */
-  criticalPath?: readonly string[];
+  /** Each scenario's dependencies in the plan, to walk the actual critical path back. */
+  dependencies?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Workflow-command escaping (actions/toolkit `command.ts`): data escapes %, CR, LF; properties also : and ,. */
@@ -67,12 +69,15 @@ export class GithubReporter implements Reporter {
       this.o.write("::endgroup::\n");
     }
     if (this.o.summaryPath)
-      appendFileSync(this.o.summaryPath, renderSummary(report, this.o.criticalPath ?? []));
+      appendFileSync(this.o.summaryPath, renderSummary(report, this.o.dependencies ?? new Map()));
   }
 }
 
 /** The job summary as Markdown (exported for tests). */
-function renderSummary(report: Report, criticalPath: readonly string[]): string {
+function renderSummary(
+  report: Report,
+  dependencies: ReadonlyMap<string, readonly string[]> = new Map(),
+): string {
   const s = report.summary;
   const out: string[] = [];
   const verdict = s.interrupted ? "interrupted" : report.grove.exit_code === 0 ? "passed" : "failed";
@@ -127,14 +132,13 @@ function renderSummary(report: Report, criticalPath: readonly string[]): string 
       out.push(`| ${md(x.name)} | ${md(x.worktree)} | ${x.duration.toFixed(1)} | ${x.status} |`);
     out.push("");
   }
-  const byName = new Map(report.scenarios.map((x) => [x.name, x]));
-  const path = criticalPath.filter((n) => byName.has(n));
-  if (path.length > 0) {
-    const seconds = path.reduce((t, n) => t + byName.get(n)!.duration, 0);
+  const critical = actualCriticalPath(report.scenarios, dependencies);
+  if (critical) {
+    const byName = new Map(report.scenarios.map((x) => [x.name, x]));
     out.push(
-      `### Critical path (${seconds.toFixed(1)} s)`,
+      `### Critical path (actual: ${critical.seconds.toFixed(1)} s from the first's start to the last's end)`,
       "",
-      path.map((n) => `${md(n)} (${byName.get(n)!.duration.toFixed(1)} s)`).join(" → "),
+      critical.names.map((n) => `${md(n)} (${byName.get(n)!.duration.toFixed(1)} s)`).join(" → "),
       "",
     );
   }

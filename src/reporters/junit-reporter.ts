@@ -124,16 +124,29 @@ function suite(name: string, cases: Case[], extra: XmlElement["attrs"] = {}): Xm
   );
 }
 
+/** How the scenarios are grouped into suites. */
+export interface JUnitOptions {
+  /**
+   * Each scenario is its own suite, `worktree › scenario`, whatever became of it (ran with its tests,
+   * failed before writing them, skipped): the pipeline collects per-test JUnit (`test.junit`), so a
+   * scenario keeps one suite name from run to run. Default: when any scenario in the report has tests.
+   * Otherwise one suite per worktree, one case per scenario.
+   */
+  suitePerScenario?: boolean;
+}
+
 /** The JUnit tree of a report (exported for tests and merge-reports). */
-function junitTree(report: Report): XmlElement {
+function junitTree(report: Report, options: JUnitOptions = {}): XmlElement {
+  const perScenario = options.suitePerScenario ?? report.scenarios.some((s) => s.tests?.length);
   const byWorktree = new Map<string, Case[]>();
   const suites: XmlElement[] = [];
   const own: XmlElement[] = [];
   for (const s of report.scenarios) {
-    if (s.tests && s.tests.length > 0) {
-      const file = s.tests.find((t) => t.file)?.file ?? fileOfTestId(s.test_file);
+    if (perScenario) {
+      const tests = s.tests ?? [];
+      const file = tests.find((t) => t.file)?.file ?? fileOfTestId(s.test_file);
       own.push(
-        suite(`${s.worktree} › ${s.name}`, collectedCases(s, s.tests), {
+        suite(`${s.worktree} › ${s.name}`, tests.length ? collectedCases(s, tests) : [scenarioCase(s)], {
           ...(file ? { file } : {}),
           ...(s.started_at ? { timestamp: s.started_at } : {}),
         }),
@@ -159,15 +172,18 @@ function junitTree(report: Report): XmlElement {
 }
 
 /** The JUnit XML document of a report. */
-export function renderJUnit(report: Report): string {
-  return serializeXml(junitTree(report));
+export function renderJUnit(report: Report, options: JUnitOptions = {}): string {
+  return serializeXml(junitTree(report, options));
 }
 
 /** `--junit FILE` as a reporter: writes the XML atomically at the end of the run. */
 export class JUnitReporter implements Reporter {
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly options: JUnitOptions = {},
+  ) {}
 
   onEnd(report: Report): void {
-    writeOutputFile(this.path, renderJUnit(report));
+    writeOutputFile(this.path, renderJUnit(report, this.options));
   }
 }

@@ -90,8 +90,13 @@ function toTest(c: Node, suiteFile: string | undefined): TestCaseResult {
       : skipped
         ? "skipped"
         : "passed";
-  const file = attr(c, "file") ?? suiteFile;
-  const line = Number(attr(c, "line"));
+  const given = attr(c, "file") ?? suiteFile;
+  const attrLine = Number(attr(c, "line"));
+  const hasLine = Number.isInteger(attrLine) && attrLine >= 0 && attr(c, "line") !== undefined;
+  // pytest's JUnit (xunit2) has no file or line; its traceback has `tests/test_api.py:12: ...`.
+  const where = !hasLine && bad ? locationInTrace(textOf(bad), given) : undefined;
+  const file = given ?? where?.file;
+  const line = hasLine ? attrLine : where?.line;
   const message = bad
     ? (oneLine(attr(bad, "message")) ?? oneLine(textOf(bad)))
     : skipped
@@ -103,10 +108,32 @@ function toTest(c: Node, suiteFile: string | undefined): TestCaseResult {
     classname: attr(c, "classname") ?? "",
     name: attr(c, "name") ?? "(unnamed)",
     ...(file ? { file } : {}),
-    ...(Number.isInteger(line) && line >= 0 && attr(c, "line") !== undefined ? { line } : {}),
+    ...(line !== undefined ? { line } : {}),
     status,
     seconds: Number.isFinite(seconds) && seconds >= 0 ? seconds : 0,
     ...(message ? { message } : {}),
     ...(detail ? { detail } : {}),
   };
+}
+
+/** `path.ext:LINE:` at the start of a traceback line (pytest's "tests/test_api.py:12: AssertionError"). */
+const TRACE_LOCATION = /^\s*([\w./@+-]+\.[A-Za-z]\w*):(\d+):/gm;
+
+/**
+ * Where a failure happened, read from its traceback: the last frame in the test's own file when that is
+ * known (the assertion, not the library code under it), else the first frame (the test function).
+ */
+export function locationInTrace(
+  text: string,
+  file: string | undefined,
+): { file: string; line: number } | undefined {
+  const frames = [...text.matchAll(TRACE_LOCATION)].map((m) => ({ file: m[1]!, line: Number(m[2]) }));
+  if (file !== undefined) {
+    const own = frames.filter(
+      (f) => f.file === file || f.file.endsWith(`/${file}`) || file.endsWith(`/${f.file}`),
+    );
+    const last = own[own.length - 1];
+    return last ? { file, line: last.line } : undefined;
+  }
+  return frames[0];
 }

@@ -43,6 +43,10 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const some = (paths: readonly string[]) =>
   `${paths.slice(0, 3).join(", ")}${paths.length > 3 ? ", ..." : ""}`;
 
+/** Up to three paths by name, then how many more ("a, b, c, +4 more"). */
+const named = (paths: readonly string[], total: number) =>
+  `${paths.slice(0, 3).join(", ")}${total > Math.min(paths.length, 3) ? `, +${total - Math.min(paths.length, 3)} more` : ""}`;
+
 /** The reasons that keep a worktree, in a fixed order, exactly as Grove prints them (docs/worktrees.md). */
 export function keptReasons(w: WorkInWorktree): string[] {
   const out: string[] = [];
@@ -55,7 +59,7 @@ export function keptReasons(w: WorkInWorktree): string[] {
     const paths = w.hidden.filter((h) => h.flag === flag).map((h) => h.path);
     if (paths.length) out.push(`${paths.length} changed but hidden by ${flag}: ${some(paths)}`);
   }
-  if (w.untracked) out.push(`${w.untracked} untracked`);
+  if (w.untracked) out.push(`${w.untracked} untracked: ${named(w.untrackedPaths, w.untracked)}`);
   if (w.precious.length) out.push(`ignored but not disposable: ${some(w.precious)}`);
   for (const n of w.nested) out.push(n);
   if (w.stashes.length) out.push(`${plural(w.stashes.length, "stash", "stashes")} (${w.stashes.join(", ")})`);

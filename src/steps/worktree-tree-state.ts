@@ -8,6 +8,9 @@ import { lstatSync, readlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { git } from "./git.js";
 
+/** How many untracked paths are kept by name (the reason names 3, then counts the rest). */
+const NAMED_UNTRACKED = 3;
+
 /** What the files of a worktree hold, by kind (counts, or paths where the reason names them). */
 export interface TreeState {
   staged: number;
@@ -15,6 +18,8 @@ export interface TreeState {
   intentToAdd: number;
   conflicted: number;
   untracked: number;
+  /** The first few untracked paths (as git prints them), for the reason that names them. */
+  untrackedPaths: string[];
   /** Ignored paths that are not disposable (a .env, a local database). */
   precious: string[];
   /** Ignored, disposable paths that removing the worktree deletes (as git prints them). */
@@ -44,6 +49,7 @@ export async function readTreeState(
     intentToAdd: 0,
     conflicted: 0,
     untracked: 0,
+    untrackedPaths: [],
     precious: [],
     disposable: [],
     hidden: [],
@@ -94,7 +100,7 @@ function readStatus(
     else if (kind === "?") {
       const path = rec.slice(2);
       if (isDisposable(path) && isSharedLink(mainRepo, worktree, path)) state.sharedLinks.push(path);
-      else state.untracked++;
+      else if (state.untracked++ < NAMED_UNTRACKED) state.untrackedPaths.push(path);
     } else if (kind === "!") {
       const path = rec.slice(2);
       (isDisposable(path) ? state.disposable : state.precious).push(path);

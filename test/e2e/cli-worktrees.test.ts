@@ -16,11 +16,11 @@ describe("grove worktrees (built CLI, real git)", () => {
     expect(setup.stdout).toContain("cli: ready");
     writeFileSync(join(sample.basePath, "cli", "notes.txt"), "my work\n");
     const dry = await runGrove(["worktrees", "clean", "--dry-run"], sample.mainRepo);
-    expect(dry.stdout).toContain("cli: would be kept (1 untracked)");
+    expect(dry.stdout).toContain("cli: would be kept (1 untracked: notes.txt)");
     expect(dry.stdout).toContain("parser: would be removed");
     expect(existsSync(join(sample.basePath, "parser"))).toBe(true);
     const clean = await runGrove(["worktrees", "clean"], sample.mainRepo);
-    expect(clean.stdout).toContain("cli: kept (1 untracked)");
+    expect(clean.stdout).toContain("cli: kept (1 untracked: notes.txt)");
     expect(existsSync(join(sample.basePath, "cli", "notes.txt"))).toBe(true);
     expect(existsSync(join(sample.basePath, "parser"))).toBe(false);
 

@@ -152,13 +152,21 @@ export const STATES: readonly WorktreeState[] = [
   {
     name: "untracked",
     keep: true,
-    reason: "1 untracked",
+    reason: "1 untracked: notes.txt",
     prepare: async ({ wt }) => write(wt, "notes.txt", "mine\n"),
+  },
+  {
+    name: "untracked-many",
+    keep: true,
+    reason: "5 untracked: a.txt, b.txt, c.txt, +2 more",
+    prepare: async ({ wt }) => {
+      for (const f of ["a", "b", "c", "d", "e"]) write(wt, `${f}.txt`, `${f}\n`);
+    },
   },
   {
     name: "untracked-deep",
     keep: true,
-    reason: "2 untracked",
+    reason: "2 untracked: drafts/a/b.txt, drafts/c.txt",
     prepare: async ({ wt }) => {
       write(wt, "drafts/a/b.txt", "deep\n");
       write(wt, "drafts/c.txt", "deep too\n");
@@ -321,7 +329,7 @@ export const STATES: readonly WorktreeState[] = [
   {
     name: "nested-untracked-repo",
     keep: true,
-    reason: "1 untracked",
+    reason: "1 untracked: scratch/",
     prepare: async ({ wt }) => {
       mkdirSync(join(wt, "scratch"));
       await run(join(wt, "scratch"), ["init", "-q", "-b", "main"]);

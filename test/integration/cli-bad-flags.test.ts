@@ -237,6 +237,20 @@ describe("every flag with bad values", () => {
     expect(r.stdout).not.toMatch(/Running|passed/);
   });
 
+  it("worktrees actions are named in full: an unknown flag, and clean --force (which does not exist)", async () => {
+    const unknown = await grove(["worktrees", "setup", "--frobnicate"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      'unknown option "--frobnicate" for "grove worktrees setup"; see grove worktrees setup --help',
+    );
+    const force = await grove(["worktrees", "clean", "--force"]);
+    expect(force.code).toBe(2);
+    expect(force.stderr).toMatch(
+      /grove worktrees clean has no --force: it never removes a worktree that holds work/,
+    );
+    expect(force.stderr).toContain("git worktree remove --force PATH");
+  });
+
   it("--inspect on a port in use is a failure of the environment (exit 5), before the run", async () => {
     const { createServer } = await import("node:net");
     const server = createServer();

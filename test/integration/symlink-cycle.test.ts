@@ -62,6 +62,6 @@ describe("a worktree holding symlink cycles (real git)", () => {
     writeFileSync(join(wt, "tools", "note.txt"), "mine\n");
     const r = await lifecycle(repo, true);
     expect(r.report.state).toBe("kept");
-    expect(r.report.kept_reasons).toEqual(["2 untracked"]);
+    expect(r.report.kept_reasons).toEqual(["2 untracked: tools/note.txt, tools/up"]);
   });
 });

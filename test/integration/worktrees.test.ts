@@ -181,7 +181,10 @@ describe("worktree lifecycle (real git)", () => {
 
     const r = await lifecycle(repo, names, "", { cleanup: true });
     expect(r.reports.get("modified")).toMatchObject({ state: "kept", kept_reasons: ["1 modified"] });
-    expect(r.reports.get("untracked")).toMatchObject({ state: "kept", kept_reasons: ["1 untracked"] });
+    expect(r.reports.get("untracked")).toMatchObject({
+      state: "kept",
+      kept_reasons: ["1 untracked: new.txt"],
+    });
     expect(r.reports.get("unpushed")).toMatchObject({
       state: "kept",
       kept_reasons: ["1 commit no other ref holds"],

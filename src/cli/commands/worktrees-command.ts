@@ -52,14 +52,26 @@ Examples:
   grove worktrees clean --dry-run
 `;
 
+const ACTIONS = ["list", "setup", "pull", "clean"] as const;
+
 export async function worktreesCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseArgs(argv, WORKTREES_OPTIONS, "worktrees");
+  // Messages name the whole command (`grove worktrees clean`), not only `grove worktrees`.
+  const named = ACTIONS.find((a) => a === argv[0]);
+  if (named === "clean" && argv.includes("--force"))
+    throw new UsageError(
+      'grove worktrees clean has no --force: it never removes a worktree that holds work (it says why it keeps one); commit, stash or delete that work, or remove the worktree yourself with "git worktree remove --force PATH"',
+    );
+  const { values, positionals } = parseArgs(
+    argv,
+    WORKTREES_OPTIONS,
+    named ? `worktrees ${named}` : "worktrees",
+  );
   if (values.help) {
     io.stdout(WORKTREES_HELP);
     return EXIT.ok;
   }
   const [action = "list", ...names] = positionals;
-  if (!["list", "setup", "pull", "clean"].includes(action))
+  if (!(ACTIONS as readonly string[]).includes(action))
     throw new UsageError(`unknown worktrees action "${action}"; use list, setup, pull or clean`);
   const ctx = await resolveContext(values, io.cwd);
   if (ctx.mainRepoIsGit) {

@@ -67,6 +67,12 @@ describe("pipelines", () => {
     ]);
   });
 
+  it("lists several problems in line order, whatever order the checks found them in", () => {
+    const text =
+      'version: 1\ntest:\n  run: [node, "{test_file}"]\n  timeout: -5\n  kill_grace: "x"\n  bogus: 1\n';
+    expect(messages(text).map((m) => m.split(" ")[0])).toEqual(["4:3", "5:3", "6:3"]);
+  });
+
   it("rejects a step with two commands, and one with none", () => {
     expect(
       messages("version: 1\ntest:\n  before:\n    - name: x\n      run: [a]\n      shell: b\n")[0],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GroveEvent, ScenarioResult } from "../../../src/events.js";
 import { ConsoleReporter } from "../../../src/reporters/console-reporter.js";
+import { report } from "../../helpers/sample-report.js";
 
 const at = "2026-01-01T00:00:00.000Z";
 const result = (name: string, status: ScenarioResult["status"], extra: Partial<ScenarioResult> = {}) =>
@@ -48,6 +49,44 @@ const attempt = (name: string, n = 1): GroveEvent => ({
   attempt: n,
   command: ["x"],
   logPath: "l",
+});
+
+describe("console reporter's closing summary", () => {
+  const summaryOf = (results: ScenarioResult[], meta = {}, failed: unknown[] = []) => {
+    let out = "";
+    new ConsoleReporter({
+      write: (t) => (out += t),
+      tty: false,
+      color: false,
+      files: { report: "/r.json" },
+    }).onEnd(report(results, meta), failed);
+    return out;
+  };
+
+  it("starts with one blank line, never two, whether or not there are failures to show", () => {
+    const clean = summaryOf([result("a", "passed")]);
+    expect(clean.startsWith("\n1 scenario(s)")).toBe(true);
+    expect(clean).not.toContain("\n\n\n");
+    const failing = summaryOf([result("a", "failed")]);
+    expect(failing.startsWith("\nFailures:\n")).toBe(true);
+    expect(failing).not.toContain("\n\n\n");
+  });
+
+  it("says what a reporter before it could not write, and does not name that file as written", () => {
+    const full = new Error("writing /r.json (its previous content is intact): no space left on the device");
+    const out = summaryOf([result("a", "passed")], {}, [full]);
+    expect(out).toContain(`Not written: ${full.message}`);
+    expect(out).not.toContain("Report: /r.json");
+  });
+
+  it("names the failure of the environment that stopped the run", () => {
+    const out = summaryOf([result("a", "cancelled")], {
+      environmentError: { code: "EMFILE", message: "starting true: too many open files (EMFILE)" },
+      exitCode: 5,
+    });
+    expect(out).toContain("Environment failure: starting true: too many open files (EMFILE)");
+    expect(out).toMatch(/\nStopped: 1 scenario\(s\)/);
+  });
 });
 
 describe("console reporter, not a terminal: one line per change", () => {

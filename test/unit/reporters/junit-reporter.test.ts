@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
+import type { TestCaseResult } from "../../../src/events.js";
 import { renderJUnit } from "../../../src/reporters/junit-reporter.js";
 import { FIXTURES } from "../../helpers/paths.js";
 import { attempt, report, result } from "../../helpers/sample-report.js";
@@ -129,5 +130,28 @@ describe("JUnit reporter", () => {
     expect(schemaErrors(xml)).toBe("");
     const suite = parse(xml).testsuites[0].testsuite[0];
     expect(suite).toMatchObject({ tests: "2", errors: "1" });
+  });
+
+  it("names a scenario's suite the same whether it ran, failed before writing its tests, or was skipped", () => {
+    const tests: TestCaseResult[] = [{ classname: "c", name: "t", status: "passed", seconds: 1 }];
+    const r = report([
+      result("api", "passed", [attempt(1, "passed", "", tests)]),
+      result("cli", "failed", [attempt(1, "failed", "crashed")], { worktree: "w2" }),
+      result("after", "skipped", [], { worktree: "w2" }),
+    ]);
+    for (const options of [{}, { suitePerScenario: true }]) {
+      const xml = renderJUnit(r, options);
+      expect(schemaErrors(xml)).toBe("");
+      const suites = parse(xml).testsuites[0].testsuite;
+      expect(suites.map((x: { name: string }) => x.name)).toEqual(["w1 › api", "w2 › cli", "w2 › after"]);
+      const skipped = suites[2];
+      expect(skipped).toMatchObject({ tests: "1", skipped: "1" });
+      expect(skipped.testcase[0]).toMatchObject({ name: "after", classname: "w2" });
+    }
+    // Without per-test results anywhere: one suite per worktree, as before.
+    const plain = report([result("a", "passed", [attempt(1, "passed", "")]), result("b", "skipped", [])]);
+    expect(parse(renderJUnit(plain)).testsuites[0].testsuite.map((x: { name: string }) => x.name)).toEqual([
+      "w1",
+    ]);
   });
 });

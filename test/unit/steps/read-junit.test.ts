@@ -31,6 +31,36 @@ describe("reading a runner's JUnit", () => {
     });
   });
 
+  it("takes file and line from a pytest traceback when the JUnit has none", () => {
+    const trace = [
+      "def test_total():",
+      ">       assert total([1, 2]) == 4",
+      "",
+      "tests/test_cart.py:7: ",
+      "_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _",
+      "    def total(xs):",
+      ">       raise ValueError(xs)",
+      "E       ValueError: [1, 2]",
+      "",
+      "src/cart.py:3: ValueError",
+    ].join("\n");
+    const read = parseJUnit(
+      `<testsuite><testcase classname="tests.test_cart" name="test_total"><failure message="ValueError">${trace}</failure></testcase>` +
+        `<testcase classname="t" name="in_file" file="tests/test_cart.py"><failure>${trace}</failure></testcase>` +
+        `<testcase classname="t" name="given" line="40"><failure>${trace}</failure></testcase>` +
+        `<testcase classname="t" name="no_trace"><failure>AssertionError</failure></testcase></testsuite>`,
+    );
+    if (!("tests" in read)) throw new Error(read.problem);
+    const at = (name: string) => read.tests.find((t) => t.name === name)!;
+    // No file known: the first frame, the test function.
+    expect(at("test_total")).toMatchObject({ file: "tests/test_cart.py", line: 7 });
+    // The file known: the last frame in it, not the library code under it.
+    expect(at("in_file")).toMatchObject({ file: "tests/test_cart.py", line: 7 });
+    // A line the runner gives wins.
+    expect(at("given").line).toBe(40);
+    expect(at("no_trace").line).toBeUndefined();
+  });
+
   it("reads a bare <testsuite> (pytest's older format)", () => {
     expect(
       parseJUnit(`<testsuite><testcase name="t"><failure message="m">x</failure></testcase></testsuite>`),

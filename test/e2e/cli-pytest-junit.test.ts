@@ -62,7 +62,9 @@ describe("per-test results from the runner's own JUnit (real pytest, built CLI)"
       const post = api.tests!.find((t) => t.name === "test_post")!;
       expect(post.message).toContain("posted twice");
       expect(r.stdout).toMatch(/1 of 4 tests failed: test_post/);
-      expect(r.stdout).toMatch(/✗ tests\.test_api\.test_post: .*posted twice/);
+      // pytest's JUnit names no file or line: both come from its traceback, so the id is pytest's own.
+      expect(post).toMatchObject({ file: "tests/test_api.py", line: 7 });
+      expect(r.stdout).toMatch(/✗ tests\/test_api\.py::test_post: .*posted twice/);
 
       const junit = readFileSync(join(repo.main, "junit.xml"), "utf8");
       const file = join(repo.root, "junit.xml");

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { InspectionEvent } from "xstate";
 import type { Pipeline, Scenario } from "../config/types.js";
+import { environmentErrorFrom } from "../errors.js";
 import {
   type EnvironmentFailure,
   type EventListener,
@@ -281,8 +282,19 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
 
   try {
     const results = await handle.finished;
-    await tracker.flush();
-    const worktreeReports = await worktrees.finish(options.cleanup ?? false);
+    // The environment may fail here too (no file left for a /proc scan): the report is still written.
+    const noteEnvironment = (error: unknown) => {
+      const env = environmentErrorFrom(error);
+      if (!env) throw error;
+      environmentError ??= { code: env.code.replace(/^E_ENV_/, ""), message: env.message };
+    };
+    await tracker.flush().catch(noteEnvironment);
+    const worktreeReports = await worktrees
+      .finish(options.cleanup ?? false)
+      .catch((error: unknown): WorktreeReport[] => {
+        noteEnvironment(error);
+        return [];
+      });
     tracker.recordWorktreeLeaks(worktreeReports, options.cleanup ?? false);
     tracker.finish();
     const ended = new Date();

@@ -131,9 +131,12 @@ describe("failures of the environment (built CLI)", () => {
     const status = Object.fromEntries(
       report.scenarios.map((x: { name: string; status: string }) => [x.name, x.status]),
     );
-    expect(status.first).toBe("passed");
-    expect(status.second).toBe("errored");
+    // Where it fails depends on what Grove opens next (a module it loads late, a log, a fork): the
+    // scenario it failed in is errored, and nothing after it passed.
+    expect(["passed", "errored"]).toContain(status.first);
+    expect(["errored", "skipped", "cancelled"]).toContain(status.second);
     expect(["skipped", "cancelled"]).toContain(status.third);
+    expect(Object.values(status)).toContain("errored");
     expect(String(r.stdout)).toContain("Environment failure: ");
   });
 

@@ -236,6 +236,9 @@ export class ConsoleReporter implements Reporter {
     out.push(
       `${s.interrupted ? "Interrupted: " : env ? "Stopped: " : ""}${s.total} scenario(s) in ${s.duration.toFixed(1)}s: ${parts.join(", ")}`,
     );
+    // Every scenario passed and the run still fails: say it is the leaks (--fail-on-leak).
+    if (report.grove.exit_code === 1 && problems.length === 0 && report.resource_leaks.length > 0)
+      out.push(`Failed: ${report.resource_leaks.length} leak(s) found, and --fail-on-leak is on`);
     // An output a reporter before this one could not write is not named as written.
     const unwritten = failed.map((e) => (e instanceof Error ? e.message : String(e)));
     const written = (path: string | undefined) =>

@@ -72,6 +72,23 @@ describe("console reporter's closing summary", () => {
     expect(failing).not.toContain("\n\n\n");
   });
 
+  it("a run that fails only on its leaks (--fail-on-leak) says so under the counts", () => {
+    const leaky = (exitCode: number) => {
+      const r = report([result("a", "passed")], { exitCode });
+      r.resource_leaks.push({
+        resource_id: "process:42",
+        type: "process",
+        module: "m",
+        command: "sleep 99",
+      } as never);
+      let out = "";
+      new ConsoleReporter({ write: (t) => (out += t), tty: false, color: false }).onEnd(r);
+      return out;
+    };
+    expect(leaky(1)).toMatch(/1 passed.*\nFailed: 1 leak\(s\) found, and --fail-on-leak is on\n/);
+    expect(leaky(0)).not.toContain("--fail-on-leak");
+  });
+
   it("says what a reporter before it could not write, and does not name that file as written", () => {
     const full = new Error("writing /r.json (its previous content is intact): no space left on the device");
     const out = summaryOf([result("a", "passed")], {}, [full]);

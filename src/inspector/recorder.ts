@@ -146,7 +146,7 @@ export class RunRecorder implements Reporter {
     else if (event.type === "@xstate.microstep") {
       const snap = event.snapshot as { value?: unknown; status?: string };
       const taken = (event as { _transitions?: readonly TakenTransition[] })._transitions ?? [];
-      this.state(actor, snap, taken);
+      this.state(actor, snap, taken.map(describeTaken));
     } else if (event.type === "@xstate.snapshot")
       this.state(actor, event.snapshot as { value?: unknown; status?: string }, undefined);
   };
@@ -159,7 +159,7 @@ export class RunRecorder implements Reporter {
   private state(
     actor: string,
     snap: { value?: unknown; status?: string },
-    taken: readonly TakenTransition[] | undefined,
+    taken: readonly string[] | undefined,
   ) {
     if (snap.value === undefined) return;
     const key = typeof snap.value === "string" ? snap.value : `\u0000${JSON.stringify(snap.value)}`;
@@ -167,15 +167,27 @@ export class RunRecorder implements Reporter {
     this.lastState.set(actor, key);
     const a = this.id(actor);
     const v = this.id(key, snap.value);
-    const x = taken?.length ? `[${taken.map((t) => this.id(describeTaken(t))).join(",")}]` : "0";
+    const x = taken?.length ? `[${taken.map((t) => this.id(t)).join(",")}]` : "0";
     const status = snap.status && snap.status !== "active" ? `,${this.id(snap.status)}` : "";
     this.write(`[${Date.now() - this.t0},"s",${a},${v},${x}${status}]`);
   }
 
-  /** A machine stepped without an actor (a scenario that is not running): recorded like an inspected one. */
+  /**
+   * A machine stepped without an actor (a scenario that is not running): recorded like an inspected
+   * one. Its resting states (pending, waiting, queued, and the final skipped and cancelled) are
+   * top-level and joined by direct transitions, so the one taken is `previous>next`.
+   */
   step = (actor: string, event: string, value: unknown, status: string): void => {
     this.event(actor, event);
-    this.state(actor, { value, status }, undefined);
+    const previous = this.lastState.get(actor);
+    const taken =
+      typeof value === "string" &&
+      previous !== undefined &&
+      !previous.startsWith("\u0000") &&
+      previous !== value
+        ? [`${previous}>${value}`]
+        : undefined;
+    this.state(actor, { value, status }, taken);
   };
 
   async close(): Promise<void> {

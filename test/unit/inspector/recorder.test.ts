@@ -71,3 +71,34 @@ describe("RunRecorder", () => {
     expect(lines.flatMap((l) => (l.k === "event" ? [l.ev] : []))).toContain("START");
   });
 });
+
+describe("RunRecorder.step (a scenario stepped without an actor)", () => {
+  it("records the event, the state and the direct transition taken, none for the initial state", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "grove-recorder-"));
+    dirs.push(dir);
+    const machine = createScenarioMachine({ before: [], after: [] });
+    const recorder = new RunRecorder(dir, {
+      runId: "r",
+      scenarioMachine: describeMachine(machine),
+      worktreeMachine: describeMachine(machine),
+      scenarios: [],
+      worktrees: [],
+    });
+    recorder.step("s", "xstate.init", "pending", "active");
+    recorder.step("s", "RUN", "waiting", "active");
+    recorder.step("s", "SKIP", "skipped", "done");
+    await recorder.close();
+    const states = readRecording(readFileSync(join(dir, "events.ndjson"), "utf8")).filter(
+      (l) => l.k === "state",
+    );
+    expect(states.map((l) => [l.v, l.x ?? []])).toEqual([
+      ["pending", []],
+      ["waiting", ["pending>waiting"]],
+      ["skipped", ["waiting>skipped"]],
+    ]);
+    // Each transition named is one the machine has, taken by that event.
+    const target = (from: string, event: "RUN" | "SKIP") =>
+      machine.states[from]!.on[event]![0]!.target![0]!.key;
+    expect([target("pending", "RUN"), target("waiting", "SKIP")]).toEqual(["waiting", "skipped"]);
+  });
+});

@@ -18,19 +18,24 @@ afterEach(() => {
 const result = (status: "passed" | "failed", phase: "test" | "after"): CommandResult =>
   commandResult(phase, status, status === "passed" ? "exit-zero" : "exit-non-zero", ["x"]);
 
+/** A recorder writing to a fresh temp dir, for a scenario machine of this pipeline shape. */
+function recorderFor(shape: { before: string[]; after: string[] }) {
+  const dir = mkdtempSync(join(tmpdir(), "grove-recorder-"));
+  dirs.push(dir);
+  const machine = createScenarioMachine(shape);
+  const recorder = new RunRecorder(dir, {
+    runId: "r",
+    scenarioMachine: describeMachine(machine),
+    worktreeMachine: describeMachine(machine),
+    scenarios: [],
+    worktrees: [],
+  });
+  return { dir, machine, recorder };
+}
+
 describe("RunRecorder", () => {
   it("records every state a flaky scenario enters, transient ones and the transitions taken included", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "grove-recorder-"));
-    dirs.push(dir);
-    const shape = { before: [], after: ["collect"] };
-    const machine = createScenarioMachine(shape);
-    const recorder = new RunRecorder(dir, {
-      runId: "r",
-      scenarioMachine: describeMachine(machine),
-      worktreeMachine: describeMachine(machine),
-      scenarios: [],
-      worktrees: [],
-    });
+    const { dir, machine, recorder } = recorderFor({ before: [], after: ["collect"] });
     let attempt = 0;
     const actor = createActor(
       machine.provide({
@@ -74,16 +79,7 @@ describe("RunRecorder", () => {
 
 describe("RunRecorder.step (a scenario stepped without an actor)", () => {
   it("records the event, the state and the direct transition taken, none for the initial state", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "grove-recorder-"));
-    dirs.push(dir);
-    const machine = createScenarioMachine({ before: [], after: [] });
-    const recorder = new RunRecorder(dir, {
-      runId: "r",
-      scenarioMachine: describeMachine(machine),
-      worktreeMachine: describeMachine(machine),
-      scenarios: [],
-      worktrees: [],
-    });
+    const { dir, machine, recorder } = recorderFor({ before: [], after: [] });
     recorder.step("s", "xstate.init", "pending", "active");
     recorder.step("s", "RUN", "waiting", "active");
     recorder.step("s", "SKIP", "skipped", "done");

@@ -13,13 +13,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { type Browser, type CDPSession, chromium, type Page } from "playwright-core";
+import type { Browser, CDPSession, Page } from "playwright-core";
 import { createLargeRun } from "../src/demo/large-run.js";
+import { launchBrowser } from "../test/helpers/browser.js";
 import { inspectorUrlOf } from "../test/helpers/inspector-url.js";
 import { median } from "./lib/measure.js";
 
 const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
-const CHROMIUM = process.env.GROVE_CHROMIUM ?? "/usr/bin/chromium";
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const LIVE = !process.argv.includes("--no-live");
 const SIZES = sizes.length ? sizes : [40, 1000, 10_000];
@@ -104,7 +104,7 @@ async function runGrove(cwd: string, args: string[], browser?: Browser): Promise
   return seconds;
 }
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+const browser = await launchBrowser();
 const root = mkdtempSync(join(tmpdir(), "grove-bench-inspector-"));
 try {
   console.log("inspector page (chromium): first render / click-to-repaint (median of 7 clicks)");

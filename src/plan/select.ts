@@ -31,7 +31,7 @@ export function isFiltered(filters: SelectionFilters): boolean {
  * A test for "does this scenario pass the filters", with each list made a set once (a names filter of
  * 50,000, from a shard or `--last-failed`, over 100,000 scenarios was quadratic as array look-ups).
  */
-export function filterMatcher(filters: SelectionFilters): (s: Scenario) => boolean {
+function filterMatcher(filters: SelectionFilters): (s: Scenario) => boolean {
   const set = (xs: readonly string[] | undefined) => (xs?.length ? new Set(xs) : undefined);
   const tags = set(filters.tags);
   const worktrees = set(filters.worktrees);

@@ -10,17 +10,23 @@ import { EnvironmentError } from "../errors.js";
 /** Fewer open files than this and a run cannot start: the message says how to raise the limit. */
 export const MIN_OPEN_FILES = 96;
 /** Open files held for each worker slot, on top of MIN_OPEN_FILES (a safe margin over the 3-6 seen). */
-export const OPEN_FILES_PER_WORKER = 8;
+const OPEN_FILES_PER_WORKER = 8;
+
+let ownLimits: string | undefined;
 
 /** The soft limit on open files, or undefined where /proc does not say (or says unlimited). */
 export function openFilesLimit(limitsText?: string): number | undefined {
   let text = limitsText;
   if (text === undefined) {
-    try {
-      text = readFileSync("/proc/self/limits", "utf8");
-    } catch {
-      return undefined;
+    // Read once per process: the CLI checks it before loading a run, the run fits its workers to it.
+    if (ownLimits === undefined) {
+      try {
+        ownLimits = readFileSync("/proc/self/limits", "utf8");
+      } catch {
+        ownLimits = "";
+      }
     }
+    text = ownLimits;
   }
   const m = /^Max open files\s+(\S+)/m.exec(text);
   const soft = m ? Number(m[1]) : Number.NaN;
@@ -28,7 +34,7 @@ export function openFilesLimit(limitsText?: string): number | undefined {
 }
 
 /** The most worker slots that fit in `limit` open files (0: not even one). */
-export function workersWithin(limit: number): number {
+function workersWithin(limit: number): number {
   return Math.max(0, Math.floor((limit - MIN_OPEN_FILES) / OPEN_FILES_PER_WORKER) + 1);
 }
 

@@ -123,10 +123,7 @@ const TRACE_LOCATION = /^\s*([\w./@+-]+\.[A-Za-z]\w*):(\d+):/gm;
  * Where a failure happened, read from its traceback: the last frame in the test's own file when that is
  * known (the assertion, not the library code under it), else the first frame (the test function).
  */
-export function locationInTrace(
-  text: string,
-  file: string | undefined,
-): { file: string; line: number } | undefined {
+function locationInTrace(text: string, file: string | undefined): { file: string; line: number } | undefined {
   const frames = [...text.matchAll(TRACE_LOCATION)].map((m) => ({ file: m[1]!, line: Number(m[2]) }));
   if (file !== undefined) {
     const own = frames.filter(

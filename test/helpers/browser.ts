@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 
-export const CHROMIUM = process.env.GROVE_CHROMIUM ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.GROVE_CHROMIUM ?? "/usr/bin/chromium";
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM))

@@ -55,7 +55,7 @@ interface AttemptOutcome {
 }
 
 /** What one scripted attempt amounts to, and the commands it runs. */
-export function expectedAttempt(plan: AttemptPlan, attempt: number): AttemptOutcome {
+function expectedAttempt(plan: AttemptPlan, attempt: number): AttemptOutcome {
   const commands: ExpectedCommand[] = [];
   let outcome: Omit<AttemptOutcome, "commands"> | undefined;
   for (let k = 0; k < plan.before.length && !outcome; k++) {

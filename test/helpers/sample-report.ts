@@ -8,7 +8,7 @@ import type {
 } from "../../src/events.js";
 import { buildReport, type Report, type ReportMeta } from "../../src/reporters/build-report.js";
 
-export const RUN_DIR = "/runs/r1";
+const RUN_DIR = "/runs/r1";
 
 /** One attempt whose test command ended `status`, with this output tail and, optionally, collected tests. */
 export function attempt(

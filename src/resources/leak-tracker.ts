@@ -103,6 +103,7 @@ export class LeakTracker {
   private escapeScanTimer: NodeJS.Timeout | undefined;
   private readonly scans = new Set<Promise<void>>();
   private readonly reported = new Set<string>();
+  private finished = false;
 
   constructor(private readonly options: LeakTrackerOptions) {
     this.tempDir = mkdtempSync(join(tmpdir(), `grove-${options.runId}-`));
@@ -277,8 +278,10 @@ export class LeakTracker {
     }
   }
 
-  /** Removes the run's temp dir; one that cannot be removed is a leak. */
+  /** Removes the run's temp dir; one that cannot be removed is a leak. Once: later calls do nothing. */
   finish(): void {
+    if (this.finished) return;
+    this.finished = true;
     try {
       rmSync(this.tempDir, { recursive: true, force: true });
     } catch {

@@ -17,13 +17,11 @@ import {
   type WorktreeReport,
 } from "../events.js";
 import type { Plan } from "../plan/plan.js";
-import { GroupJournal } from "../resources/group-journal.js";
-import { LeakTracker } from "../resources/leak-tracker.js";
-import { registerRun } from "../resources/run-registry.js";
+import { type RunSession, withRunSession } from "../resources/run-session.js";
 import { type RunScenarioSpec, startRun } from "../scheduler/start-run.js";
 import { branchFor } from "../steps/branch-for.js";
 import { createScenarioActors } from "../steps/scenario-actors.js";
-import { startSpawner } from "../steps/spawner.js";
+import { type Spawner, startSpawner } from "../steps/spawner.js";
 import { startWorktrees } from "../steps/worktree-lifecycle.js";
 import { commonGitDir } from "../steps/worktree-paths.js";
 import { type DeadRunCleanup, endDeadRuns } from "./dead-runs.js";
@@ -100,35 +98,62 @@ export function newRunId(now = new Date()): string {
 }
 
 export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
-  const { plan, pipeline } = options;
   const runId = options.runId ?? newRunId();
   const emit: EventListener = options.onEvent ?? (() => {});
-  const inspect = options.inspect;
+  const killGraceMs = options.pipeline.test.killGrace * 1000;
   const commonDir = await commonGitDir(options.mainRepo);
-  for (const dead of await endDeadRuns({
-    mainRepo: options.mainRepo,
-    commonDir,
-    killGraceMs: pipeline.test.killGrace * 1000,
-  }))
+  for (const dead of await endDeadRuns({ mainRepo: options.mainRepo, commonDir, killGraceMs }))
     options.onDeadRun?.(dead);
-  // Registered until it ends, so that if this process is killed the next run cleans up after it.
-  const unregister = registerRun(commonDir, runId, options.runDir);
-  const started = new Date();
-  const scenarios = new Map<string, Scenario>(plan.scenarios.map((p) => [p.name, p.scenario]));
-  // Every process group the run starts (commands, setup steps, git), as it starts (run-dir journal).
-  const groups = new GroupJournal(options.runDir);
-  const slots = new Map<string, number>();
-
-  const tracker = new LeakTracker({
-    runId,
-    keepLeaks: options.keepLeaks ?? false,
-    killGraceMs: pipeline.test.killGrace * 1000,
-    onLeak: (leak) => emit({ type: "leak-found", at: timestamp(), leak }),
-  });
-  // Started first: the helpers boot while the worktrees are checked.
-  const spawner = startSpawner(
-    plan.scenarios.length >= SPAWN_HELPERS_FROM_SCENARIOS ? Math.min(options.workers, SPAWN_HELPERS) : 0,
+  return withRunSession(
+    {
+      commonDir,
+      runId,
+      runDir: options.runDir,
+      keepLeaks: options.keepLeaks ?? false,
+      killGraceMs,
+      onLeak: (leak) => emit({ type: "leak-found", at: timestamp(), leak }),
+      ...(options.hardStop ? { hardStop: options.hardStop } : {}),
+    },
+    (session) => runInSession(options, session, emit),
   );
+}
+
+/** The run itself, inside its session (resources/run-session.ts opens and closes it). */
+async function runInSession(
+  options: ExecuteRunOptions,
+  session: RunSession,
+  emit: EventListener,
+): Promise<RunOutcome> {
+  const started = new Date();
+  // Started first: the helpers boot while the worktrees are checked. Closed before the session is.
+  const spawner = startSpawner(
+    options.plan.scenarios.length >= SPAWN_HELPERS_FROM_SCENARIOS
+      ? Math.min(options.workers, SPAWN_HELPERS)
+      : 0,
+  );
+  try {
+    return await runScenarios(options, session, spawner, emit, started);
+  } finally {
+    spawner.close();
+    if (process.env.GROVE_DEBUG_SPAWNS === "1") {
+      const { helper, direct } = spawner.counts();
+      process.stderr.write(`grove: spawns via helper ${helper}, from Grove ${direct}\n`);
+    }
+  }
+}
+
+/** Starts the scenarios and the worktrees, and waits for both to finish. */
+async function runScenarios(
+  options: ExecuteRunOptions,
+  { runId, groups, tracker }: RunSession,
+  spawner: Spawner,
+  emit: EventListener,
+  started: Date,
+): Promise<RunOutcome> {
+  const { plan, pipeline } = options;
+  const inspect = options.inspect;
+  const scenarios = new Map<string, Scenario>(plan.scenarios.map((p) => [p.name, p.scenario]));
+  const slots = new Map<string, number>();
   const { actors, abortAttempt } = createScenarioActors({
     launch: spawner.launch,
     env: { GROVE_TMPDIR: tracker.tempDir },
@@ -238,10 +263,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     interrupted = true;
     handle.interrupt();
   };
-  const onHardStop = () => groups.killAllNow();
   if (options.interrupt?.aborted) onInterrupt();
   options.interrupt?.addEventListener("abort", onInterrupt, { once: true });
-  options.hardStop?.addEventListener("abort", onHardStop, { once: true });
 
   const worktrees = await startWorktrees({
     mainRepo: options.mainRepo,
@@ -262,8 +285,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     onExit: groups.ended,
     afterSetupCommand: (end) => tracker.sweepSetup(end),
   });
-  if (options.interrupt?.aborted) worktrees.cancel();
-  else options.interrupt?.addEventListener("abort", () => worktrees.cancel(), { once: true });
+  const cancelWorktrees = () => worktrees.cancel();
+  if (options.interrupt?.aborted) cancelWorktrees();
+  else options.interrupt?.addEventListener("abort", cancelWorktrees, { once: true });
   stopForEnvironment = (failure) => {
     if (environmentError) return;
     environmentError = failure;
@@ -314,14 +338,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       ...(environmentError ? { environmentError } : {}),
     };
   } finally {
-    groups.close();
-    unregister();
-    spawner.close();
-    if (process.env.GROVE_DEBUG_SPAWNS === "1") {
-      const { helper, direct } = spawner.counts();
-      process.stderr.write(`grove: spawns via helper ${helper}, from Grove ${direct}\n`);
-    }
     options.interrupt?.removeEventListener("abort", onInterrupt);
-    options.hardStop?.removeEventListener("abort", onHardStop);
+    options.interrupt?.removeEventListener("abort", cancelWorktrees);
   }
 }

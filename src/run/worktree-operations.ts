@@ -21,11 +21,9 @@ import {
   type WorktreeReport,
   type WorktreeState,
 } from "../events.js";
-import { GroupJournal } from "../resources/group-journal.js";
-import { LeakTracker } from "../resources/leak-tracker.js";
 import { ownerOf, releaseClaim, tryClaim } from "../resources/owner-file.js";
 import { readCommandLine } from "../resources/process-table.js";
-import { registerRun } from "../resources/run-registry.js";
+import { withRunSession } from "../resources/run-session.js";
 import { branchFor } from "../steps/branch-for.js";
 import { containsRef } from "../steps/linked-worktree-git.js";
 import { type CleanupOutcome, cleanupWorktree } from "../steps/worktree-cleanup.js";
@@ -168,18 +166,16 @@ export async function driveWorktrees(
   const runId = newRunId();
   const runDir = scope.runsDir ? join(scope.runsDir, runId) : newRunDir(scope.mainRepo, runId);
   const problems = new Map<string, SkipCause>();
-  // Registered until it ends, so that if this process is killed the next command cleans up after it.
-  const unregister = registerRun(await commonGitDir(scope.mainRepo), runId, runDir);
-  const groups = new GroupJournal(runDir);
-  const tracker = new LeakTracker({
+  const session = {
+    commonDir: await commonGitDir(scope.mainRepo),
     runId,
+    runDir,
     keepLeaks: false,
     killGraceMs: scope.pipeline.test.killGrace * 1000,
-    onLeak: (leak) => options.onEvent?.({ type: "leak-found", at: timestamp(), leak }),
-  });
-  const hardStop = () => groups.killAllNow();
-  options.hardStop?.addEventListener("abort", hardStop, { once: true });
-  try {
+    onLeak: (leak: ResourceLeak) => options.onEvent?.({ type: "leak-found", at: timestamp(), leak }),
+    ...(options.hardStop ? { hardStop: options.hardStop } : {}),
+  };
+  return withRunSession(session, async ({ groups, tracker }) => {
     options.onStart?.(runId, runDir);
     const lifecycle = await startWorktrees({
       mainRepo: scope.mainRepo,
@@ -217,12 +213,7 @@ export async function driveWorktrees(
     } finally {
       options.signal?.removeEventListener("abort", cancel);
     }
-  } finally {
-    options.hardStop?.removeEventListener("abort", hardStop);
-    tracker.finish();
-    groups.close();
-    unregister();
-  }
+  });
 }
 
 /** One worktree's cleanup: removed, kept (with the reasons) or not Grove's to remove. */

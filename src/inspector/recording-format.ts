@@ -15,6 +15,7 @@
  * object per line, every string repeated) is still read. The page reads the same format in
  * assets/inspector/recording.js; this module is for Node (grove inspect's checks, tests).
  */
+import { formatDiagnostic, UsageError } from "../errors.js";
 import type { AttemptResult, GroveEvent } from "../events.js";
 
 /** The version the recorder writes; the newest this Grove reads. */
@@ -42,24 +43,51 @@ export interface RecordingHeader {
 /** Marks a scenario-finished result whose attempts are the attempt-finished results before it. */
 export const SAME_ATTEMPTS = "=";
 
-/** A recording this Grove cannot read (written by a newer one, or not a recording). */
-export class RecordingFormatError extends Error {}
+/**
+ * A recording this Grove cannot read (written by a newer one, or a damaged header). A usage problem
+ * (exit 2, as a bad flag is): the message names the file and line, what was found and expected, and
+ * how to fix it, in the form of a configuration diagnostic.
+ */
+export class RecordingFormatError extends UsageError {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(formatDiagnostic({ location: { file, line: 1 }, message: problem, hint: fix }));
+    this.name = "RecordingFormatError";
+  }
+}
 
-/** The header, when the first line is one (else a version-1 recording). */
-export function recordingHeader(first: unknown): RecordingHeader | undefined {
+/** The file a recording is named by when the caller does not say. */
+const RECORDING_FILE = "events.ndjson";
+
+/**
+ * The header, when the first line is one (else a version-1 recording). A header from a newer Grove, or
+ * one without a numeric version and t0, is refused rather than shown wrong.
+ */
+export function recordingHeader(first: unknown, file = RECORDING_FILE): RecordingHeader | undefined {
   if (!first || typeof first !== "object" || Array.isArray(first)) return undefined;
   const h = first as Partial<RecordingHeader>;
   if (h.recording !== "grove") return undefined;
-  if (typeof h.version !== "number" || h.version > RECORDING_VERSION || typeof h.t0 !== "number")
+  if (typeof h.version === "number" && h.version > RECORDING_VERSION)
     throw new RecordingFormatError(
-      `the recording is version ${String(h.version)}; this Grove reads versions 1 to ${RECORDING_VERSION}: replay it with the Grove that recorded it`,
+      file,
+      `the recording is version ${h.version}; this Grove reads versions 1 to ${RECORDING_VERSION}`,
+      `replay it with the Grove that recorded it (grove --version there), or a newer one`,
+    );
+  if (typeof h.version !== "number" || typeof h.t0 !== "number")
+    throw new RecordingFormatError(
+      file,
+      `the header is damaged: expected {"recording":"grove","version":<1 to ${RECORDING_VERSION}>,"t0":<epoch ms>}, found ${JSON.stringify(first).slice(0, 120)}`,
+      "the file was changed or cut short; record the run again with grove run",
     );
   return h as RecordingHeader;
 }
 
 /** Decodes parsed lines (either version) into RecordLines, in order. */
-export function decodeRecording(lines: readonly unknown[]): RecordLine[] {
-  const header = recordingHeader(lines[0]);
+export function decodeRecording(lines: readonly unknown[], file = RECORDING_FILE): RecordLine[] {
+  const header = recordingHeader(lines[0], file);
   if (!header) return lines as RecordLine[];
   const ids: unknown[] = [];
   const attempts = new Map<string, AttemptResult[]>();
@@ -110,7 +138,7 @@ export function decodeRecording(lines: readonly unknown[]): RecordLine[] {
 }
 
 /** Parses and decodes an events.ndjson text; a torn or corrupt line (after a crash, say) is left out. */
-export function readRecording(text: string): RecordLine[] {
+export function readRecording(text: string, file = RECORDING_FILE): RecordLine[] {
   const parsed: unknown[] = [];
   for (const line of text.split("\n")) {
     if (!line) continue;
@@ -120,5 +148,5 @@ export function readRecording(text: string): RecordLine[] {
       // A line cut short by a crash: the rest is still worth showing.
     }
   }
-  return decodeRecording(parsed);
+  return decodeRecording(parsed, file);
 }

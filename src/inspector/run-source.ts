@@ -12,7 +12,7 @@ import { createWorktreeMachine } from "../machines/worktree-machine.js";
 import type { Plan } from "../plan/plan.js";
 import { describeMachine } from "./describe-machine.js";
 import { type RunDefinitions, RunRecorder } from "./recorder.js";
-import { RecordingFormatError, recordingHeader } from "./recording-format.js";
+import { recordingHeader } from "./recording-format.js";
 import type { InspectorSource } from "./server.js";
 
 function runDefinitions(runId: string, plan: Plan, pipeline: Pipeline): RunDefinitions {
@@ -102,12 +102,6 @@ export function recordedSource(runDir: string): InspectorSource {
         return false;
       }
     });
-  try {
-    if (lines[0] !== undefined) recordingHeader(JSON.parse(lines[0]));
-  } catch (error) {
-    if (error instanceof RecordingFormatError)
-      throw new UsageError(`${join(runDir, "events.ndjson")}: ${error.message}`);
-    throw error;
-  }
+  if (lines[0] !== undefined) recordingHeader(JSON.parse(lines[0]), join(runDir, "events.ndjson"));
   return { definitions, lines: () => lines, finished: () => true };
 }

@@ -207,4 +207,31 @@ describe("an incomplete recording", () => {
     expect(r.stderr).toMatch(/r1 is not a complete recording \(.*machines\.json is missing\)/);
     expect(r.exitCode).toBe(2);
   });
+  it.each([
+    [
+      "from a newer Grove",
+      '{"recording":"grove","version":99,"t0":0}',
+      /events\.ndjson:1:1: the recording is version 99; this Grove reads versions 1 to 2\n\s+fix: replay it with the Grove that recorded it/,
+    ],
+    [
+      "with a damaged header",
+      '{"recording":"grove","version":2}',
+      /events\.ndjson:1:1: the header is damaged: expected \{"recording":"grove","version":<1 to 2>,"t0":<epoch ms>\}, found \{"recording":"grove","version":2\}\n\s+fix: .*record the run again with grove run/,
+    ],
+  ])(
+    "grove inspect on a recording %s: exit 2 naming the file, what was expected and the fix",
+    async (_, header, message) => {
+      const { main } = await makeRepo();
+      const dir = `${main}/.grove/runs/r1`;
+      const { mkdirSync, writeFileSync } = await import("node:fs");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(`${dir}/machines.json`, "{}");
+      writeFileSync(`${dir}/events.ndjson`, `${header}\n`);
+      const r = await runGrove(["inspect"], main);
+      expect(r.stderr).toContain(`grove: ${dir}/events.ndjson:1:1: `);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/this is a bug in Grove|\n\s+at /);
+      expect(r.exitCode).toBe(2);
+    },
+  );
 });

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
+import { exitCodeForError } from "../../../src/cli/exit-codes.js";
+import { GroveError } from "../../../src/errors.js";
 import type { AttemptResult, GroveEvent, ScenarioResult } from "../../../src/events.js";
 import { inspectorAsset } from "../../../src/inspector/assets.js";
 import { RunRecorder } from "../../../src/inspector/recorder.js";
@@ -119,5 +121,26 @@ describe("the recording's format", () => {
     expect(() => decodeRecording(newer)).toThrow(RecordingFormatError);
     expect(() => decodeRecording(newer)).toThrow(/version 99; this Grove reads versions 1 to 2/);
     expect(() => pageDecode(newer)).toThrow(/version 99/);
+  });
+
+  it("a recording Grove cannot read is a usage error (exit 2) naming the file, the line and the fix", () => {
+    const error = (() => {
+      try {
+        readRecording('{"recording":"grove","version":99,"t0":0}\n', "/runs/r1/events.ndjson");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(RecordingFormatError);
+    expect(error).toBeInstanceOf(GroveError);
+    expect(exitCodeForError(error)).toBe(2);
+    expect((error as RecordingFormatError).message).toBe(
+      "/runs/r1/events.ndjson:1:1: the recording is version 99; this Grove reads versions 1 to 2\n" +
+        "    fix: replay it with the Grove that recorded it (grove --version there), or a newer one",
+    );
+    // A header that says it is Grove's but lacks its t0 is damaged, not "a newer version".
+    expect(() => decodeRecording([{ recording: "grove", version: 2 }])).toThrow(
+      /events\.ndjson:1:1: the header is damaged: expected .*"t0":<epoch ms>\}/,
+    );
   });
 });

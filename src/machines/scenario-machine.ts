@@ -47,6 +47,8 @@ export interface ScenarioContext extends ScenarioMachineInput {
   outcome: { status: AttemptStatus; reason: Reason } | null;
   attempts: AttemptResult[];
   cancelled: boolean;
+  /** What cancelled it, as "cancelled by ..." ends (the first CANCEL's cause); null: an interrupt. */
+  cancelledBy: string | null;
   skip: SkipCause | null;
 }
 
@@ -55,7 +57,8 @@ export type ScenarioEvent =
   | { type: "DEPENDENCIES_PASSED" }
   | { type: "SKIP"; cause: SkipCause }
   | { type: "START" }
-  | { type: "CANCEL" };
+  /** `cause` names what stopped the run ("an environment failure (EMFILE)"); unset for Ctrl-C. */
+  | { type: "CANCEL"; cause?: string };
 
 /** The shape of the pipeline the machine is compiled from: just the step names. */
 export interface ScenarioPipelineShape {
@@ -77,7 +80,10 @@ const machineSetup = setup({
   actors: { runStep: notProvided("runStep"), runTest: notProvided("runTest") },
   actions: {
     abortAttempt: () => {},
-    markCancelled: assign({ cancelled: true }),
+    markCancelled: assign(({ context, event }) => ({
+      cancelled: true,
+      cancelledBy: context.cancelledBy ?? (event.type === "CANCEL" ? (event.cause ?? null) : null),
+    })),
     beginAttempt: assign(({ context }) => ({
       attempt: context.attempt + 1,
       deadline: Date.now() + context.timeoutMs,
@@ -269,6 +275,7 @@ function compileScenarioMachine(shape: ScenarioPipelineShape) {
       outcome: null,
       attempts: [],
       cancelled: false,
+      cancelledBy: null,
       skip: null,
     }),
     states: {

@@ -62,7 +62,7 @@ function describe(status: FinalStatus, reason: string, context: ScenarioContext,
     case "skipped":
       return context.skip?.detail ?? "skipped";
     case "cancelled":
-      return "cancelled by an interrupt";
+      return `cancelled by ${context.cancelledBy ?? "an interrupt"}`;
     case "timed-out":
       return `timed out after ${context.timeoutMs / 1000}s${attempts}; its process group was ended`;
     case "failed":

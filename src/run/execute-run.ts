@@ -294,7 +294,7 @@ async function runScenarios(
     options.onEnvironmentFailure?.(failure);
     // Once the failed attempt's result is in (it stays errored, not cancelled), stop like a Ctrl-C.
     setImmediate(() => {
-      handle.interrupt();
+      handle.interrupt(`an environment failure (${failure.code})`);
       worktrees.cancel();
     });
   };

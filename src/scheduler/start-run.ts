@@ -67,7 +67,8 @@ export interface StartRunOptions {
 }
 
 export interface RunHandle {
-  interrupt(): void;
+  /** Stop starting, cancel the rest; `cause` (the first one given) ends "cancelled by ..." in results. */
+  interrupt(cause?: string): void;
   worktreeReady(worktree: string): void;
   worktreeFailed(worktree: string, cause: SkipCause): void;
   /** Resolves when every scenario reached a final state, in plan order. */
@@ -184,6 +185,9 @@ export function startRun(options: StartRunOptions): RunHandle {
     else if (resting.has(name)) step(name, event);
   };
 
+  // The first interrupt's cause, for every scenario it cancels.
+  let interrupted = false;
+  let interruptCause: string | undefined;
   const dispatch = (commands: SchedulerCommand[]) => {
     for (const c of commands) {
       switch (c.kind) {
@@ -198,7 +202,7 @@ export function startRun(options: StartRunOptions): RunHandle {
           send(c.name, { type: "SKIP", cause: c.cause });
           break;
         case "cancel":
-          send(c.name, { type: "CANCEL" });
+          send(c.name, { type: "CANCEL", ...(interruptCause ? { cause: interruptCause } : {}) });
           break;
         default:
           unreachable(c);
@@ -225,7 +229,11 @@ export function startRun(options: StartRunOptions): RunHandle {
   run.send({ type: "START" });
 
   return {
-    interrupt: () => run.send({ type: "INTERRUPT" }),
+    interrupt: (cause) => {
+      if (!interrupted) interruptCause = cause;
+      interrupted = true;
+      run.send({ type: "INTERRUPT" });
+    },
     worktreeReady: (worktree) => run.send({ type: "WORKTREE_READY", worktree }),
     worktreeFailed: (worktree, cause) => run.send({ type: "WORKTREE_FAILED", worktree, cause }),
     finished,

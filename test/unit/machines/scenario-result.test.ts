@@ -33,6 +33,7 @@ const context = (over: Partial<ScenarioContext>): ScenarioContext => ({
   outcome: null,
   attempts: [],
   cancelled: false,
+  cancelledBy: null,
   skip: null,
   ...over,
 });
@@ -179,5 +180,18 @@ describe("a finished scenario's result (what every reporter shows)", () => {
       about,
     );
     expect([r.status, r.reason, r.detail]).toEqual(["cancelled", "cancelled", "cancelled by an interrupt"]);
+  });
+
+  it("cancelled by what stopped the run when that was not an interrupt (an environment failure)", () => {
+    const r = toScenarioResult(
+      "cancelled",
+      context({ cancelled: true, cancelledBy: "an environment failure (EMFILE)" }),
+      about,
+    );
+    expect([r.status, r.reason, r.detail]).toEqual([
+      "cancelled",
+      "cancelled",
+      "cancelled by an environment failure (EMFILE)",
+    ]);
   });
 });

@@ -71,4 +71,43 @@ describe("startRun: the statechart owns each scenario's status", () => {
       "b:passed",
     ]);
   });
+
+  it("an interrupt's cause names what cancelled each scenario, running or resting; a later interrupt keeps it", async () => {
+    let release: (r: CommandResult) => void = () => {};
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const gated = fromPromise<CommandResult, CommandInput>(
+      () =>
+        new Promise((resolve) => {
+          release = resolve;
+          started();
+        }),
+    );
+    const handle = startRun({
+      scenarios: [spec("a", [], ["b"]), spec("b", ["a"], [])],
+      shape: { before: [], after: [] },
+      ready: { workers: 1, maxPerWorktree: 1, assumeDependenciesPassed: false, worktreesStartReady: false },
+      actors: { runStep: gated, runTest: gated },
+      abortAttempt: () => {},
+    });
+    handle.worktreeReady("w");
+    await running;
+    handle.interrupt("an environment failure (EMFILE)");
+    handle.interrupt();
+    release(commandResult("test", "passed"));
+    const results = await handle.finished;
+    expect(results.map((r) => [r.name, r.status, r.detail])).toEqual([
+      ["a", "cancelled", "cancelled by an environment failure (EMFILE)"],
+      ["b", "cancelled", "cancelled by an environment failure (EMFILE)"],
+    ]);
+  });
+
+  it("an interrupt without a cause (Ctrl-C) says so", async () => {
+    const { handle } = run();
+    handle.interrupt();
+    const results = await handle.finished;
+    expect(results.map((r) => r.detail)).toEqual(["cancelled by an interrupt", "cancelled by an interrupt"]);
+  });
 });

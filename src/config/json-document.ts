@@ -26,15 +26,7 @@ export function parseJsonDocument(file: string, source: string): ParsedDocument 
   const built = buildValue(text);
   if (built.errorAt !== undefined)
     // One mistake makes the parser report several follow-on errors at one place: say the first.
-    return {
-      problems: [
-        {
-          location: { file, ...lines.at(built.errorAt.offset) },
-          message: `invalid JSON: ${describeJsonError(printParseErrorCode(built.errorAt.code))}`,
-          hint: "check for a missing comma, quote or bracket just before this point",
-        },
-      ],
-    };
+    return { problems: [syntaxProblem(file, lines, built.errorAt)] };
   if (!built.hasValue)
     return {
       problems: [
@@ -166,6 +158,28 @@ function lazyLocator(file: string, text: string) {
   return (path: readonly PathSegment[]): SourceLocation => {
     locate ??= locator(file, buildValue(text), new LineIndex(text));
     return locate(path);
+  };
+}
+
+/**
+ * A syntax error, located, with a fix that fits it. Text after the document's end ("end of file
+ * expected") is not a missing comma: the top-level value closed before it (a bracket too many, or a
+ * second document appended).
+ */
+function syntaxProblem(file: string, lines: LineIndex, error: { code: ParseErrorCode; offset: number }) {
+  const code = printParseErrorCode(error.code);
+  const location = { file, ...lines.at(error.offset) };
+  if (code === "EndOfFileExpected")
+    return {
+      location,
+      message:
+        "invalid JSON: text after the end of the document (its top-level {...} closed before this point)",
+      hint: 'the file holds one {"scenarios": [...]}: delete what follows it, or, if it belongs inside, remove the "}" or "]" that closes the document too early',
+    };
+  return {
+    location,
+    message: `invalid JSON: ${describeJsonError(code)}`,
+    hint: "check for a missing comma, quote or bracket just before this point",
   };
 }
 

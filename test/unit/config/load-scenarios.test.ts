@@ -50,6 +50,35 @@ describe("loadScenariosFile", () => {
     expect(problems('{\n  "scenarios": [\n    {"name": "a",, }\n]}')[0]).toMatch(/^3:18 .*invalid JSON/);
   });
 
+  it("text after the document's end is told to be deleted, or a closing bracket too many removed", () => {
+    const diagnostics = (text: string) => {
+      try {
+        parseScenarios("s.json", text);
+      } catch (error) {
+        if (error instanceof ConfigError) return error.diagnostics;
+        throw error;
+      }
+      return [];
+    };
+    const extraBrace = '{"scenarios": []}}';
+    const appended = '{"scenarios": []}\n{"scenarios": []}\n';
+    for (const [text, line, column] of [
+      [extraBrace, 1, 18],
+      [appended, 2, 1],
+    ] as const) {
+      const [d, ...more] = diagnostics(text);
+      expect(more).toEqual([]);
+      expect([d?.location.line, d?.location.column]).toEqual([line, column]);
+      expect(d?.message).toBe(
+        "invalid JSON: text after the end of the document (its top-level {...} closed before this point)",
+      );
+      expect(d?.hint).toMatch(/delete what follows it, or, if it belongs inside, remove the "}" or "]"/);
+      expect(d?.hint).not.toMatch(/comma/);
+    }
+    // A missing comma inside the document still gets the comma hint.
+    expect(diagnostics('{"scenarios": [] "x": 1}')[0]?.hint).toMatch(/missing comma/);
+  });
+
   it("suggests the intended key for a misspelt one", () => {
     expect(problems(one(', "timout": 3'))).toEqual([
       expect.stringMatching(/\/scenarios\/0\/timout unknown key "timout"; did you mean "timeout"\?/),

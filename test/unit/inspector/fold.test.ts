@@ -1,41 +1,13 @@
 /**
- * The inspector's folding code (assets/inspector/fold.js, a classic browser script) run in Node: the
- * file is evaluated as the page would, with a bare `window`, and its store is driven with recorded
- * lines. Statuses at any moment are checked against a replay of the same lines from the start.
+ * The inspector's folding code (assets/inspector/fold.js, a classic browser script) run in Node, as
+ * the page would run it (test/helpers/inspector-fold.ts), its store driven with recorded lines. The
+ * property that statuses at any moment equal a replay from the start is in
+ * test/property/inspector-fold.property.test.ts.
  */
-import { readFileSync } from "node:fs";
-import { runInNewContext } from "node:vm";
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-
-// biome-ignore lint/suspicious/noExplicitAny: the page's namespace is untyped JavaScript seen from here
-type Grove = any;
-
-function loadFold(): Grove {
-  const source = readFileSync(new URL("../../../assets/inspector/fold.js", import.meta.url), "utf8");
-  const window: { Grove?: Grove } = {};
-  runInNewContext(source, { window }, { filename: "fold.js" });
-  return window.Grove;
-}
+import { defsOf, loadFold, sc, status } from "../../helpers/inspector-fold.js";
 
 const G = loadFold();
-
-interface Sc {
-  name: string;
-  worktree: string;
-  dependencies: string[];
-}
-const defsOf = (scenarios: Sc[], worktrees = ["w"]) => ({ runId: "r", scenarios, worktrees });
-const sc = (name: string, dependencies: string[] = [], worktree = "w"): Sc => ({
-  name,
-  worktree,
-  dependencies,
-});
-const status = (t: number, name: string, s: string, detail?: string) => ({
-  t,
-  k: "grove",
-  e: { type: "scenario-status", name, status: s, detail },
-});
 
 describe("inspector fold.js", () => {
   it("names the leaf state of a state value", () => {
@@ -120,65 +92,5 @@ describe("inspector fold.js", () => {
     attempt("d", 15, 25);
     // a+b = 30 beats a+c+d = 25.
     expect(store.criticalPath(100).map((i: number) => store.defs.scenarios[i].name)).toEqual(["a", "b"]);
-  });
-
-  it("stateAt(t) equals replaying every status line up to t, across snapshot boundaries", () => {
-    const STATUSES = G.STATUSES as string[];
-    const change = fc.record({
-      dt: fc.nat(3),
-      scenario: fc.nat(7),
-      status: fc.constantFrom(...STATUSES),
-      worktree: fc.boolean(),
-    });
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 8 }),
-        // Long enough, sometimes, to pass the 2,000-change snapshot interval more than once.
-        fc.array(change, { maxLength: 4500, size: "max" }),
-        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }),
-        (n, changes, probes) => {
-          const names = Array.from({ length: n }, (_, i) => `s${i}`);
-          const store = G.createStore(
-            defsOf(
-              names.map((name) => sc(name)),
-              ["w1", "w2"],
-            ),
-          );
-          const lines: { t: number; name?: string; worktree?: string; status: string }[] = [];
-          let t = 1;
-          for (const c of changes) {
-            t += c.dt;
-            if (c.worktree) {
-              const worktree = c.scenario % 2 ? "w2" : "w1";
-              store.append({ t, k: "grove", e: { type: "worktree-status", worktree, state: c.status } });
-              lines.push({ t, worktree, status: c.status });
-            } else {
-              const name = names[c.scenario % n]!;
-              store.append(status(t, name, c.status));
-              lines.push({ t, name, status: c.status });
-            }
-          }
-          for (const probe of [...probes.map((f) => Math.floor(f * t)), t, t - 1, 0]) {
-            const expected = names.map(() => "pending");
-            const wt = new Map([
-              ["w1", "verifying"],
-              ["w2", "verifying"],
-            ]);
-            for (const l of lines)
-              if (l.t <= probe) {
-                if (l.name) expected[names.indexOf(l.name)] = l.status;
-                else wt.set(l.worktree!, l.status);
-              }
-            const st = store.stateAt(probe);
-            expect(st.status).toEqual(expected);
-            expect(
-              new Map([...st.worktrees].map(([w, v]: [string, { state: string }]) => [w, v.state])),
-            ).toEqual(wt);
-          }
-        },
-      ),
-      // Shrinking thousands of lines takes minutes: report the first failing case as found.
-      { numRuns: 40, endOnFailure: true },
-    );
   });
 });

@@ -8,6 +8,7 @@ import { unreachable } from "../errors.js";
 import type { GroveEvent, ScenarioResult, WorktreeEventState } from "../events.js";
 import { stripControl } from "../util/strip-control.js";
 import type { Report } from "./build-report.js";
+import { keptWorktreeFixes } from "./kept-worktree-fix.js";
 import type { Reporter } from "./reporter.js";
 import { failingTests, testCaseId } from "./test-case-id.js";
 
@@ -224,8 +225,10 @@ export class ConsoleReporter implements Reporter {
       out.push(
         `Leak: ${leakName(leak)}${leak.command ? ` ${leak.command}` : ""}${leak.ended ? " (ended)" : ""}`,
       );
-    for (const w of report.worktrees.filter((x) => x.kept_reasons?.length))
+    for (const w of report.worktrees.filter((x) => x.kept_reasons?.length)) {
       out.push(`Kept worktree ${w.name}: ${w.kept_reasons!.join(", ")}`);
+      for (const fix of keptWorktreeFixes(w.kept_reasons!)) out.push(`  fix: ${fix}`);
+    }
     // One blank line between the details and the counts; none doubled when there are no details.
     if (out.length > 1) out.push("");
     const env = report.grove.environment_error;

@@ -2,8 +2,10 @@
  * `grove worktrees [list]`, `grove worktrees setup|pull|clean [names] [--dry-run]`: the worktree
  * lifecycle without running scenarios.
  */
+
 import { setInPipeline } from "../../config/load-pipeline.js";
 import { UsageError } from "../../errors.js";
+import { keptWorktreeFixes } from "../../reporters/kept-worktree-fix.js";
 import { describeDeadRun, endDeadRuns } from "../../run/dead-runs.js";
 import {
   cleanWorktrees,
@@ -110,6 +112,7 @@ export async function worktreesCommand(argv: readonly string[], io: CommandIo): 
             ? "left alone (not created by Grove)"
             : `${would}removed: ${r.details.join("; ")}`;
       io.stdout(`${name}: ${what}\n`);
+      if (r.kind === "kept") for (const fix of keptWorktreeFixes(r.reasons)) io.stdout(`  fix: ${fix}\n`);
     }
     return EXIT.ok;
   }

@@ -21,12 +21,13 @@ const SCHEMA_DIR = new URL("../../schemas/", import.meta.url);
 const compiled = new Map<SchemaName, ValidateFunction>();
 
 /**
- * The build's precompiled validators (scripts/compile-schemas.mjs) when present next to this module;
- * from src/ (tests) there are none and ajv compiles the schema here.
+ * The build's precompiled validator of this schema (scripts/compile-schemas.mjs) when present next to
+ * this module, one file per schema so that a run loads only the two it uses (`../config/`: the bundled
+ * bin runs this from dist/bundle/); from src/ (tests) there are none and ajv compiles the schema here.
  */
 function precompiled(name: SchemaName): ValidateFunction | undefined {
   try {
-    return (require("./schema-validators.cjs") as Record<SchemaName, ValidateFunction>)[name];
+    return (require(`../config/schema-validators/${name}.cjs`) as Record<SchemaName, ValidateFunction>)[name];
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") return undefined;
     throw error;

@@ -6,9 +6,17 @@ import { SCHEMA_NAMES } from "../../../src/config/schema-options.js";
 import { compileSchema } from "../../../src/config/schema-validator.js";
 import { REPO_ROOT } from "../../helpers/paths.js";
 
-// `npm test` builds first; the built CLI validates with these precompiled functions.
-const precompiled = createRequire(import.meta.url)(
-  join(REPO_ROOT, "dist/config/schema-validators.cjs"),
+// `npm test` builds first; the built CLI validates with these precompiled functions (a file each).
+const precompiled = Object.fromEntries(
+  SCHEMA_NAMES.map((name) => [
+    name,
+    (
+      createRequire(import.meta.url)(join(REPO_ROOT, `dist/config/schema-validators/${name}.cjs`)) as Record<
+        string,
+        ValidateFunction
+      >
+    )[name],
+  ]),
 ) as Record<string, ValidateFunction>;
 
 const documents: Record<(typeof SCHEMA_NAMES)[number], unknown[]> = {

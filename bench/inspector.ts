@@ -19,7 +19,7 @@ import { launchBrowser } from "../test/helpers/browser.js";
 import { inspectorUrlOf } from "../test/helpers/inspector-url.js";
 import { median } from "./lib/measure.js";
 
-const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const GROVE = fileURLToPath(new URL("../../dist/cli/grove.js", import.meta.url));
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const LIVE = !process.argv.includes("--no-live");
 const SIZES = sizes.length ? sizes : [40, 1000, 10_000];

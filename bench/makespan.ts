@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { makeBenchRepo } from "./lib/bench-repo.js";
 import { median, seededRandom } from "./lib/measure.js";
 
-const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const GROVE = fileURLToPath(new URL("../../dist/cli/grove.js", import.meta.url));
 const N = 40;
 const SEEDS = (process.env.BENCH_SEEDS ?? "7,11,13").split(",").map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);

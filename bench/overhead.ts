@@ -16,7 +16,7 @@ import { makeBenchRepo } from "./lib/bench-repo.js";
 import { median, row } from "./lib/measure.js";
 
 const N = 1000;
-const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const GROVE = fileURLToPath(new URL("../../dist/cli/grove.js", import.meta.url));
 const worktrees = ["w0", "w1", "w2", "w3"];
 const pipeline = 'version: 1\ntest:\n  run: ["true"]\n  timeout: 30\n  max_per_worktree: 1\n';
 const scenarios = Array.from({ length: N }, (_, i) => ({

@@ -11,7 +11,7 @@ import { row, seededRandom, timeCommand } from "./lib/measure.js";
 
 const N = Number(process.env.BENCH_SCENARIOS ?? 10_000);
 const TARGET = N >= 100_000 ? 3 : 1;
-const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const GROVE = fileURLToPath(new URL("../../dist/cli/grove.js", import.meta.url));
 
 const random = seededRandom(42);
 const scenarios = Array.from({ length: N }, (_, i) => {

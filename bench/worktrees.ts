@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { median } from "./lib/measure.js";
 
-const GROVE = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const GROVE = fileURLToPath(new URL("../../dist/cli/grove.js", import.meta.url));
 const FILES = 5000;
 const WORKTREES = 8;
 

@@ -11,7 +11,7 @@ import { createSampleRepo } from "../dist/demo/sample-repo.js";
 
 const root = mkdtempSync(join(tmpdir(), "grove-demo-"));
 const sample = await createSampleRepo(root);
-const bin = new URL("../dist/cli/bin.js", import.meta.url).pathname;
+const bin = new URL("../dist/cli/grove.js", import.meta.url).pathname;
 const grove = (args) => {
   console.log(`\n$ grove ${args.join(" ")}`);
   return spawnSync(process.execPath, [bin, ...args], { cwd: sample.mainRepo, stdio: "inherit" }).status;

@@ -68,13 +68,13 @@ const LOST: ProcessExit = {
   error: { message: "Grove's spawn helper exited while the command ran; its outcome is unknown" },
 };
 
-/** A helper file next to this module; under vitest this module runs from src/, the Node helper from dist/. */
+/**
+ * A helper file in this module's folder, steps/ (`../steps/`: the bundled bin runs this from
+ * dist/bundle/); under vitest this module runs from src/, the Node helper from dist/.
+ */
 function helperFile(name: string): string | undefined {
-  const here = fileURLToPath(import.meta.url);
-  const path =
-    name.endsWith(".js") && here.endsWith(".ts")
-      ? here.replace(/[/\\]src[/\\]steps[/\\]spawner\.ts$/, `/dist/steps/${name}`)
-      : here.replace(/spawner\.[jt]s$/, name);
+  const fromSource = import.meta.url.endsWith(".ts") && name.endsWith(".js");
+  const path = fileURLToPath(new URL(`${fromSource ? "../../dist" : ".."}/steps/${name}`, import.meta.url));
   return existsSync(path) ? path : undefined;
 }
 

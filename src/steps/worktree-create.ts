@@ -7,7 +7,7 @@
  * it still points at the start commit. From the add until the verify checks pass, the worktree is
  * marked half-built: one interrupted during its checkout is checked out again by the next run.
  */
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WorktreeError } from "../errors.js";
 import { timestamp } from "../events.js";
@@ -191,22 +191,45 @@ function addWorktree(req: CreateRequest): Promise<{ createdBranch: boolean; star
   );
 }
 
-/** Lock a worktree against pruning by other tools while Grove uses it. */
+/**
+ * Lock a worktree against pruning by other tools while Grove uses it. This is what
+ * `git worktree lock --reason` does: the reason, as a line, in the `locked` file of the worktree's
+ * entry (`<common>/worktrees/<id>`), which `git worktree list` shows and `prune`/`remove` respect.
+ * Written here (created exclusively) rather than by a git process: lock and unlock were two of the
+ * four processes a 1-scenario run starts. Without an entry for the path, git is asked, and says why.
+ */
 export async function lockWorktree(
   mainRepo: string,
   commonDir: string,
   path: string,
   reason: string,
 ): Promise<boolean> {
-  const r = await withRepoLock(commonDir, () =>
-    git(mainRepo, ["worktree", "lock", "--reason", reason, "--end-of-options", path]),
-  );
-  // Fails when someone else holds a lock: that lock is theirs, so Grove must never unlock it.
-  return r.exitCode === 0;
+  return withRepoLock(commonDir, async () => {
+    const adminDir = findAdminDir(commonDir, path);
+    if (adminDir !== undefined)
+      try {
+        writeFileSync(join(adminDir, "locked"), `${reason}\n`, { flag: "wx" });
+        return true;
+      } catch (error) {
+        // Someone else holds a lock: that lock is theirs, so Grove must never unlock it.
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+      }
+    const r = await git(mainRepo, ["worktree", "lock", "--reason", reason, "--end-of-options", path]);
+    return r.exitCode === 0;
+  });
 }
 
+/** Undoes lockWorktree (`git worktree unlock`: removes the entry's `locked` file). */
 export async function unlockWorktree(mainRepo: string, commonDir: string, path: string): Promise<void> {
-  await withRepoLock(commonDir, () => git(mainRepo, ["worktree", "unlock", "--end-of-options", path]));
+  await withRepoLock(commonDir, async () => {
+    const adminDir = findAdminDir(commonDir, path);
+    if (adminDir !== undefined)
+      try {
+        rmSync(join(adminDir, "locked"), { force: true });
+        return;
+      } catch {}
+    await git(mainRepo, ["worktree", "unlock", "--end-of-options", path]);
+  });
 }
 
 /**

@@ -19,7 +19,8 @@ import {
   type WorktreeFailure,
 } from "../machines/worktree-machine.js";
 import { branchFor } from "./branch-for.js";
-import { type GitOptions, git } from "./git.js";
+import type { GitOptions } from "./git.js";
+import { branchHead } from "./git-query.js";
 import { cleanupWorktree } from "./worktree-cleanup.js";
 import { createWorktree, lockWorktree, unlockWorktree } from "./worktree-create.js";
 import { commitsOnlyOn } from "./worktree-history.js";
@@ -336,14 +337,12 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           i.releaseLease?.();
           const snap = actor.getSnapshot();
           const branch = i.checkedOut === undefined ? i.branch : i.checkedOut;
-          const head = branch
-            ? await git(options.mainRepo, ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`])
-            : undefined;
+          const head = branch ? await branchHead(options.mainRepo, commonDir, branch) : undefined;
           const report: WorktreeReport = {
             name,
             path: i.path,
             ...(branch ? { branch } : {}),
-            ...(head?.exitCode === 0 ? { head: head.stdout } : {}),
+            ...(head !== undefined ? { head } : {}),
             state:
               snap.value === "removed" || snap.value === "kept"
                 ? snap.value

@@ -9,6 +9,7 @@
 import type { Check, Step } from "../config/types.js";
 import type { WorktreeProblem } from "../events.js";
 import { git } from "./git.js";
+import { indexHasNoUnmergedEntries } from "./index-conflicts.js";
 import { probeWorktree } from "./worktree-create.js";
 import {
   halfBuiltStage,
@@ -118,6 +119,7 @@ export async function assessWorktree(req: ReadinessRequest): Promise<WorktreeVer
 
 /** Paths with unmerged index entries (a conflicted merge, rebase, cherry-pick or stash pop). */
 async function unmergedFiles(worktree: string): Promise<string[] | undefined> {
+  if (indexHasNoUnmergedEntries(worktree)) return [];
   const r = await git(worktree, ["ls-files", "--unmerged", "-z"]);
   if (r.exitCode !== 0) return undefined;
   const paths = r.stdout

@@ -165,7 +165,10 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
         `${values["coordinator-ref"] ? "--coordinator-ref" : `pull.from in ${ctx.pipeline.source}`}: ${problem}`,
       );
   }
-  if (!values["run-dir"]) pruneRuns(runsDir(ctx.mainRepo), values["keep-runs"] ?? DEFAULT_KEEP_RUNS, runId);
+  // Old runs go while this one runs; removed by the time it exits.
+  const pruning = values["run-dir"]
+    ? undefined
+    : pruneRuns(runsDir(ctx.mainRepo), values["keep-runs"] ?? DEFAULT_KEEP_RUNS, runId);
   const outputs = await createRunReporters({
     values,
     io,
@@ -230,6 +233,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     return exitCode;
   } finally {
     await outputs.close();
+    await pruning;
     signals.dispose();
   }
 }

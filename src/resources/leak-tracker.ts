@@ -34,6 +34,8 @@ export interface AttemptEnd {
   scenario: string;
   attempt: number;
   pgid?: number;
+  /** Whether a process was still in the group when the command was reaped, if the spawner saw it. */
+  groupLeft?: boolean;
   sinceTicks: number;
   durationMs: number;
 }
@@ -128,7 +130,8 @@ export class LeakTracker {
 
   /**
    * A command of the attempt ended: looks for what it left behind. Members of its process group are
-   * looked for at once (one kill(0) to the group, a full scan only when something is left). Processes
+   * looked for at once (one kill(0) to the group, made by the spawn helper as it reaped the command
+   * when there is one; a full scan only when something is left). Processes
    * that escaped the group (setsid, double fork) carry the run's tags in their environment; finding them
    * takes a /proc scan, so those checks are batched: at most one scan per ESCAPE_SCAN_MS, and a last
    * one in flush() before the report.
@@ -149,7 +152,7 @@ export class LeakTracker {
       ...(firstPid ? { firstPid } : {}),
     });
     this.escapeScanTimer ??= setTimeout(() => void this.scanForEscapes(), ESCAPE_SCAN_MS);
-    if (end.pgid !== undefined && !groupExists(end.pgid)) return;
+    if (end.pgid !== undefined && !(end.groupLeft ?? groupExists(end.pgid))) return;
     const query = {
       runId: this.options.runId,
       scenario: end.scenario,

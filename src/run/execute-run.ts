@@ -162,6 +162,7 @@ async function runScenarios(
         scenario: end.scenario,
         attempt: end.attempt,
         ...(end.pgid !== undefined ? { pgid: end.pgid } : {}),
+        ...(end.groupLeft !== undefined ? { groupLeft: end.groupLeft } : {}),
         sinceTicks: tracker.ticksAt(end.startedAt),
         durationMs: Date.now() - end.startedAt.getTime(),
       }),

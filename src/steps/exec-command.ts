@@ -51,6 +51,10 @@ export interface ExecOutcome {
   spawnErrorCode?: string;
   /** SIGKILL was needed after the grace period. */
   forced: boolean;
+  /** Whether a process was left in the group as the command was reaped (when the launcher saw it). */
+  groupLeft?: boolean;
+  /** The log's size as the command was reaped, when the launcher saw it and Grove wrote nothing to it since. */
+  logBytes?: number;
   startedAt: Date;
   endedAt: Date;
 }
@@ -118,6 +122,8 @@ export async function execCommand(req: ExecRequest): Promise<ExecOutcome> {
     ...(spawnError ? { spawnError } : {}),
     ...(spawnError && result.error?.code ? { spawnErrorCode: result.error.code } : {}),
     forced,
+    ...(result.groupLeft !== undefined ? { groupLeft: result.groupLeft } : {}),
+    ...(result.logBytes !== undefined && !spawnError && !timedOut ? { logBytes: result.logBytes } : {}),
     startedAt,
     endedAt: new Date(),
   };

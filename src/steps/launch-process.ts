@@ -21,6 +21,13 @@ export interface ProcessExit {
   signal: string | null;
   /** Set when the command could not start (ENOENT, EACCES, ...). */
   error?: { code?: string; message: string };
+  /**
+   * Observed by the Python spawn helper as it reaped the command (undefined from other launchers):
+   * whether any process was still in the command's group, and the log file's size. They spare
+   * Grove's thread a kill(-pgid, 0) that throws and a stat per command.
+   */
+  groupLeft?: boolean;
+  logBytes?: number;
 }
 
 export interface Launched {

@@ -1,7 +1,9 @@
 /** The last lines of a log file, read from its end (logs may be large; only the tail is kept in memory). */
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 
-export function readTail(path: string, maxLines = 30, maxBytes = 8192): string {
+/** `knownBytes`: the file's size when the caller already knows it (0 spares the stat too). */
+export function readTail(path: string, maxLines = 30, maxBytes = 8192, knownBytes?: number): string {
+  if (knownBytes === 0) return "";
   let fd: number;
   try {
     // Many commands print nothing: one stat instead of open, fstat, read and close.

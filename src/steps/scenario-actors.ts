@@ -46,7 +46,14 @@ export interface ScenarioActorOptions {
   /** Extra environment for every command (e.g. GROVE_TMPDIR). */
   env?: Record<string, string>;
   /** Awaited after each command ends, before its result counts (leak sweeps). */
-  afterCommand?(end: { scenario: string; attempt: number; pgid?: number; startedAt: Date }): Promise<void>;
+  afterCommand?(end: {
+    scenario: string;
+    attempt: number;
+    pgid?: number;
+    /** Whether a process was left in the group (when the launcher saw it; else the tracker looks). */
+    groupLeft?: boolean;
+    startedAt: Date;
+  }): Promise<void>;
   /**
    * A command could not run because the environment failed (too many open files, no processes
    * left, a log that cannot be written): the attempt is errored as `spawn-failed`, and the run is
@@ -104,6 +111,20 @@ export function createScenarioActors(options: ScenarioActorOptions) {
   mkdirSync(join(options.runDir, "logs"), { recursive: true });
   mkdirSync(join(options.runDir, "junit"), { recursive: true });
   const controllers = new Map<string, AbortController>();
+  // Per worktree, not per command: the path check and the branch template are the same every time.
+  const worktreeDirs = new Map<string, { path: string; slug: string; branch: string }>();
+  const worktreeDir = (worktree: string) => {
+    let dir = worktreeDirs.get(worktree);
+    if (!dir) {
+      dir = {
+        path: worktreePath(options.basePath, worktree),
+        slug: worktreeSlug(worktree),
+        branch: options.branchOf(worktree),
+      };
+      worktreeDirs.set(worktree, dir);
+    }
+    return dir;
+  };
 
   const run = async (ci: CommandInput, xstateSignal: AbortSignal): Promise<CommandResult> => {
     const started = new Date();
@@ -149,16 +170,16 @@ export function createScenarioActors(options: ScenarioActorOptions) {
         : (ci.phase === "before" ? pipeline.test.before : pipeline.test.after)[ci.index];
     const name = step?.name ?? "test";
     const logPath = commandLogPath(options.runDir, ci.scenario, ci.attempt, ci.phase, step?.name);
-    const path = worktreePath(options.basePath, scenario.worktree);
+    const { path, slug, branch } = worktreeDir(scenario.worktree);
     const junitPath = join(options.runDir, "junit", `${safeFileName(ci.scenario)}.${ci.attempt}.xml`);
     const vars = {
       test_file: scenario.testFile,
       scenario: scenario.name,
       worktree: scenario.worktree,
-      worktree_slug: worktreeSlug(scenario.worktree),
+      worktree_slug: slug,
       worktree_path: path,
       main_repo: options.mainRepo,
-      branch: options.branchOf(scenario.worktree),
+      branch,
       run_id: options.runId,
       attempt: String(ci.attempt),
       junit_path: junitPath,
@@ -230,6 +251,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       scenario: ci.scenario,
       attempt: ci.attempt,
       ...(outcome.pid !== undefined ? { pgid: outcome.pid } : {}),
+      ...(outcome.groupLeft !== undefined ? { groupLeft: outcome.groupLeft } : {}),
       startedAt: outcome.startedAt,
     });
     xstateSignal.removeEventListener("abort", onStateExit);
@@ -257,7 +279,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       endedAt: timestamp(outcome.endedAt),
       durationSeconds: (outcome.endedAt.getTime() - outcome.startedAt.getTime()) / 1000,
       logPath,
-      outputTail: outcome.spawnError ?? readTail(logPath),
+      outputTail: outcome.spawnError ?? readTail(logPath, undefined, undefined, outcome.logBytes),
       ...(collected && "tests" in collected ? { tests: collected.tests } : {}),
       ...(collected && "problem" in collected ? { testsProblem: collected.problem } : {}),
     };

@@ -11,7 +11,9 @@
 #   S <id> <pid>               started: the command leads its own session and process group
 #   E <id> <ERRNO> <message>   could not start (exec or chdir failed); nothing is left running
 #   F <id> <message>           the request failed (the log could not be opened)
-#   X <id> <code|-> <signal|-> the command exited
+#   X <id> <code|-> <signal|-> <left> <bytes>
+#                              the command exited; left: 1 when a process was still in its group
+#                              (one killpg(pgid, 0) right after the reap), else 0; bytes: the log's size
 # No shell: argv goes to exec as a list, the program looked up on the command's own PATH as execvp
 # would. Standard library only; Python 3.8 or newer (setsid).
 # Ignores SIGINT, SIGTERM and SIGHUP (Grove decides what ends); when stdin closes while commands run,
@@ -30,7 +32,7 @@ if sys.version_info < (3, 8) or not hasattr(os, "posix_spawn"):
 # SIGPIPE and SIGXFSZ, this helper ignores the terminal's signals, and ignored signals survive exec.
 DEFAULT_IN_CHILD = sorted(set(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP})
 BASE_ENV = dict(os.environb)
-live = {}  # pid -> request id
+live = {}  # pid -> (request id, log path)
 
 for name in ("SIGINT", "SIGTERM", "SIGHUP"):
     signal.signal(getattr(signal, name), signal.SIG_IGN)
@@ -104,8 +106,25 @@ def launch(request_id, cwd, log, env_pairs, argv):
         return out("E %s %s %s" % (request_id, errno.errorcode.get(e.errno, "EIO"), e.strerror))
     finally:
         os.close(log_fd)
-    live[pid] = request_id
+    live[pid] = (request_id, log)
     out("S %s %d" % (request_id, pid))
+
+
+def group_left(pgid):
+    try:
+        os.killpg(pgid, 0)
+        return 1
+    except ProcessLookupError:
+        return 0
+    except OSError:
+        return 1
+
+
+def log_bytes(log):
+    try:
+        return os.stat(log).st_size
+    except OSError:
+        return 0
 
 
 def reap():
@@ -116,13 +135,15 @@ def reap():
             return
         if pid == 0:
             return
-        request_id = live.pop(pid, None)
-        if request_id is None:
+        entry = live.pop(pid, None)
+        if entry is None:
             continue
+        request_id, log = entry
+        seen = "%d %d" % (group_left(pid), log_bytes(log))
         if os.WIFSIGNALED(status):
-            out("X %s - %s" % (request_id, signal.Signals(os.WTERMSIG(status)).name))
+            out("X %s - %s %s" % (request_id, signal.Signals(os.WTERMSIG(status)).name, seen))
         else:
-            out("X %s %d -" % (request_id, os.WEXITSTATUS(status)))
+            out("X %s %d - %s" % (request_id, os.WEXITSTATUS(status), seen))
 
 
 def orphaned():

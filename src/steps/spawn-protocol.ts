@@ -32,9 +32,12 @@ export function encodeRequest(request: SpawnRequest): Buffer | undefined {
     String(request.argv.length),
     ...request.argv,
   ];
-  if (fields.some((f) => f.includes("\0"))) return undefined;
-  const record = Buffer.from(fields.join("\0"));
-  return Buffer.concat([Buffer.from(`${record.length}\n`), record]);
+  const record = fields.join("\0");
+  // As many NULs as separators: no field holds one.
+  let nuls = 0;
+  for (let at = record.indexOf("\0"); at >= 0; at = record.indexOf("\0", at + 1)) nuls++;
+  if (nuls !== fields.length - 1) return undefined;
+  return Buffer.from(`${Buffer.byteLength(record)}\n${record}`);
 }
 
 /** One answer line of the Python helper ("E" is a start that failed: no pid, then the error). */
@@ -56,17 +59,21 @@ export function decodeAnswer(line: string): HelperMessage[] {
       ];
     case "F":
       return [{ id, type: "failed", message: [a, ...rest].join(" ") }];
-    case "X":
+    case "X": {
+      const [signal = "-", left, bytes] = rest;
       return [
         {
           id,
           type: "exited",
           exit: {
             exitCode: a === "-" ? null : Number(a),
-            signal: rest[0] === "-" ? null : (rest[0] ?? null),
+            signal: signal === "-" ? null : signal,
+            ...(left === "0" || left === "1" ? { groupLeft: left === "1" } : {}),
+            ...(bytes !== undefined && /^\d+$/.test(bytes) ? { logBytes: Number(bytes) } : {}),
           },
         },
       ];
+    }
     default:
       return [];
   }

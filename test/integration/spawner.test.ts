@@ -38,7 +38,7 @@ describe.each(["python", "node", "none"] as SpawnHelperKind[])("spawn helper %s 
       }),
     );
     for (const r of results) {
-      expect(r.exit).toEqual({ exitCode: 0, signal: null });
+      expect(r.exit).toMatchObject({ exitCode: 0, signal: null });
       expect(r.state).toMatchObject({ pid: r.pid, pgid: r.pid, sid: r.pid, cwd: dir, argv: odd });
     }
     const env = await spawner.launch({
@@ -96,7 +96,7 @@ describe.each(["python", "node", "none"] as SpawnHelperKind[])("spawn helper %s 
       env: { PATH: `${bin}:/usr/bin:/bin` },
       logPath,
     });
-    expect(await launched.exited).toEqual({ exitCode: 0, signal: null });
+    expect(await launched.exited).toMatchObject({ exitCode: 0, signal: null });
     expect(readFileSync(logPath, "utf8")).toBe("found in venv\n");
   });
 
@@ -106,7 +106,7 @@ describe.each(["python", "node", "none"] as SpawnHelperKind[])("spawn helper %s 
     writeFileSync(join(dir, "plain.sh"), 'echo "plain script $1"\n', { mode: 0o755 });
     const logPath = join(dir, "plain.log");
     const launched = await spawner.launch({ argv: ["./plain.sh", "ran"], cwd: dir, env: {}, logPath });
-    expect(await launched.exited).toEqual({ exitCode: 0, signal: null });
+    expect(await launched.exited).toMatchObject({ exitCode: 0, signal: null });
     expect(readFileSync(logPath, "utf8")).toBe("plain script ran\n");
   });
 
@@ -115,8 +115,8 @@ describe.each(["python", "node", "none"] as SpawnHelperKind[])("spawn helper %s 
     const dir = tempDir();
     const run = async (argv: string[]) =>
       (await spawner!.launch({ argv, cwd: dir, env: {}, logPath: join(dir, "a.log") })).exited;
-    expect(await run(["sh", "-c", "exit 3"])).toEqual({ exitCode: 3, signal: null });
-    expect(await run(["sh", "-c", "kill -TERM $$"])).toEqual({ exitCode: null, signal: "SIGTERM" });
+    expect(await run(["sh", "-c", "exit 3"])).toMatchObject({ exitCode: 3, signal: null });
+    expect(await run(["sh", "-c", "kill -TERM $$"])).toMatchObject({ exitCode: null, signal: "SIGTERM" });
     const missing = await spawner.launch({
       argv: ["grove-no-such-command"],
       cwd: dir,
@@ -128,6 +128,39 @@ describe.each(["python", "node", "none"] as SpawnHelperKind[])("spawn helper %s 
     await expect(
       spawner.launch({ argv: ["true"], cwd: dir, env: {}, logPath: join(dir, "no-such-dir", "a.log") }),
     ).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe("the Python helper's observations at reap time (real processes)", () => {
+  it("says whether a process was left in the command's group, and the log's size", async () => {
+    spawner = startSpawner(1, "python");
+    expect(await spawner.kind()).toBe("python");
+    const dir = tempDir();
+    const run = async (argv: string[], log: string) =>
+      (await spawner!.launch({ argv, cwd: dir, env: {}, logPath: join(dir, log) })).exited;
+    expect(await run(["true"], "quiet.log")).toEqual({
+      exitCode: 0,
+      signal: null,
+      groupLeft: false,
+      logBytes: 0,
+    });
+    expect(await run(["sh", "-c", "echo hello"], "said.log")).toEqual({
+      exitCode: 0,
+      signal: null,
+      groupLeft: false,
+      logBytes: 6,
+    });
+    // A child left behind in the group (not waited for): the leader is reaped while it lives.
+    const launched = await spawner.launch({
+      argv: ["sh", "-c", "sleep 30 & echo $! > child.pid"],
+      cwd: dir,
+      env: {},
+      logPath: join(dir, "left.log"),
+    });
+    expect(await launched.exited).toMatchObject({ exitCode: 0, groupLeft: true });
+    const child = Number(readFileSync(join(dir, "child.pid"), "utf8"));
+    process.kill(-launched.pid!, "SIGKILL");
+    await waitUntil(() => !isAlive(child), "the child left in the group to end");
   });
 });
 

@@ -40,4 +40,17 @@ describe("the Python helper's protocol", () => {
     ]);
     expect(decodeAnswer("garbage")).toEqual([]);
   });
+
+  it("reads what the helper saw as it reaped: a process left in the group, and the log's size", () => {
+    expect(decodeAnswer("X 7 0 - 0 0")).toEqual([
+      { id: 7, type: "exited", exit: { exitCode: 0, signal: null, groupLeft: false, logBytes: 0 } },
+    ]);
+    expect(decodeAnswer("X 7 - SIGTERM 1 4096")).toEqual([
+      { id: 7, type: "exited", exit: { exitCode: null, signal: "SIGTERM", groupLeft: true, logBytes: 4096 } },
+    ]);
+    // Anything else there is not taken for an observation (Grove then looks itself).
+    expect(decodeAnswer("X 7 0 - ? x")).toEqual([
+      { id: 7, type: "exited", exit: { exitCode: 0, signal: null } },
+    ]);
+  });
 });

@@ -36,6 +36,11 @@ export interface AttemptEnd {
   pgid?: number;
   /** Whether a process was still in the group when the command was reaped, if the spawner saw it. */
   groupLeft?: boolean;
+  /**
+   * The spawner saw that nothing the command started was alive anywhere as it was reaped (its group
+   * empty, nothing re-parented to the subreaping helper): this command needs no escape check.
+   */
+  nothingLeft?: boolean;
   sinceTicks: number;
   durationMs: number;
 }
@@ -141,6 +146,7 @@ export class LeakTracker {
     const left = (this.running.get(key) ?? 1) - 1;
     if (left > 0) this.running.set(key, left);
     else this.running.delete(key);
+    if (end.nothingLeft) return;
     const checked = this.awaitingEscapeCheck.get(key);
     const started = end.pgid !== undefined ? { pid: end.pgid, at: Date.now() - end.durationMs } : undefined;
     const firstPid =

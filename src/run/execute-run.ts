@@ -163,6 +163,7 @@ async function runScenarios(
         attempt: end.attempt,
         ...(end.pgid !== undefined ? { pgid: end.pgid } : {}),
         ...(end.groupLeft !== undefined ? { groupLeft: end.groupLeft } : {}),
+        ...(end.nothingLeft ? { nothingLeft: true } : {}),
         sinceTicks: tracker.ticksAt(end.startedAt),
         durationMs: Date.now() - end.startedAt.getTime(),
       }),

@@ -53,6 +53,11 @@ export interface ExecOutcome {
   forced: boolean;
   /** Whether a process was left in the group as the command was reaped (when the launcher saw it). */
   groupLeft?: boolean;
+  /**
+   * The launcher saw, as it reaped the command, that nothing the command started was alive anywhere
+   * (its group empty, no process re-parented to the spawn helper): no escaped process to look for.
+   */
+  nothingLeft?: boolean;
   /** The log's size as the command was reaped, when the launcher saw it and Grove wrote nothing to it since. */
   logBytes?: number;
   startedAt: Date;
@@ -123,6 +128,7 @@ export async function execCommand(req: ExecRequest): Promise<ExecOutcome> {
     ...(spawnError && result.error?.code ? { spawnErrorCode: result.error.code } : {}),
     forced,
     ...(result.groupLeft !== undefined ? { groupLeft: result.groupLeft } : {}),
+    ...(result.groupLeft === false && result.adopted === false ? { nothingLeft: true } : {}),
     ...(result.logBytes !== undefined && !spawnError && !timedOut ? { logBytes: result.logBytes } : {}),
     startedAt,
     endedAt: new Date(),

@@ -23,11 +23,13 @@ export interface ProcessExit {
   error?: { code?: string; message: string };
   /**
    * Observed by the Python spawn helper as it reaped the command (undefined from other launchers):
-   * whether any process was still in the command's group, and the log file's size. They spare
-   * Grove's thread a kill(-pgid, 0) that throws and a stat per command.
+   * whether any process was still in the command's group, the log file's size, and whether the
+   * helper (a child subreaper) had adopted a process. They spare Grove's thread a kill(-pgid, 0) that
+   * throws and a stat per command, and the /proc scan for escaped processes (spawn-helper.py says why).
    */
   groupLeft?: boolean;
   logBytes?: number;
+  adopted?: boolean;
 }
 
 export interface Launched {

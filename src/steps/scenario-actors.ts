@@ -52,6 +52,8 @@ export interface ScenarioActorOptions {
     pgid?: number;
     /** Whether a process was left in the group (when the launcher saw it; else the tracker looks). */
     groupLeft?: boolean;
+    /** Nothing the command started was alive anywhere as it was reaped (see ExecOutcome). */
+    nothingLeft?: boolean;
     startedAt: Date;
   }): Promise<void>;
   /**
@@ -252,6 +254,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       attempt: ci.attempt,
       ...(outcome.pid !== undefined ? { pgid: outcome.pid } : {}),
       ...(outcome.groupLeft !== undefined ? { groupLeft: outcome.groupLeft } : {}),
+      ...(outcome.nothingLeft ? { nothingLeft: true } : {}),
       startedAt: outcome.startedAt,
     });
     xstateSignal.removeEventListener("abort", onStateExit);

@@ -11,9 +11,17 @@
 #   S <id> <pid>               started: the command leads its own session and process group
 #   E <id> <ERRNO> <message>   could not start (exec or chdir failed); nothing is left running
 #   F <id> <message>           the request failed (the log could not be opened)
-#   X <id> <code|-> <signal|-> <left> <bytes>
+#   X <id> <code|-> <signal|-> <left> <bytes> <adopted>
 #                              the command exited; left: 1 when a process was still in its group
-#                              (one killpg(pgid, 0) right after the reap), else 0; bytes: the log's size
+#                              (one killpg(pgid, 0) right after the reap), else 0; bytes: the log's size;
+#                              adopted: see below (1, 0, or ? when this kernel cannot tell)
+#
+# The helper is a child subreaper (prctl PR_SET_CHILD_SUBREAPER): a process whose parent dies is
+# re-parented to it rather than to init. So when a command is reaped with nothing left in its group and
+# the helper has no child but the commands it started, nothing the command started is alive anywhere:
+# the topmost living descendant of a command would be in its group, or have escaped it (setsid, a double
+# fork) and, its parent being dead, be the helper's child. "adopted 0" says so, and spares Grove the
+# /proc scan for escaped processes; "1" or "?" leaves that scan to Grove as without the helper.
 # No shell: argv goes to exec as a list, the program looked up on the command's own PATH as execvp
 # would. Standard library only; Python 3.8 or newer (setsid).
 # Ignores SIGINT, SIGTERM and SIGHUP (Grove decides what ends); when stdin closes while commands run,
@@ -41,6 +49,38 @@ os.set_blocking(wake_w, False)
 signal.set_wakeup_fd(wake_w)
 signal.signal(signal.SIGCHLD, lambda *_: None)
 devnull = os.open(os.devnull, os.O_RDONLY)
+
+
+def become_subreaper():
+    """The file listing this helper's children, when it is a subreaper and the kernel lists them."""
+    try:
+        import ctypes
+
+        if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+            return None
+        path = "/proc/self/task/%d/children" % os.getpid()
+        open(path).close()
+        return path
+    except (ImportError, OSError, AttributeError):
+        return None
+
+
+CHILDREN = become_subreaper()
+
+
+def children():
+    with open(CHILDREN) as f:
+        return [int(p) for p in f.read().split()]
+
+
+def adopted():
+    """1 when the helper has a child it did not start (re-parented to it), 0 when not, ? when unknown."""
+    if CHILDREN is None:
+        return "?"
+    try:
+        return "1" if any(pid not in live for pid in children()) else "0"
+    except (OSError, ValueError):
+        return "?"
 
 
 grove_gone = False
@@ -128,7 +168,8 @@ def log_bytes(log):
 
 
 def reap():
-    while live:
+    # Every child: the commands, and processes re-parented here, which nobody else would reap.
+    while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
@@ -139,14 +180,27 @@ def reap():
         if entry is None:
             continue
         request_id, log = entry
-        seen = "%d %d" % (group_left(pid), log_bytes(log))
+        seen = "%d %d %s" % (group_left(pid), log_bytes(log), adopted())
         if os.WIFSIGNALED(status):
             out("X %s - %s %s" % (request_id, signal.Signals(os.WTERMSIG(status)).name, seen))
         else:
             out("X %s %d - %s" % (request_id, os.WEXITSTATUS(status), seen))
 
 
+def adoptees():
+    try:
+        return [pid for pid in children() if pid not in live] if CHILDREN else []
+    except (OSError, ValueError):
+        return []
+
+
 def orphaned():
+    # What the commands started and left behind outside their groups, re-parented here: it ends too.
+    for pid in adoptees():
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
     for pid in list(live):
         try:
             os.killpg(pid, signal.SIGTERM)
@@ -160,6 +214,11 @@ def orphaned():
     for pid in list(live):
         try:
             os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for pid in adoptees():
+        try:
+            os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
     sys.exit(0)

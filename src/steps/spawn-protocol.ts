@@ -60,7 +60,7 @@ export function decodeAnswer(line: string): HelperMessage[] {
     case "F":
       return [{ id, type: "failed", message: [a, ...rest].join(" ") }];
     case "X": {
-      const [signal = "-", left, bytes] = rest;
+      const [signal = "-", left, bytes, adopted] = rest;
       return [
         {
           id,
@@ -70,6 +70,7 @@ export function decodeAnswer(line: string): HelperMessage[] {
             signal: signal === "-" ? null : signal,
             ...(left === "0" || left === "1" ? { groupLeft: left === "1" } : {}),
             ...(bytes !== undefined && /^\d+$/.test(bytes) ? { logBytes: Number(bytes) } : {}),
+            ...(adopted === "0" || adopted === "1" ? { adopted: adopted === "1" } : {}),
           },
         },
       ];

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { isAlive } from "../../src/resources/process-table.js";
+import { isAlive, readProcess } from "../../src/resources/process-table.js";
 import { type Spawner, type SpawnHelperKind, startSpawner } from "../../src/steps/spawner.js";
 import { FIXTURES } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -143,12 +143,14 @@ describe("the Python helper's observations at reap time (real processes)", () =>
       signal: null,
       groupLeft: false,
       logBytes: 0,
+      adopted: false,
     });
     expect(await run(["sh", "-c", "echo hello"], "said.log")).toEqual({
       exitCode: 0,
       signal: null,
       groupLeft: false,
       logBytes: 6,
+      adopted: false,
     });
     // A child left behind in the group (not waited for): the leader is reaped while it lives.
     const launched = await spawner.launch({
@@ -161,6 +163,25 @@ describe("the Python helper's observations at reap time (real processes)", () =>
     const child = Number(readFileSync(join(dir, "child.pid"), "utf8"));
     process.kill(-launched.pid!, "SIGKILL");
     await waitUntil(() => !isAlive(child), "the child left in the group to end");
+  });
+
+  it("adopts what a command left outside its group (a subreaper), says so, and reaps it", async () => {
+    spawner = startSpawner(1, "python");
+    expect(await spawner.kind()).toBe("python");
+    const dir = tempDir();
+    const logPath = join(dir, "daemon.log");
+    // The daemon leaves the group with setsid; its parent exits at once, so it is re-parented.
+    const exit = await (await spawner.launch({ argv: node("spawn-daemon.mjs"), cwd: dir, env: {}, logPath }))
+      .exited;
+    expect(exit).toMatchObject({ exitCode: 0, groupLeft: false, adopted: true });
+    const daemon = Number(/daemon (\d+)/.exec(readFileSync(logPath, "utf8"))![1]);
+    expect(readProcess(daemon)?.ppid).toBe(spawner.helperPids[0]);
+    process.kill(daemon, "SIGKILL");
+    await waitUntil(() => readProcess(daemon) === undefined, "the helper to reap the daemon it adopted");
+    const next = await (
+      await spawner.launch({ argv: ["true"], cwd: dir, env: {}, logPath: join(dir, "true.log") })
+    ).exited;
+    expect(next).toMatchObject({ groupLeft: false, adopted: false });
   });
 });
 
@@ -192,6 +213,25 @@ describe.each(["python", "node"] as SpawnHelperKind[])(
     });
   },
 );
+
+it("the Python helper also ends what the commands left outside their groups (adopted as a subreaper)", async () => {
+  const dir = tempDir();
+  const owner = spawn(
+    process.execPath,
+    [join(FIXTURES, "spawner-owner.mjs"), join(dir, "forever.log"), "python", "daemon"],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const line = await new Promise<string>((resolve) => owner.stdout.once("data", (d) => resolve(String(d))));
+  const [commandPid, helperPid, ran, daemonPid] = line.trim().split(" ").map(String);
+  expect(ran).toBe("python");
+  expect(readProcess(Number(daemonPid))?.ppid).toBe(Number(helperPid));
+  owner.kill("SIGKILL");
+  await waitUntil(
+    () => ![commandPid, helperPid, daemonPid].some((pid) => isAlive(Number(pid))),
+    "the command, the daemon and the helper to end",
+  );
+  expect(isAlive(Number(daemonPid))).toBe(false);
+});
 
 // Launches that arrive before the fallback is ready wait for it: none forks from Grove itself
 // (launchDirect), which is what made a run without Python slower than one with Node helpers chosen.

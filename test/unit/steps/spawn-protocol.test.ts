@@ -48,6 +48,16 @@ describe("the Python helper's protocol", () => {
     expect(decodeAnswer("X 7 - SIGTERM 1 4096")).toEqual([
       { id: 7, type: "exited", exit: { exitCode: null, signal: "SIGTERM", groupLeft: true, logBytes: 4096 } },
     ]);
+    expect(decodeAnswer("X 7 0 - 0 0 1")).toEqual([
+      {
+        id: 7,
+        type: "exited",
+        exit: { exitCode: 0, signal: null, groupLeft: false, logBytes: 0, adopted: true },
+      },
+    ]);
+    expect(decodeAnswer("X 7 0 - 0 0 ?")).toEqual([
+      { id: 7, type: "exited", exit: { exitCode: 0, signal: null, groupLeft: false, logBytes: 0 } },
+    ]);
     // Anything else there is not taken for an observation (Grove then looks itself).
     expect(decodeAnswer("X 7 0 - ? x")).toEqual([
       { id: 7, type: "exited", exit: { exitCode: 0, signal: null } },

@@ -28,6 +28,8 @@ export class GroupJournal {
   private pending: number[] = [];
   /** Pending groups whose leader has already exited: nothing to read in /proc for them. */
   private readonly endedPending = new Set<number>();
+  /** Pending groups whose leader's start time the launcher told (the Python spawn helper reads it). */
+  private readonly knownTicks = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
   private readonly path: string | undefined;
 
@@ -39,11 +41,12 @@ export class GroupJournal {
     appendFileSync(this.path, "");
   }
 
-  /** A group started (its leader's pid). */
-  readonly started = (pgid: number): void => {
+  /** A group started (its leader's pid, and its start time when the launcher read it). */
+  readonly started = (pgid: number, startTicks?: number): void => {
     this.live.add(pgid);
     if (!this.path) return;
     this.pending.push(pgid);
+    if (startTicks !== undefined) this.knownTicks.set(pgid, startTicks);
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   };
 
@@ -59,6 +62,8 @@ export class GroupJournal {
     this.timer = undefined;
     if (!this.path || this.pending.length === 0) return;
     const lines = this.pending.map((pgid) => {
+      const known = this.knownTicks.get(pgid);
+      if (known !== undefined) return JSON.stringify({ pgid, start_ticks: known } satisfies GroupRecord);
       // A leader that has exited (most commands end within the batch) has no start time to read.
       const leader = this.endedPending.has(pgid) ? undefined : readProcess(pgid);
       const record: GroupRecord = {
@@ -69,6 +74,7 @@ export class GroupJournal {
     });
     this.pending = [];
     this.endedPending.clear();
+    this.knownTicks.clear();
     appendFileSync(this.path, `${lines.join("\n")}\n`);
   }
 

@@ -188,7 +188,7 @@ async function runScenarios(
           ...(slots.has(name) ? { slot: slots.get(name)! } : {}),
         });
     },
-    onSpawn: groups.started,
+    onSpawn: (pgid, _scenario, _attempt, startTicks) => groups.started(pgid, startTicks),
     onExit: groups.ended,
     onEnvironmentFailure: (failure) => stopForEnvironment(failure),
   });

@@ -33,8 +33,11 @@ export interface ExecRequest {
   signal?: AbortSignal;
   /** Who forks (default: this process; a run passes its spawn helpers). */
   launch?: Launcher;
-  /** Called with the pid (= process group id) right after the spawn, and when the group is gone. */
-  onSpawn?(pid: number): void;
+  /**
+   * Called with the pid (= process group id) right after the spawn (and its start time, when the
+   * launcher read it), and when the group is gone.
+   */
+  onSpawn?(pid: number, startTicks?: number): void;
   onExit?(pid: number): void;
 }
 
@@ -94,7 +97,7 @@ export async function execCommand(req: ExecRequest): Promise<ExecOutcome> {
     logPath: req.logPath,
   });
   const { pid } = launched;
-  if (pid !== undefined) req.onSpawn?.(pid);
+  if (pid !== undefined) req.onSpawn?.(pid, launched.startTicks);
   const end = (why: "timeout" | "abort") => {
     if (pid === undefined || ending) return;
     if (why === "timeout") timedOut = true;

@@ -35,6 +35,8 @@ export interface ProcessExit {
 export interface Launched {
   /** The pid, which is also the process group id; undefined when the command could not start. */
   pid?: number;
+  /** Its start time (clock ticks after boot), when the launcher read it (the Python spawn helper does). */
+  startTicks?: number;
   exited: Promise<ProcessExit>;
 }
 

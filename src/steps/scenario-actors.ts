@@ -39,7 +39,7 @@ export interface ScenarioActorOptions {
     argv: string[],
     logPath: string,
   ): void;
-  onSpawn?(pid: number, scenario: string, attempt: number): void;
+  onSpawn?(pid: number, scenario: string, attempt: number, startTicks?: number): void;
   onExit?(pid: number): void;
   /** Who forks the commands (default: this process). */
   launch?: Launcher;
@@ -246,7 +246,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       signal: controller.signal,
       createLogDir: false,
       ...(options.launch ? { launch: options.launch } : {}),
-      onSpawn: (pid) => options.onSpawn?.(pid, ci.scenario, ci.attempt),
+      onSpawn: (pid, startTicks) => options.onSpawn?.(pid, ci.scenario, ci.attempt, startTicks),
       onExit: (pid) => options.onExit?.(pid),
     });
     await options.afterCommand?.({

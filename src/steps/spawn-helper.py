@@ -8,7 +8,8 @@
 #   id, cwd, log path, number of env entries, "NAME=value"..., number of args, args...
 # and answers on stdout, a line each:
 #   R                          ready (this Python can do the job)
-#   S <id> <pid>               started: the command leads its own session and process group
+#   S <id> <pid> <ticks|->     started: the command leads its own session and process group; ticks:
+#                              its start time (field 22 of /proc/<pid>/stat), for Grove's group journal
 #   E <id> <ERRNO> <message>   could not start (exec or chdir failed); nothing is left running
 #   F <id> <message>           the request failed (the log could not be opened)
 #   X <id> <code|-> <signal|-> <left> <bytes> <adopted>
@@ -147,7 +148,17 @@ def launch(request_id, cwd, log, env_pairs, argv):
     finally:
         os.close(log_fd)
     live[pid] = (request_id, log)
-    out("S %s %d" % (request_id, pid))
+    out("S %s %d %s" % (request_id, pid, start_ticks(pid)))
+
+
+def start_ticks(pid):
+    """The process's start time in clock ticks after boot, or - when it cannot be read."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            stat = f.read()
+        return stat[stat.rindex(b")") + 2 :].split()[19].decode()
+    except (OSError, ValueError, IndexError):
+        return "-"
 
 
 def group_left(pgid):

@@ -10,7 +10,7 @@ export interface SpawnRequest extends LaunchRequest {
 
 export type HelperMessage =
   /** The command started (pid set) or could not start (no pid; an "exited" with the error follows). */
-  | { id: number; type: "spawned"; pid?: number }
+  | { id: number; type: "spawned"; pid?: number; startTicks?: number }
   | { id: number; type: "exited"; exit: ProcessExit }
   /** The request itself failed (e.g. the log file could not be opened). */
   | { id: number; type: "failed"; message: string };
@@ -47,7 +47,14 @@ export function decodeAnswer(line: string): HelperMessage[] {
   if (!Number.isInteger(id)) return [];
   switch (kind) {
     case "S":
-      return [{ id, type: "spawned", pid: Number(a) }];
+      return [
+        {
+          id,
+          type: "spawned",
+          pid: Number(a),
+          ...(rest[0] !== undefined && /^\d+$/.test(rest[0]) ? { startTicks: Number(rest[0]) } : {}),
+        },
+      ];
     case "E":
       return [
         { id, type: "spawned" },

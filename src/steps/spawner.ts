@@ -57,7 +57,7 @@ interface Helper {
 
 interface Pending {
   helper: Helper;
-  spawned(pid: number | undefined): void;
+  spawned(pid: number | undefined, startTicks: number | undefined): void;
   failed(error: Error): void;
   exited(exit: ProcessExit): void;
 }
@@ -181,7 +181,7 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
   const onMessage = (message: HelperMessage) => {
     const p = pending.get(message.id);
     if (!p) return;
-    if (message.type === "spawned") p.spawned(message.pid);
+    if (message.type === "spawned") p.spawned(message.pid, message.startTicks);
     else if (message.type === "failed") {
       pending.delete(message.id);
       p.failed(new Error(message.message));
@@ -247,7 +247,12 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
     return new Promise<Launched>((resolve, reject) => {
       pending.set(id, {
         helper: chosen,
-        spawned: (pid) => resolve({ ...(pid !== undefined ? { pid } : {}), exited: exit }),
+        spawned: (pid, startTicks) =>
+          resolve({
+            ...(pid !== undefined ? { pid } : {}),
+            ...(startTicks !== undefined ? { startTicks } : {}),
+            exited: exit,
+          }),
         failed: reject,
         exited,
       });

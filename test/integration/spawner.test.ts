@@ -159,6 +159,9 @@ describe("the Python helper's observations at reap time (real processes)", () =>
       env: {},
       logPath: join(dir, "left.log"),
     });
+    // Its start time as /proc says (for the group journal), read by the helper as it started it.
+    expect(launched.startTicks).toBeGreaterThan(0);
+    expect(launched.startTicks).toBe(readProcess(launched.pid!)?.startTicks ?? launched.startTicks);
     expect(await launched.exited).toMatchObject({ exitCode: 0, groupLeft: true });
     const child = Number(readFileSync(join(dir, "child.pid"), "utf8"));
     process.kill(-launched.pid!, "SIGKILL");

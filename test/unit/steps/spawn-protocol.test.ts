@@ -19,6 +19,10 @@ describe("the Python helper's protocol", () => {
 
   it("reads starts, failed starts, failed requests and exits", () => {
     expect(decodeAnswer("S 7 1234")).toEqual([{ id: 7, type: "spawned", pid: 1234 }]);
+    expect(decodeAnswer("S 7 1234 98765")).toEqual([
+      { id: 7, type: "spawned", pid: 1234, startTicks: 98765 },
+    ]);
+    expect(decodeAnswer("S 7 1234 -")).toEqual([{ id: 7, type: "spawned", pid: 1234 }]);
     expect(decodeAnswer("E 7 ENOENT No such file or directory")).toEqual([
       { id: 7, type: "spawned" },
       {

@@ -40,3 +40,21 @@ export function runExitCode(run: {
   if (run.failOnLeak && run.leaks > 0) return EXIT.failed;
   return run.results.every((r) => r.status === "passed") ? EXIT.ok : EXIT.failed;
 }
+
+/**
+ * What a run merged from shards (grove merge-reports) calls for: what the whole run would have, as if
+ * unsharded. Interrupted or stopped by the environment when any shard was; a shard that failed on its
+ * leaks (--fail-on-leak, exit 1 with every scenario passed) fails the whole.
+ */
+export function mergedRunExitCode(
+  results: readonly ScenarioResult[],
+  shards: readonly { exitCode: number; interrupted: boolean; environmentFailed: boolean }[],
+): number {
+  return runExitCode({
+    results,
+    interrupted: shards.some((s) => s.interrupted),
+    environmentFailed: shards.some((s) => s.environmentFailed),
+    leaks: shards.filter((s) => s.exitCode === EXIT.failed).length,
+    failOnLeak: true,
+  });
+}

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
+import { worktreePath } from "../steps/worktree-paths.js";
 
 export interface SampleRepo {
   root: string;
@@ -148,7 +149,7 @@ export async function createSampleRepo(
         "-b",
         `feature/test-${wt}`,
         "--",
-        join(basePath, wt),
+        worktreePath(basePath, wt),
         "HEAD",
       ]);
     }

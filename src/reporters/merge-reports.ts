@@ -7,7 +7,7 @@
  */
 import { UsageError } from "../errors.js";
 import type { ScenarioResult } from "../events.js";
-import { EXIT, runExitCode } from "../exit-codes.js";
+import { mergedRunExitCode } from "../exit-codes.js";
 import { buildReport, type Report } from "./build-report.js";
 
 /** A report and where it came from (for messages). */
@@ -88,10 +88,15 @@ export function mergeReports(
 
   const reports = inputs.map((i) => i.report);
   const interrupted = reports.some((r) => r.summary.interrupted);
-  // A shard that failed on leaks (--fail-on-leak) fails the whole run, as it would have unsharded.
-  const exitCode = Math.max(
-    runExitCode({ results, interrupted, leaks: 0, failOnLeak: false }),
-    ...reports.map((r) => (r.grove.exit_code === EXIT.failed ? EXIT.failed : EXIT.ok)),
+  // The first shard the environment stopped: the merged report says so, and exits as that shard did.
+  const environmentError = reports.find((r) => r.grove.environment_error)?.grove.environment_error;
+  const exitCode = mergedRunExitCode(
+    results,
+    reports.map((r) => ({
+      exitCode: r.grove.exit_code,
+      interrupted: r.summary.interrupted,
+      environmentFailed: r.grove.environment_error !== undefined,
+    })),
   );
   const merged = buildReport(
     results,
@@ -113,6 +118,7 @@ export function mergeReports(
       scenariosFile: first.report.grove.scenarios_file,
       interrupted,
       exitCode,
+      ...(environmentError ? { environmentError } : {}),
       maxConcurrency: reports.reduce((t, r) => t + r.grove.max_concurrency, 0),
       ...(hash ? { planHash: hash } : {}),
       testFiles,

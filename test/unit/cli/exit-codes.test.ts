@@ -8,6 +8,8 @@ import {
   InternalError,
   UsageError,
 } from "../../../src/errors.js";
+import type { ScenarioResult } from "../../../src/events.js";
+import { mergedRunExitCode } from "../../../src/exit-codes.js";
 import { GitCommandError } from "../../../src/steps/git.js";
 
 const sysError = (code: string, extra: object = {}) =>
@@ -66,5 +68,30 @@ describe("exit codes for errors", () => {
       /^creating worktree w failed: git worktree add --end-of-options \/b\/w \(in \/repo\): fatal: invalid reference\n {2}fix: run that git command yourself/,
     );
     expect(e).toBeInstanceOf(EnvironmentError);
+  });
+});
+
+describe("a merged run's exit code (grove merge-reports)", () => {
+  const result = (status: "passed" | "failed") => ({ status }) as ScenarioResult;
+  const shard = (exitCode: number, over: { interrupted?: boolean; environmentFailed?: boolean } = {}) => ({
+    exitCode,
+    interrupted: false,
+    environmentFailed: false,
+    ...over,
+  });
+
+  it("is what the unsharded run would have exited with", () => {
+    expect(mergedRunExitCode([result("passed")], [shard(0), shard(0)])).toBe(0);
+    expect(mergedRunExitCode([result("passed"), result("failed")], [shard(0), shard(1)])).toBe(1);
+    // Every scenario passed, and a shard failed on its leaks (--fail-on-leak): the whole fails.
+    expect(mergedRunExitCode([result("passed")], [shard(0), shard(1)])).toBe(1);
+    // A shard the environment stopped: 5, as the whole run would have; an interrupt wins over it.
+    expect(mergedRunExitCode([result("failed")], [shard(5, { environmentFailed: true }), shard(1)])).toBe(5);
+    expect(
+      mergedRunExitCode(
+        [result("passed")],
+        [shard(5, { environmentFailed: true }), shard(130, { interrupted: true })],
+      ),
+    ).toBe(130);
   });
 });

@@ -9,21 +9,16 @@
   G.token = document.querySelector('meta[name="grove-token"]')?.getAttribute("content") ?? "";
   const embedded = document.getElementById("grove-data");
 
-  const ctx = {
-    store: null,
-    /** What is shown: the store itself when following the run, else the state of the scrubbed moment. */
-    st: null,
-    t: 0,
-    following: true,
-    live: !embedded,
-    tab: null,
-    selected: null,
-    select: (sel, options = {}) => select(sel, options),
-    showTab: (name) => showTab(name),
-    schedule: () => schedule(),
-  };
-  G.ctx = ctx;
+  /**
+   * The page's state, made once the run's definitions are in (start): nothing below runs before.
+   * @type {GroveCtx}
+   */
+  let ctx;
 
+  /**
+   * @param {string} text
+   * @param {string} [kind]
+   */
   function banner(text, kind = "info") {
     const b = $("banner");
     b.hidden = false;
@@ -45,8 +40,8 @@
       }
     // Always every status, in one order: counts never jump around as statuses appear.
     for (const item of c.children) {
-      const n = counts[item.getAttribute("data-count")] ?? 0;
-      G.setText(item.lastChild, String(n));
+      const n = counts[item.getAttribute("data-count") ?? ""] ?? 0;
+      if (item.lastElementChild) G.setText(item.lastElementChild, String(n));
       item.classList.toggle("zero", n === 0);
     }
   }
@@ -62,6 +57,7 @@
     G.setText($("mode"), ctx.live && !s.finished ? "live" : "replay");
   }
 
+  /** @type {string[] | null} the statuses drawn last, while scrubbing */
   let previousStatus = null;
   let frameQueued = false;
   let lastFrame = 0;
@@ -72,6 +68,7 @@
     lastFrame = performance.now();
     const s = ctx.store;
     updateClock();
+    /** @type {GroveDirty} */
     let dirty;
     if (ctx.following) {
       dirty = s.takeDirty();
@@ -90,7 +87,7 @@
     dirty.full = fullRedraw;
     fullRedraw = false;
     drawCounts();
-    G.views[ctx.tab]?.update(ctx, dirty);
+    G.views[ctx.tab ?? ""]?.update?.(ctx, dirty);
     G.detail.update(ctx, dirty);
   }
   /**
@@ -107,15 +104,20 @@
     else requestAnimationFrame(frame);
   }
 
+  /** @param {string} name */
   function showTab(name) {
     if (ctx.tab === name) return;
     ctx.tab = name;
     for (const b of document.querySelectorAll("#tabs [role=tab]")) b.setAttribute("aria-selected", String(b.getAttribute("data-tab") === name));
     for (const v of document.querySelectorAll(".view")) v.toggleAttribute("hidden", v.id !== `${name}-view`);
-    G.views[name].show?.(ctx);
+    G.views[name]?.show?.(ctx);
     schedule(true);
   }
 
+  /**
+   * @param {GroveSelection | null} sel
+   * @param {{ fromHash?: boolean }} [options]
+   */
   function select(sel, { fromHash = false } = {}) {
     ctx.selected = sel;
     if (!fromHash) {
@@ -123,46 +125,69 @@
       history.replaceState(null, "", hash === " " ? location.pathname + location.search : hash);
     }
     G.detail.open(ctx);
-    G.views[ctx.tab]?.selectionChanged?.(ctx);
+    G.views[ctx.tab ?? ""]?.selectionChanged?.(ctx);
     schedule();
   }
   function selectFromHash() {
     const m = /^#(scenario|worktree)=(.*)$/.exec(location.hash);
     if (!m) return;
-    const name = decodeURIComponent(m[2]);
-    const known = m[1] === "scenario" ? ctx.store.index.has(name) : ctx.store.worktrees.has(name);
-    if (known) select({ kind: m[1], name }, { fromHash: true });
+    const name = decodeURIComponent(m[2] ?? "");
+    const kind = m[1] === "scenario" ? "scenario" : "worktree";
+    const known = kind === "scenario" ? ctx.store.index.has(name) : ctx.store.worktrees.has(name);
+    if (known) select({ kind, name }, { fromHash: true });
   }
 
   async function start() {
+    // The run's definitions and lines are the recorder's formats, trusted as written (src/inspector).
+    /** @type {unknown[]} */
     let initial = [];
+    /** @type {GroveDefs} */
     let defs;
     if (embedded) {
-      const data = JSON.parse(embedded.textContent);
+      const data = /** @type {{ definitions: GroveDefs, lines: unknown[] }} */ (JSON.parse(embedded.textContent ?? ""));
       defs = data.definitions;
       initial = data.lines;
     } else {
       // Definitions and everything recorded so far in two plain fetches; the stream goes on from there.
+      /**
+       * @param {string} what
+       * @returns {Promise<unknown>}
+       */
       const get = async (what) => {
         const r = await fetch(`/api/${what}?token=${encodeURIComponent(G.token)}`);
         if (!r.ok) throw new Error(`the server refused the run's ${what} (${r.status})`);
         return r.json();
       };
-      [defs, initial] = await Promise.all([get("definitions"), get("lines")]);
+      const [d, l] = await Promise.all([get("definitions"), get("lines")]);
+      defs = /** @type {GroveDefs} */ (d);
+      initial = /** @type {unknown[]} */ (l);
     }
-    ctx.store = G.createStore(defs);
+    const store = G.createStore(defs);
+    ctx = {
+      store,
+      st: store,
+      t: 0,
+      following: true,
+      live: !embedded,
+      tab: null,
+      selected: null,
+      select: (sel, options = {}) => select(sel, options),
+      showTab: (name) => showTab(name),
+      schedule: () => schedule(),
+    };
+    G.ctx = ctx;
     const decode = G.createDecoder();
+    /** @param {unknown} raw */
     const append = (raw) => {
       const line = decode(raw);
       if (line) ctx.store.append(line);
     };
     for (const raw of initial) append(raw);
-    ctx.st = ctx.store;
     $("run-id").textContent = defs.runId;
     document.title = `Grove ${defs.runId}`;
-    for (const name of Object.keys(G.views)) G.views[name].mount?.(ctx);
+    for (const view of Object.values(G.views)) view.mount?.(ctx);
     G.detail.mount(ctx);
-    for (const b of document.querySelectorAll("#tabs [role=tab]")) b.addEventListener("click", () => showTab(b.getAttribute("data-tab")));
+    for (const b of document.querySelectorAll("#tabs [role=tab]")) b.addEventListener("click", () => showTab(b.getAttribute("data-tab") ?? ""));
     $("scrub").addEventListener("input", () => {
       ctx.following = Number($("scrub").value) >= Number($("scrub").max);
       schedule();
@@ -188,7 +213,7 @@
       source.addEventListener("end", (m) => {
         ended = true;
         source.close();
-        const wasLive = JSON.parse(m.data || "{}").live === true;
+        const wasLive = JSON.parse(/** @type {MessageEvent<string>} */ (m).data || "{}").live === true;
         ctx.live = false;
         const command = `grove inspect ${defs.runId}`;
         if (wasLive) {
@@ -214,5 +239,11 @@
     banner(`The inspector could not load this run: ${error?.message ?? error}`, "error");
     throw error;
   });
-  window.groveInspector = { ready, select: (kind, name) => select({ kind, name }), ctx };
+  window.groveInspector = {
+    ready,
+    select: (kind, name) => select({ kind, name }),
+    get ctx() {
+      return ctx;
+    },
+  };
 })();

@@ -8,22 +8,29 @@
   const G = window.Grove;
   const { $, el } = G;
   const MAX_LOG = 400;
+  /** @type {Map<string, Promise<GroveLayoutResult & { graph: GroveGraph, states: GroveMachineState[] }>>} each machine's laid-out statechart */
   const charts = new Map();
   let drawnFor = null;
   /** The machine whose statechart is in the panel: selecting another actor of it only re-marks. */
+  /** @type {string | null} */
   let chartOf = null;
+  /** @type {Map<string, SVGElement>} each drawn state, by path */
   let stateEls = new Map();
+  /** @type {Map<string, SVGElement[]>} the drawn edges of each "source>target" */
   let edgeEls = new Map();
 
+  /** @param {GroveMachineState} st */
   const label = (st) => {
-    const last = st.path.split(".").pop();
+    const last = st.path.split(".").pop() ?? "";
     return st.meta?.step ? `${last} "${st.meta.step}"` : last;
   };
 
+  /** @param {GroveMachine} machine */
   function chartLayout(machine) {
     if (!charts.has(machine.id)) {
       const states = machine.states.filter((s) => s.path !== "");
-      const parents = new Set(states.map((s) => s.parent).filter(Boolean));
+      const parents = new Set(states.map((s) => s.parent).filter((p) => p !== null && p !== ""));
+      /** @type {GroveGraph} */
       const graph = {
         nodes: states.filter((s) => !parents.has(s.path)).map((s) => ({ id: `st:${s.path}`, w: label(s).length * 7.4 + 22, h: 28, group: s.parent ? `st:${s.parent}` : undefined })),
         groups: [...parents].map((p) => ({ id: `st:${p}` })),
@@ -37,16 +44,22 @@
       });
       charts.set(machine.id, G.layout(graph, { direction: "DOWN" }).then((r) => ({ ...r, graph, states })));
     }
-    return charts.get(machine.id);
+    return /** @type {NonNullable<ReturnType<typeof charts.get>>} */ (charts.get(machine.id));
   }
 
-  function actorOf(ctx) {
-    const sel = ctx.selected;
+  /** @param {GroveCtx} ctx */
+  /**
+   * @param {GroveCtx} ctx
+   * @param {GroveSelection} sel
+   */
+  function actorOf(ctx, sel) {
     return ctx.store.actors.get(sel.kind === "scenario" ? sel.name : `worktree:${sel.name}`) ?? { path: [], events: [] };
   }
 
+  /** @param {GroveCtx} ctx */
   async function drawChart(ctx) {
     const sel = ctx.selected;
+    if (!sel) return;
     const machine = sel.kind === "scenario" ? ctx.store.defs.scenarioMachine : ctx.store.defs.worktreeMachine;
     const key = `${sel.kind}:${sel.name}`;
     drawnFor = key;
@@ -73,12 +86,14 @@
       m.append(el("svg:path", { d: "M0,0 L10,5 L0,10 z", class: cls }));
       defsEl.append(m);
     }
+    /** @type {(HTMLElement | SVGElement)[]} */
     const parts = [defsEl];
     stateEls = new Map();
     edgeEls = new Map();
     const byId = new Map(states.map((s) => [`st:${s.path}`, s]));
     for (const [id, box] of layout.groups) {
       const s = byId.get(id);
+      if (!s) continue;
       const g = el("svg:g", { class: "chart-state compound", "data-state": s.path });
       g.append(el("svg:rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 8 }), el("svg:text", { x: box.x + 8, y: box.y + 16 }, label(s)));
       if (s.description) g.append(el("svg:title", {}, s.description));
@@ -88,15 +103,18 @@
     const edgeInfo = new Map(graph.edges.map((e) => [e.id, e]));
     for (const e of layout.edges) {
       const info = edgeInfo.get(e.id);
-      if (!e.points.length) continue;
+      if (!info?.key || !e.points.length) continue;
       const g = el("svg:g", { class: "chart-edge", "data-transition": info.key });
       g.append(el("svg:path", { "marker-end": "url(#arrow2)", d: `M${e.points.map((p) => `${p.x},${p.y}`).join(" L")}` }));
       if (e.label) g.append(el("svg:text", { class: "chart-edge-label", x: e.label.x, y: e.label.y + 11 }, e.label.text));
-      (edgeEls.get(info.key) ?? edgeEls.set(info.key, []).get(info.key)).push(g);
+      const edges = edgeEls.get(info.key) ?? [];
+      edges.push(g);
+      edgeEls.set(info.key, edges);
       parts.push(g);
     }
     for (const [id, box] of layout.nodes) {
       const s = byId.get(id);
+      if (!s) continue;
       const g = el("svg:g", { class: "chart-state", "data-state": s.path });
       g.append(el("svg:rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 5 }), el("svg:text", { x: box.x + 10, y: box.y + 18 }, label(s)));
       if (s.description) g.append(el("svg:title", {}, s.description));
@@ -114,11 +132,15 @@
     mark(ctx);
   }
 
+  /** @param {string} p a dotted state path, and every path above it */
   const ancestors = (p) => p.split(".").map((_, i, a) => a.slice(0, i + 1).join("."));
 
   /** Current state, visited states and taken edges as of the moment shown. */
+  /** @param {GroveCtx} ctx */
   function mark(ctx) {
-    const actor = actorOf(ctx);
+    const sel = ctx.selected;
+    if (!sel) return;
+    const actor = actorOf(ctx, sel);
     const upTo = actor.path.filter((p) => p.t <= ctx.t);
     const visited = new Set(upTo.flatMap((p) => ancestors(p.p)));
     const current = new Set(upTo.length ? ancestors(upTo[upTo.length - 1].p) : []);
@@ -133,7 +155,7 @@
     for (const [key, gs] of edgeEls)
       for (const g of gs) {
         g.classList.toggle("taken", taken.has(key));
-        g.firstChild.setAttribute("marker-end", taken.has(key) ? "url(#arrow3)" : "url(#arrow2)");
+        g.firstElementChild?.setAttribute("marker-end", taken.has(key) ? "url(#arrow3)" : "url(#arrow2)");
       }
     $("path").replaceChildren(...upTo.map((p, k) => el("li", { "data-state": p.p, class: k === upTo.length - 1 ? "current" : "" }, `${G.seconds(p.t - ctx.store.t0)}  ${p.p}`)));
     const log = [
@@ -144,16 +166,19 @@
     const items = shown.map((e) => el("li", {}, `${G.seconds(e.t - ctx.store.t0)}  ${e.text}`));
     if (log.length > shown.length) items.unshift(el("li", { class: "muted" }, `${log.length - shown.length} earlier entries not shown`));
     if (items.length === 0)
-      items.push(el("li", { class: "muted" }, ctx.selected.kind === "scenario" ? "no machine yet: a scenario's machine starts when a worker slot takes it" : "nothing yet"));
+      items.push(el("li", { class: "muted" }, sel.kind === "scenario" ? "no machine yet: a scenario's machine starts when a worker slot takes it" : "nothing yet"));
     $("event-log").replaceChildren(...items);
   }
 
+  /** @param {GroveCtx} ctx */
   function drawBody(ctx) {
     const sel = ctx.selected;
+    if (!sel) return;
     const body = $("detail-body");
     const parts = [];
     if (sel.kind === "scenario") {
       const i = ctx.store.index.get(sel.name);
+      if (i === undefined) return;
       const s = ctx.st.status[i];
       const sc = ctx.store.defs.scenarios[i];
       $("detail-status").textContent = `${s}${ctx.st.detail[i] ? `: ${ctx.st.detail[i]}` : ""} · worktree ${sc.worktree}${sc.dependencies.length ? ` · needs ${sc.dependencies.join(", ")}` : ""}`;
@@ -172,6 +197,7 @@
     body.replaceChildren(...parts);
   }
 
+  /** @param {GroveCtx} ctx */
   function open(ctx) {
     const pane = $("detail");
     pane.hidden = !ctx.selected;
@@ -183,20 +209,22 @@
     drawChart(ctx);
   }
 
+  /** @param {GroveCtx} ctx @param {GroveDirty} dirty */
   function update(ctx, dirty) {
     const sel = ctx.selected;
     if (!sel) return;
-    const changed = !ctx.following || dirty.full || (sel.kind === "scenario" ? dirty.scenarios.has(ctx.store.index.get(sel.name)) || dirty.attempts : dirty.worktrees.has(sel.name));
+    const changed = !ctx.following || dirty.full || (sel.kind === "scenario" ? dirty.scenarios.has(ctx.store.index.get(sel.name) ?? -1) || dirty.attempts : dirty.worktrees.has(sel.name));
     if (!changed) return;
     drawBody(ctx);
     mark(ctx);
   }
 
+  /** @param {GroveCtx} ctx */
   function mount(ctx) {
     $("detail-close").addEventListener("click", () => ctx.select(null));
     $("detail-graph").addEventListener("click", () => {
       if (ctx.selected?.kind !== "scenario") return;
-      G.views.graph.setScope(ctx, `around:${ctx.selected.name}`);
+      G.views.graph.setScope?.(ctx, `around:${ctx.selected.name}`);
       ctx.showTab("graph");
     });
     document.addEventListener("keydown", (e) => {
@@ -205,6 +233,7 @@
   }
 
   /** Lays out both statecharts ahead of the first click (a replay has the machine to itself). */
+  /** @param {GroveCtx} ctx */
   function prepare(ctx) {
     chartLayout(ctx.store.defs.scenarioMachine);
     chartLayout(ctx.store.defs.worktreeMachine);

@@ -27,10 +27,15 @@
     return typeof v === "string" ? path + v : path.replace(/\.$/, "");
   };
 
-  /** Dependency depth (plan level) and a topological order, computed once from the definitions. */
+  /**
+   * Dependency depth (plan level) and a topological order, computed once from the definitions.
+   * @param {GroveDefs} defs
+   * @param {Map<string, number>} index
+   */
   function levels(defs, index) {
     const n = defs.scenarios.length;
     const indeg = new Int32Array(n);
+    /** @type {number[][]} */
     const dependents = Array.from({ length: n }, () => []);
     defs.scenarios.forEach((sc, i) => {
       for (const d of sc.dependencies) {
@@ -41,6 +46,7 @@
       }
     });
     const level = new Int32Array(n);
+    /** @type {number[]} */
     const order = [];
     for (let i = 0; i < n; i++) if (indeg[i] === 0) order.push(i);
     for (let k = 0; k < order.length; k++)
@@ -55,6 +61,7 @@
     const index = new Map(defs.scenarios.map((s, i) => [s.name, i]));
     const n = defs.scenarios.length;
     const { level, order, dependents } = levels(defs, index);
+    /** @type {GroveStore} */
     const store = {
       defs, index, level, order, dependents,
       lineCount: 0,
@@ -71,8 +78,11 @@
       workers: 0, t0: 0, tEnd: 0, finished: false,
       /** Scenario indexes and worktree names changed since the last takeDirty(). */
       dirty: new Set(), dirtyWorktrees: new Set(), dirtyAttempts: false,
+      append, stateAt, counts, criticalPath, takeDirty,
     };
+    /** @type {Map<string, GroveAttempt>} */
     const openAttempts = new Map();
+    /** @param {string} a */
     const actor = (a) => {
       let x = store.actors.get(a);
       if (!x) {
@@ -82,7 +92,12 @@
       return x;
     };
 
-    /** Status changes only: what a snapshot and a scrub need. Shared by append() and stateAt(). */
+    /**
+     * Status changes only: what a snapshot and a scrub need. Shared by append() and stateAt().
+     * Returns the scenario's index, -2 for a worktree, -1 for anything else.
+     * @param {GroveState} st
+     * @param {GroveEvent} e
+     */
     function applyStatus(st, e) {
       if (e.type === "scenario-status") {
         const i = index.get(e.name);
@@ -105,7 +120,8 @@
       return -1;
     }
 
-    store.append = (line) => {
+    /** @param {GroveLine} line */
+    function append(line) {
       if (store.lineCount++ === 0) store.t0 = line.t;
       store.tEnd = Math.max(store.tEnd, line.t);
       if (line.k === "state") {
@@ -120,7 +136,7 @@
         if (i >= 0) {
           store.dirty.add(i);
           logStatus([line.t, i, "", store.status[i], store.detail[i]]);
-        } else if (i === -2) {
+        } else if (i === -2 && e.type === "worktree-status") {
           store.dirtyWorktrees.add(e.worktree);
           logStatus([line.t, -1, e.worktree, e.state, e.detail ?? ""]);
         }
@@ -140,18 +156,24 @@
         } else if (e.type === "scenario-finished") store.results.set(e.result.name, e.result);
         else if (e.type === "run-finished") store.finished = true;
       }
-    };
+    }
+    /** @param {GroveStatusEntry} entry */
     function logStatus(entry) {
       store.statusLog.push(entry);
       if (store.statusLog.length % SNAPSHOT_EVERY === 0)
         store.snapshots.push({ at: store.statusLog.length, status: store.status.slice(), detail: store.detail.slice(), worktrees: new Map(store.worktrees) });
     }
+    /**
+     * @param {GroveState} st
+     * @param {GroveStatusEntry} entry
+     */
     function replay(st, [, i, w, status, detail]) {
       if (i >= 0) {
         st.status[i] = status;
         st.detail[i] = detail;
       } else st.worktrees.set(w, { state: status, detail });
     }
+    /** @param {string} a */
     function markActor(a) {
       if (a.startsWith("worktree:")) store.dirtyWorktrees.add(a.slice(9));
       else {
@@ -160,7 +182,10 @@
       }
     }
 
-    /** The number of status changes at or before time t. */
+    /**
+     * The number of status changes at or before time t.
+     * @param {number} t
+     */
     const changesUpTo = (t) => {
       const log = store.statusLog;
       let lo = 0;
@@ -173,8 +198,12 @@
       return lo;
     };
 
-    /** Scenario statuses and worktree states at time t (the latest state itself when t is the end). */
-    store.stateAt = (t) => {
+    /**
+     * Scenario statuses and worktree states at time t (the latest state itself when t is the end).
+     * @param {number} t
+     * @returns {GroveState}
+     */
+    function stateAt(t) {
       if (t >= store.tEnd) return store;
       const upTo = changesUpTo(t);
       const snap = store.snapshots[Math.floor(upTo / SNAPSHOT_EVERY) - 1] ?? null;
@@ -183,17 +212,24 @@
         : { status: defs.scenarios.map(() => "pending"), detail: defs.scenarios.map(() => ""), worktrees: new Map(defs.worktrees.map((w) => [w, { state: "verifying", detail: "" }])) };
       for (let k = snap ? snap.at : 0; k < upTo; k++) replay(st, store.statusLog[k]);
       return st;
-    };
+    }
 
-    /** Counts per status, in G.STATUSES order. */
-    store.counts = (st) => {
+    /**
+     * Counts per status, in G.STATUSES order.
+     * @param {GroveState} st
+     * @returns {Record<string, number>}
+     */
+    function counts(st) {
       const c = Object.fromEntries(G.STATUSES.map((s) => [s, 0]));
       for (const s of st.status) c[s] = (c[s] ?? 0) + 1;
       return c;
     };
 
-    /** The chain of dependencies that took longest (attempt time summed), as scenario indexes. */
-    store.criticalPath = (now) => {
+    /**
+     * The chain of dependencies that took longest (attempt time summed), as scenario indexes.
+     * @param {number} now
+     */
+    function criticalPath(now) {
       const dur = new Float64Array(n);
       for (const a of store.attempts) {
         const i = index.get(a.name);
@@ -211,18 +247,20 @@
             prev[j] = i;
           }
       }
+      /** @type {number[]} */
       const path = [];
       for (let i = best; i !== -1 && dur[i] > 0; i = prev[i]) path.unshift(i);
       return path;
-    };
+    }
 
-    store.takeDirty = () => {
+    /** @returns {GroveDirty} */
+    function takeDirty() {
       const d = { scenarios: store.dirty, worktrees: store.dirtyWorktrees, attempts: store.dirtyAttempts };
       store.dirty = new Set();
       store.dirtyWorktrees = new Set();
       store.dirtyAttempts = false;
       return d;
-    };
+    }
     return store;
   };
 })();

@@ -13,13 +13,22 @@
   const AROUND_LIMIT = 300;
   const W = 210;
   const H = 42;
-  let scope = null;
+  /** The scope shown: "all", "wt:<worktree>" or "around:<scenario>" (set by mount). */
+  let scope = "all";
+  /** @type {Map<number, SVGElement>} each drawn scenario's node, by scenario index */
   let nodes = new Map();
+  /** @type {{ building: true, key: string } | { building?: false, key: string, width: number, height: number } | null} */
   let drawn = null;
   let generation = 0;
   const view = { x: 0, y: 0, k: 1 };
+  /** @type {Map<string, GroveLayoutResult>} */
   const layouts = new Map();
 
+  /**
+   * @param {GroveCtx} ctx
+   * @param {string} key
+   * @returns {number[]}
+   */
   function scopeMembers(ctx, key) {
     const { store } = ctx;
     const all = store.defs.scenarios;
@@ -32,9 +41,11 @@
     if (start === undefined) return [];
     // Its dependencies (transitively, upward) and dependents (downward), nearest first, capped.
     const out = new Set([start]);
-    for (const next of [(i) => all[i].dependencies.map((d) => store.index.get(d)).filter((j) => j !== undefined), (i) => store.dependents[i]]) {
+    /** @type {((i: number) => number[])[]} */
+    const directions = [(i) => all[i].dependencies.map((d) => store.index.get(d)).filter((j) => j !== undefined), (i) => store.dependents[i]];
+    for (const next of directions) {
       const queue = [start];
-      while (queue.length && out.size < AROUND_LIMIT) for (const j of next(queue.shift())) if (!out.has(j) && out.size < AROUND_LIMIT) {
+      while (queue.length && out.size < AROUND_LIMIT) for (const j of next(/** @type {number} */ (queue.shift()))) if (!out.has(j) && out.size < AROUND_LIMIT) {
             out.add(j);
             queue.push(j);
           }
@@ -42,6 +53,7 @@
     return [...out];
   }
 
+  /** @param {GroveCtx} ctx */
   function fillScopes(ctx) {
     const sel = $("g-scope");
     const keep = sel.value;
@@ -54,6 +66,10 @@
     sel.value = scope ?? keep;
   }
 
+  /**
+   * @param {GroveCtx} ctx
+   * @param {string} key
+   */
   function setScope(ctx, key) {
     scope = key;
     fillScopes(ctx);
@@ -61,6 +77,7 @@
     ctx.schedule();
   }
 
+  /** @param {GroveCtx} ctx */
   function mount(ctx) {
     scope = ctx.store.defs.scenarios.length <= G.GRAPH_ALL_LIMIT ? "all" : `wt:${ctx.store.defs.worktrees[0] ?? ""}`;
     fillScopes(ctx);
@@ -74,6 +91,7 @@
       const r = svg.getBoundingClientRect();
       zoomAt(Math.exp(-e.deltaY / 400), e.clientX - r.left, e.clientY - r.top);
     }, { passive: false });
+    /** @type {{ x: number, y: number, vx: number, vy: number } | null} */
     let drag = null;
     svg.addEventListener("pointerdown", (e) => {
       if (e.target instanceof Element && e.target.closest(".node")) return;
@@ -93,6 +111,11 @@
   function apply() {
     $("graph-viewport").setAttribute("transform", `translate(${view.x},${view.y}) scale(${view.k})`);
   }
+  /**
+   * @param {number} f the factor
+   * @param {number} [cx] the point kept in place (the middle when absent)
+   * @param {number} [cy]
+   */
   function zoomAt(f, cx, cy) {
     const box = $("graph").getBoundingClientRect();
     cx ??= box.width / 2;
@@ -104,7 +127,7 @@
     apply();
   }
   function fit() {
-    if (!drawn) return;
+    if (!drawn || drawn.building) return;
     const box = $("graph").getBoundingClientRect();
     const w = box.width || 800;
     const h = box.height || 500;
@@ -114,6 +137,7 @@
     apply();
   }
 
+  /** @param {GroveCtx} ctx */
   async function build(ctx) {
     const key = scope;
     const gen = ++generation;
@@ -122,6 +146,7 @@
     const inScope = new Set(members);
     const present = new Set(members.map((i) => store.defs.scenarios[i].worktree));
     const worktrees = store.defs.worktrees.filter((w) => present.has(w));
+    /** @type {GroveGraph} */
     const graph = {
       nodes: members.map((i) => ({ id: `s${i}`, w: W, h: H, group: worktrees.length > 1 ? `g:${store.defs.scenarios[i].worktree}` : undefined })),
       groups: worktrees.length > 1 ? worktrees.map((w) => ({ id: `g:${w}` })) : [],
@@ -152,6 +177,12 @@
     draw(ctx, result.layout, members, worktrees);
   }
 
+  /**
+   * @param {GroveCtx} ctx
+   * @param {GroveLayout} layout
+   * @param {number[]} members
+   * @param {string[]} worktrees
+   */
   function draw(ctx, layout, members, worktrees) {
     const { store } = ctx;
     const vp = $("graph-viewport");
@@ -196,15 +227,22 @@
     fit();
   }
 
+  /**
+   * @param {GroveCtx} ctx
+   * @param {number} i
+   */
   function paint(ctx, i) {
     const g = nodes.get(i);
+    if (!g) return;
     const s = ctx.st.status[i];
     const detail = ctx.st.detail[i];
     g.setAttribute("class", `node s-${s}${ctx.selected?.kind === "scenario" && ctx.selected.name === g.dataset.name ? " selected" : ""}`);
     g.dataset.status = s;
-    g.querySelector(".reason").textContent = G.clip(s === "skipped" && detail ? `skipped: ${detail}` : s, 34);
+    const reason = g.querySelector(".reason");
+    if (reason) reason.textContent = G.clip(s === "skipped" && detail ? `skipped: ${detail}` : s, 34);
   }
 
+  /** @param {GroveCtx} ctx @param {GroveDirty} dirty */
   function update(ctx, dirty) {
     if (!drawn || drawn.key !== scope || drawn.building) {
       if (!(drawn?.building && drawn.key === scope)) {
@@ -217,10 +255,11 @@
     for (const i of all ? nodes.keys() : dirty.scenarios) if (nodes.has(i)) paint(ctx, i);
   }
 
+  /** @param {GroveCtx} ctx */
   function selectionChanged(ctx) {
     fillScopes(ctx);
     for (const i of nodes.keys()) paint(ctx, i);
   }
 
-  G.views.graph = { mount, update, selectionChanged, show: () => drawn?.width && setTimeout(fit) };
+  G.views.graph = { mount, update, selectionChanged, show: () => drawn && !drawn.building && drawn.width && setTimeout(fit) };
 })();

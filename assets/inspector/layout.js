@@ -9,11 +9,17 @@
   window.Grove ??= /** @type {GroveNamespace} */ ({});
   const G = window.Grove;
   const TIMEOUT_MS = 8000;
+  /** @type {Worker | null} */
   let worker = null;
+  /** @type {string | null} why the worker cannot be used */
   let workerFailed = null;
   let nextId = 1;
+  /** @type {Map<number, { resolve(graph: GroveElkNode): void, reject(error: Error): void, timer: ReturnType<typeof setTimeout> }>} */
   const waiting = new Map();
+  /** @param {unknown} error */
+  const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
+  /** @type {Promise<string> | null} */
   let workerUrl = null;
   /**
    * The worker's script: served next to the page, or, in the offline report, inlined gzipped as base64
@@ -25,7 +31,7 @@
     workerUrl = packed
       ? (async () => {
           if (typeof DecompressionStream === "undefined") throw new Error("this browser cannot unpack the layout engine (no DecompressionStream)");
-          const bytes = Uint8Array.from(atob(packed.textContent.trim()), (c) => c.charCodeAt(0));
+          const bytes = Uint8Array.from(atob((packed.textContent ?? "").trim()), (c) => c.charCodeAt(0));
           const code = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).blob();
           return URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
         })()
@@ -55,10 +61,15 @@
         e.preventDefault?.();
       };
     } catch (error) {
-      workerFailed = String(error?.message ?? error);
+      workerFailed = messageOf(error);
     }
   }
 
+  /**
+   * @param {GroveElkNode} graph
+   * @param {{ timeoutMs?: number }} options
+   * @returns {Promise<GroveElkNode>}
+   */
   async function elkLayout(graph, options) {
     await startWorker();
     if (workerFailed) throw new Error(workerFailed);
@@ -72,16 +83,24 @@
         reject(new Error(`layout took longer than ${TIMEOUT_MS / 1000} s`));
       }, options.timeoutMs ?? TIMEOUT_MS);
       waiting.set(id, { resolve, reject, timer });
-      worker.postMessage({ id, graph });
+      worker?.postMessage({ id, graph });
     });
   }
 
+  /**
+   * @param {GroveGraph} g
+   * @param {string} direction
+   * @returns {GroveElkNode}
+   */
   function toElk(g, direction) {
+    /** @type {Map<string, GroveElkNode[]>} */
     const byGroup = new Map(g.groups.map((gr) => [gr.id, []]));
+    /** @type {GroveElkNode[]} */
     const top = [];
     for (const n of g.nodes) {
       const node = { id: n.id, width: n.w, height: n.h };
-      if (n.group !== undefined && byGroup.has(n.group)) byGroup.get(n.group).push(node);
+      const group = n.group === undefined ? undefined : byGroup.get(n.group);
+      if (group) group.push(node);
       else top.push(node);
     }
     for (const gr of g.groups) top.push({ id: gr.id, children: byGroup.get(gr.id), layoutOptions: { "elk.padding": "[top=26,left=10,bottom=10,right=10]" } });
@@ -101,15 +120,28 @@
     };
   }
 
+  /**
+   * @param {GroveElkNode} out
+   * @returns {GroveLayout}
+   */
   function fromElk(out) {
+    /** @type {Map<string, GroveBox>} */
     const nodes = new Map();
+    /** @type {Map<string, GroveBox>} */
     const groups = new Map();
+    /** @type {Map<string, [number, number]>} */
     const offsets = new Map([["root", [0, 0]]]);
+    /**
+     * @param {GroveElkNode} n
+     * @param {number} ox
+     * @param {number} oy
+     * @param {boolean} isGroup
+     */
     const visit = (n, ox, oy, isGroup) => {
       const x = ox + (n.x ?? 0);
       const y = oy + (n.y ?? 0);
       offsets.set(n.id, [x, y]);
-      (isGroup ? groups : nodes).set(n.id, { x, y, w: n.width, h: n.height });
+      (isGroup ? groups : nodes).set(n.id, { x, y, w: n.width ?? 0, h: n.height ?? 0 });
       for (const c of n.children ?? []) visit(c, x, y, (c.children ?? []).length > 0);
     };
     for (const c of out.children ?? []) visit(c, 0, 0, (c.children ?? []).length > 0);
@@ -118,7 +150,7 @@
       const s = e.sections?.[0];
       const pts = s ? [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => ({ x: p.x + ox, y: p.y + oy })) : [];
       const l = e.labels?.[0];
-      return { id: e.id, points: pts, ...(l ? { label: { text: l.text, x: l.x + ox, y: l.y + oy } } : {}) };
+      return { id: e.id, points: pts, ...(l ? { label: { text: l.text, x: (l.x ?? 0) + ox, y: (l.y ?? 0) + oy } } : {}) };
     });
     // The extent of what was placed (elk's own width can leave out a compound's overhang).
     let width = out.width ?? 0;
@@ -135,34 +167,41 @@
     const GAP_X = 40;
     const GAP_Y = 12;
     const ids = new Set(g.nodes.map((n) => n.id));
+    /** @type {Map<string, string[]>} each node's dependencies */
     const deps = new Map(g.nodes.map((n) => [n.id, []]));
-    for (const e of g.edges) if (ids.has(e.source) && ids.has(e.target)) deps.get(e.target).push(e.source);
+    for (const e of g.edges) if (ids.has(e.source) && ids.has(e.target)) deps.get(e.target)?.push(e.source);
+    /** @type {Map<string, number>} */
     const depth = new Map();
+    /** @param {string} id */
     const depthOf = (id) => {
       // Iterative, so a long chain cannot overflow the stack; a cycle (never in a plan) counts as 0.
       const stack = [id];
       while (stack.length) {
-        const cur = stack[stack.length - 1];
+        const cur = /** @type {string} */ (stack[stack.length - 1]);
         if (depth.has(cur)) {
           stack.pop();
           continue;
         }
-        const pending = deps.get(cur).filter((d) => !depth.has(d) && !stack.includes(d));
+        const pending = (deps.get(cur) ?? []).filter((d) => !depth.has(d) && !stack.includes(d));
         if (pending.length) stack.push(...pending);
         else {
-          depth.set(cur, Math.max(-1, ...deps.get(cur).map((d) => depth.get(d) ?? -1)) + 1);
+          depth.set(cur, Math.max(-1, ...(deps.get(cur) ?? []).map((d) => depth.get(d) ?? -1)) + 1);
           stack.pop();
         }
       }
-      return depth.get(id);
+      return depth.get(id) ?? 0;
     };
+    /** @type {Map<string, GroveGraph["nodes"]>} the nodes of each group ("" for none) */
     const bands = new Map();
     for (const n of g.nodes) {
       const key = n.group ?? "";
-      if (!bands.has(key)) bands.set(key, []);
-      bands.get(key).push(n);
+      const band = bands.get(key) ?? [];
+      band.push(n);
+      bands.set(key, band);
     }
+    /** @type {Map<string, GroveBox>} */
     const nodes = new Map();
+    /** @type {Map<string, GroveBox>} */
     const groups = new Map();
     const colW = Math.max(...g.nodes.map((n) => n.w), 40) + GAP_X;
     let y = 10;
@@ -170,6 +209,7 @@
     for (const [key, members] of bands) {
       const top = y;
       y += key ? 26 : 0;
+      /** @type {Map<number, number>} how many nodes each depth has so far */
       const rows = new Map();
       for (const n of members) {
         const d = depthOf(n.id);
@@ -179,45 +219,56 @@
         nodes.set(n.id, { ...pos, w: n.w, h: n.h });
         width = Math.max(width, pos.x + n.w + 20);
       }
-      const h = Math.max(...members.map((n) => nodes.get(n.id).y + n.h)) - top + 10;
+      const h = Math.max(...members.map((n) => (nodes.get(n.id)?.y ?? top) + n.h)) - top + 10;
       if (key) groups.set(key, { x: 10, y: top, w: 0, h });
       y = top + h + 16;
     }
     for (const gr of groups.values()) gr.w = width - 10;
-    const edges = g.edges
-      .filter((e) => nodes.has(e.source) && nodes.has(e.target))
-      .map((e) => {
-        const a = nodes.get(e.source);
-        const b = nodes.get(e.target);
-        return { id: e.id, points: [{ x: a.x + a.w, y: a.y + a.h / 2 }, { x: b.x, y: b.y + b.h / 2 }], ...(e.label ? { label: { text: e.label, x: (a.x + a.w + b.x) / 2, y: (a.y + b.y + a.h) / 2 } } : {}) };
-      });
+    /** @type {GroveLayout["edges"]} */
+    const edges = [];
+    for (const e of g.edges) {
+      const a = nodes.get(e.source);
+      const b = nodes.get(e.target);
+      if (a && b)
+        edges.push({ id: e.id, points: [{ x: a.x + a.w, y: a.y + a.h / 2 }, { x: b.x, y: b.y + b.h / 2 }], ...(e.label ? { label: { text: e.label, x: (a.x + a.w + b.x) / 2, y: (a.y + b.y + a.h) / 2 } } : {}) });
+    }
     return { nodes, groups, edges, width, height: y };
   };
 
   /** A path from the right side of one box to the left side of another (edges between lanes). */
-  const bridge = (a, b) => [{ x: a.x + a.w, y: a.y + a.h / 2 }, { x: b.x, y: b.y + b.h / 2 }];
+  const bridge = (/** @type {GroveBox} */ a, /** @type {GroveBox} */ b) => [{ x: a.x + a.w, y: a.y + a.h / 2 }, { x: b.x, y: b.y + b.h / 2 }];
 
   /**
    * One group (a worktree) at a time through elkjs, the groups stacked as lanes, edges between lanes
    * drawn from box to box. Layered layout across groups would spread the lanes side by side.
+   * @param {GroveGraph} g
+   * @param {string} direction
+   * @param {{ timeoutMs?: number }} options
+   * @returns {Promise<GroveLayoutResult>}
    */
   async function lanes(g, direction, options) {
+    /** @type {Map<string | undefined, GroveGraph["nodes"]>} */
     const members = new Map(g.groups.map((gr) => [gr.id, []]));
     for (const n of g.nodes) members.get(n.group)?.push(n);
     const groupOf = new Map(g.nodes.map((n) => [n.id, n.group]));
     const parts = await Promise.all(
       g.groups.map(async (gr) => {
-        const ids = new Set(members.get(gr.id).map((n) => n.id));
-        const sub = { nodes: members.get(gr.id).map((n) => ({ ...n, group: undefined })), groups: [], edges: g.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
+        const mine = members.get(gr.id) ?? [];
+        const ids = new Set(mine.map((n) => n.id));
+        /** @type {GroveGraph} */
+        const sub = { nodes: mine.map((n) => ({ ...n, group: undefined })), groups: [], edges: g.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
         try {
-          return { gr, ...{ layout: fromElk(await elkLayout(toElk(sub, direction), options)), fallback: null } };
+          return { gr, layout: fromElk(await elkLayout(toElk(sub, direction), options)), fallback: null };
         } catch (error) {
-          return { gr, layout: G.plainLayout(sub, direction), fallback: String(error?.message ?? error) };
+          return { gr, layout: G.plainLayout(sub, direction), fallback: messageOf(error) };
         }
       }),
     );
+    /** @type {GroveLayout["nodes"]} */
     const nodes = new Map();
+    /** @type {GroveLayout["groups"]} */
     const groups = new Map();
+    /** @type {GroveLayout["edges"]} */
     const edges = [];
     let y = 10;
     let width = 0;
@@ -232,7 +283,10 @@
     }
     for (const gr of groups.values()) gr.w = width - 20;
     for (const e of g.edges)
-      if (groupOf.get(e.source) !== groupOf.get(e.target) && nodes.has(e.source) && nodes.has(e.target)) edges.push({ id: e.id, points: bridge(nodes.get(e.source), nodes.get(e.target)), between: true });
+      if (groupOf.get(e.source) !== groupOf.get(e.target)) {
+        const [a, b] = [nodes.get(e.source), nodes.get(e.target)];
+        if (a && b) edges.push({ id: e.id, points: bridge(a, b), between: true });
+      }
     const fallback = parts.map((p) => p.fallback).find(Boolean) ?? null;
     return { layout: { nodes, groups, edges, width, height: y }, fallback };
   }
@@ -248,9 +302,9 @@
       return { layout: fromElk(await elkLayout(toElk(g, direction), options)), fallback: null };
     } catch (error) {
       try {
-        return { layout: G.plainLayout(g, direction), fallback: String(error?.message ?? error) };
+        return { layout: G.plainLayout(g, direction), fallback: messageOf(error) };
       } catch (plainError) {
-        return { layout: null, fallback: `${error?.message ?? error}; plain layout failed too: ${plainError?.message ?? plainError}` };
+        return { layout: null, fallback: `${messageOf(error)}; plain layout failed too: ${messageOf(plainError)}` };
       }
     }
   };

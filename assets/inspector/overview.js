@@ -7,11 +7,13 @@
   const G = window.Grove;
   const { $, el } = G;
   const MAX_FAILURES = 100;
+  /** @type {Map<string, HTMLElement>} */
   let cards = new Map();
   let lastCritical = 0;
   /** What each list shows, so an unchanged list is not rebuilt (a rebuild is layout and paint). */
   const shownKey = { failures: "", critical: "" };
 
+  /** @param {GroveCtx} ctx */
   function mount(ctx) {
     const box = $("wt-cards");
     cards = new Map();
@@ -25,7 +27,7 @@
       const open = el("button", {}, "graph");
       open.addEventListener("click", (e) => {
         e.stopPropagation();
-        G.views.graph.setScope(ctx, `wt:${w}`);
+        G.views.graph.setScope?.(ctx, `wt:${w}`);
         ctx.showTab("graph");
       });
       actions.append(el("span", { class: "wt-counts" }), open);
@@ -36,6 +38,7 @@
     }
   }
 
+  /** @param {GroveCtx} ctx @param {GroveDirty} dirty */
   function update(ctx, dirty) {
     if (!dirty.full && dirty.scenarios.size === 0 && dirty.worktrees.size === 0 && !dirty.attempts) return;
     const { store, st } = ctx;
@@ -46,17 +49,18 @@
     });
     for (const [w, card] of cards) {
       const c = per.get(w);
+      if (!c) continue;
       const total = Object.values(c).reduce((a, b) => a + b, 0) || 1;
       const ws = st.worktrees.get(w);
-      const state = card.querySelector(".wt-state");
+      const state = /** @type {HTMLElement} */ (card.querySelector(".wt-state"));
       G.setText(state, ws?.state ?? "");
       card.title = ws?.detail ?? "";
       card.dataset.state = ws?.state ?? "";
-      for (const seg of card.querySelector(".stack").children) {
-        const width = `${(c[seg.dataset.s] / total) * 100}%`;
+      for (const seg of /** @type {NodeListOf<HTMLElement>} */ (card.querySelectorAll(".stack > i"))) {
+        const width = `${(c[seg.dataset.s ?? ""] / total) * 100}%`;
         if (seg.style.width !== width) seg.style.width = width;
       }
-      G.setText(card.querySelector(".wt-counts"), G.STATUSES.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(" · "));
+      G.setText(/** @type {HTMLElement} */ (card.querySelector(".wt-counts")), G.STATUSES.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(" · "));
     }
     drawFailures(ctx);
     // The critical path walks every attempt: at most a few times a second while live.
@@ -67,6 +71,7 @@
     }
   }
 
+  /** @param {GroveCtx} ctx */
   function drawFailures(ctx) {
     const { store, st } = ctx;
     const list = $("failures");
@@ -82,7 +87,7 @@
       let skipped = 0;
       const seen = new Set([i]);
       const stack = [i];
-      while (stack.length) for (const j of store.dependents[stack.pop()]) if (!seen.has(j) && st.status[j] === "skipped") {
+      while (stack.length) for (const j of store.dependents[/** @type {number} */ (stack.pop())]) if (!seen.has(j) && st.status[j] === "skipped") {
             seen.add(j);
             skipped++;
             stack.push(j);
@@ -97,13 +102,14 @@
     list.replaceChildren(...items);
   }
 
+  /** @param {GroveCtx} ctx */
   function drawCritical(ctx) {
     const { store } = ctx;
     const path = store.criticalPath(ctx.t);
     const onPath = new Map(path.map((i) => [store.defs.scenarios[i].name, 0]));
     for (const a of store.attempts)
-      if (onPath.has(a.name) && a.start <= ctx.t) onPath.set(a.name, onPath.get(a.name) + Math.min(a.end ?? ctx.t, ctx.t) - a.start);
-    const durations = path.map((i) => onPath.get(store.defs.scenarios[i].name));
+      if (onPath.has(a.name) && a.start <= ctx.t) onPath.set(a.name, (onPath.get(a.name) ?? 0) + Math.min(a.end ?? ctx.t, ctx.t) - a.start);
+    const durations = path.map((i) => onPath.get(store.defs.scenarios[i].name) ?? 0);
     const key = path.map((i, k) => `${i}:${Math.round(durations[k] / 10)}`).join(",");
     if (key === shownKey.critical) return;
     shownKey.critical = key;

@@ -13,7 +13,7 @@
   /**
    * A decoder: call it with each parsed line in order; it returns the line as fold.js takes it
    * ({t, k, ...}), or null for a line that only defines something.
-   * @returns {(raw: unknown) => object | null}
+   * @returns {(raw: unknown) => GroveLine | null}
    */
   G.createDecoder = () => {
     /** @type {number | null} */
@@ -21,10 +21,12 @@
     let first = true;
     /** @type {unknown[]} */
     const ids = [];
-    /** @type {Map<string, unknown[]>} */
+    /** @type {Map<string, GroveScenarioResult["attempts"]>} */
     const attempts = new Map();
     /** @param {unknown} n */
     const id = (n) => ids[/** @type {number} */ (n)];
+    /** An id that names a string (an actor, an event type, a status). @param {unknown} n */
+    const name = (n) => /** @type {string} */ (id(n));
     return (raw) => {
       if (first) {
         first = false;
@@ -37,7 +39,7 @@
         }
       }
       // Version 1: the line is already in the folded shape.
-      if (t0 === null || !Array.isArray(raw)) return /** @type {object} */ (raw);
+      if (t0 === null || !Array.isArray(raw)) return /** @type {GroveLine} */ (raw);
       if (raw[0] === "=") {
         ids.push(raw[1]);
         return null;
@@ -45,26 +47,26 @@
       const t = t0 + raw[0];
       switch (raw[1]) {
         case "a":
-          return { t, k: "actor", a: id(raw[2]) };
+          return { t, k: "actor", a: name(raw[2]) };
         case "e":
-          return { t, k: "event", a: id(raw[2]), ev: id(raw[3]) };
+          return { t, k: "event", a: name(raw[2]), ev: name(raw[3]) };
         case "s":
           return {
             t,
             k: "state",
-            a: id(raw[2]),
+            a: name(raw[2]),
             v: id(raw[3]),
-            s: raw[5] === undefined ? "active" : id(raw[5]),
-            x: raw[4] ? raw[4].map(id) : null,
+            s: raw[5] === undefined ? "active" : name(raw[5]),
+            x: raw[4] ? /** @type {unknown[]} */ (raw[4]).map(name) : null,
           };
         case "g": {
           // Without `at` (the page reads t; a date per event is ~10% of folding 10,000 scenarios).
-          const e = raw[2];
+          const e = /** @type {GroveEvent} */ (raw[2]);
           if (e.type === "attempt-finished") {
             const list = attempts.get(e.name) ?? [];
             list.push(e.result);
             attempts.set(e.name, list);
-          } else if (e.type === "scenario-finished" && e.result.attempts === "=") {
+          } else if (e.type === "scenario-finished" && /** @type {unknown} */ (e.result.attempts) === "=") {
             e.result = { ...e.result, attempts: attempts.get(e.result.name) ?? [] };
             attempts.delete(e.result.name);
           }

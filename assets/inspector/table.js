@@ -8,9 +8,12 @@
   const { $, el } = G;
   const ROW = 26;
   const OVERSCAN = 8;
+  /** The scenario indexes the list shows, in order. */
+  /** @type {number[]} */
   let rows = [];
   let lastSort = 0;
   let needsSort = true;
+  /** @type {HTMLElement[]} */
   const pool = [];
   /**
    * The scroll box's offset and height, read only where they change (scroll, resize): reading them in a
@@ -19,6 +22,7 @@
   let scrollTop = 0;
   let viewHeight = 600;
 
+  /** @param {GroveCtx} ctx */
   function mount(ctx) {
     const { defs } = ctx.store;
     const status = $("f-status");
@@ -65,12 +69,14 @@
     });
   }
 
+  /** @param {GroveCtx} ctx */
   function filterAndSort(ctx) {
     const { store, st } = ctx;
     const q = $("search").value.trim().toLowerCase();
     const fs = $("f-status").value;
     const fw = $("f-worktree").value;
     const ft = $("f-tag").value;
+    /** @type {number[]} */
     const out = [];
     store.defs.scenarios.forEach((sc, i) => {
       const s = st.status[i];
@@ -86,23 +92,26 @@
     $("table-spacer").style.height = `${out.length * ROW}px`;
   }
 
+  /** @param {GroveCtx} ctx */
   function rowFor(ctx) {
     const r = el("div", { class: "row", role: "row", tabindex: 0 });
     for (let c = 0; c < 5; c++) r.append(el("span", { role: "gridcell" }));
-    G.activate(r, () => ctx.select({ kind: "scenario", name: r.dataset.name }));
+    G.activate(r, () => ctx.select({ kind: "scenario", name: r.dataset.name ?? "" }));
     return r;
   }
 
+  /** @param {GroveCtx} ctx */
   function drawRows(ctx) {
     const box = $("table-scroll");
     const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
     const last = Math.min(rows.length, Math.ceil((scrollTop + viewHeight) / ROW) + OVERSCAN);
     const { store, st } = ctx;
+    /** @type {Map<number, number>} */
     const attempts = new Map();
     for (let k = first; k < last; k++) attempts.set(rows[k], 0);
     for (const a of store.attempts) {
       const i = store.index.get(a.name);
-      if (attempts.has(i) && a.start <= ctx.t) attempts.set(i, attempts.get(i) + 1);
+      if (i !== undefined && attempts.has(i) && a.start <= ctx.t) attempts.set(i, (attempts.get(i) ?? 0) + 1);
     }
     let used = 0;
     for (let k = first; k < last; k++, used++) {
@@ -118,7 +127,7 @@
       r.dataset.name = sc.name;
       r.dataset.status = s;
       r.classList.toggle("selected", ctx.selected?.kind === "scenario" && ctx.selected.name === sc.name);
-      const [c0, c1, c2, c3, c4] = r.children;
+      const [c0, c1, c2, c3, c4] = /** @type {HTMLCollectionOf<HTMLElement>} */ (r.children);
       G.setText(c0, s);
       if (c0.className !== `pill s-${s}`) c0.className = `pill s-${s}`;
       G.setText(c1, sc.name);
@@ -131,6 +140,7 @@
     for (; used < pool.length; used++) if (!pool[used].hidden) pool[used].hidden = true;
   }
 
+  /** @param {GroveCtx} ctx @param {GroveDirty} dirty */
   function update(ctx, dirty) {
     const now = performance.now();
     if (!needsSort && !dirty.full && ctx.following && dirty.scenarios.size === 0 && !dirty.attempts) return;
@@ -145,6 +155,7 @@
   }
 
   /** Only the highlight moves: no row is redrawn for a click. */
+  /** @param {GroveCtx} ctx */
   function selectionChanged(ctx) {
     const name = ctx.selected?.kind === "scenario" ? ctx.selected.name : null;
     for (const r of pool) if (!r.hidden) r.classList.toggle("selected", r.dataset.name === name);

@@ -11,6 +11,8 @@
   const LANE = 26;
   const LEFT = 64;
   const TOP = 24;
+  /** The bars as last drawn, for finding the one under the pointer. */
+  /** @type {{ x: number, y: number, w: number, a: GroveAttempt }[]} */
   let bars = [];
   let lastDraw = 0;
   let pending = false;
@@ -20,35 +22,45 @@
   /** The canvas's plot area, as last drawn: for turning a pointer position into a time. */
   let plot = { left: LEFT, width: 1, span: 1 };
 
+  /** @param {string} name a CSS custom property of the page, without its `--` */
   const color = (name) => getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim() || "#888";
 
-  /** Lanes: the recorded slot; recordings without one get the first lane free at the attempt's start. */
+  /**
+   * Lanes: the recorded slot; recordings without one get the first lane free at the attempt's start.
+   * @param {GroveAttempt[]} attempts
+   */
   function lanes(attempts) {
+    /** @type {number[]} the end of the last attempt in each lane */
     const ends = [];
     let max = 0;
     for (const a of [...attempts].sort((x, y) => x.start - y.start)) {
       if (a.slot) a.lane = a.slot - 1;
       else {
-        let lane = ends.findIndex((end) => end !== null && end <= a.start);
+        let lane = ends.findIndex((end) => end <= a.start);
         if (lane === -1) lane = ends.length;
         ends[lane] = a.end ?? Number.POSITIVE_INFINITY;
         a.lane = lane;
       }
-      max = Math.max(max, a.lane + 1);
+      max = Math.max(max, (a.lane ?? 0) + 1);
     }
     return max;
   }
 
+  /**
+   * @param {number} span milliseconds shown
+   * @param {number} px pixels they are shown on
+   */
   function niceStep(span, px) {
     const target = (span / px) * 90;
     const steps = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000];
     return steps.find((s) => s >= target) ?? steps[steps.length - 1];
   }
 
+  /** @param {GroveCtx} ctx */
   function draw(ctx) {
     const { store } = ctx;
     const canvas = $("gantt");
-    const width = Math.max(400, canvas.parentElement.clientWidth - 24);
+    const width = Math.max(400, (canvas.parentElement?.clientWidth ?? 424) - 24);
     const attempts = store.attempts;
     const laneCount = Math.max(1, store.workers, lanes(attempts));
     const height = TOP + laneCount * LANE + 8;
@@ -58,6 +70,7 @@
     canvas.style.width = `${width}px`;
     canvas.style.height = `${height}px`;
     const g = canvas.getContext("2d");
+    if (!g) return;
     g.scale(dpr, dpr);
     g.clearRect(0, 0, width, height);
     const total = Math.max(1, store.tEnd - store.t0);
@@ -65,7 +78,7 @@
     view.from = Math.min(Math.max(0, view.from), total - span);
     const t0 = store.t0 + view.from;
     plot = { left: LEFT, width: width - LEFT - 10, span };
-    const x = (t) => LEFT + ((t - t0) / span) * (width - LEFT - 10);
+    const x = (/** @type {number} */ t) => LEFT + ((t - t0) / span) * (width - LEFT - 10);
     g.font = "12px system-ui, sans-serif";
     g.textBaseline = "middle";
     // Axis.
@@ -91,7 +104,7 @@
       // Clipped to the plot: a bar that starts before the window starts at its left edge.
       const bx = Math.max(LEFT, x(a.start));
       const bw = Math.max(2, Math.min(x(end), LEFT + plot.width) - bx);
-      const by = TOP + a.lane * LANE + 3;
+      const by = TOP + (a.lane ?? 0) * LANE + 3;
       g.fillStyle = color(status);
       g.fillRect(bx, by, bw, LANE - 6);
       if (critical.has(a.name)) {
@@ -122,7 +135,12 @@
     fit.disabled = view.zoom === 1;
   }
 
-  /** Zooms by `factor`, keeping the time under `px` (a canvas x; the middle when absent) in place. */
+  /**
+   * Zooms by `factor`, keeping the time under `px` (a canvas x; the middle when absent) in place.
+   * @param {GroveCtx} ctx
+   * @param {number} factor
+   * @param {number} [px]
+   */
   function zoom(ctx, factor, px) {
     const at = px === undefined ? plot.left + plot.width / 2 : px;
     const frac = Math.min(1, Math.max(0, (at - plot.left) / plot.width));
@@ -133,6 +151,7 @@
     draw(ctx);
   }
 
+  /** @param {MouseEvent} e */
   function barAt(e) {
     const r = $("gantt").getBoundingClientRect();
     const px = e.clientX - r.left;
@@ -140,6 +159,7 @@
     return bars.find((b) => px >= b.x && px <= b.x + b.w && py >= b.y && py <= b.y + LANE - 6);
   }
 
+  /** @param {GroveCtx} ctx */
   function mount(ctx) {
     const canvas = $("gantt");
     canvas.addEventListener("click", (e) => {
@@ -167,6 +187,7 @@
       },
       { passive: false },
     );
+    /** @type {{ x: number, from: number, moved: boolean } | null} */
     let drag = null;
     canvas.addEventListener("pointerdown", (e) => {
       if (view.zoom > 1) drag = { x: e.clientX, from: view.from, moved: false };
@@ -184,6 +205,7 @@
     });
   }
 
+  /** @param {GroveCtx} ctx @param {GroveDirty} dirty */
   function update(ctx, dirty) {
     const now = performance.now();
     if (dirty.attempts) pending = true;

@@ -8,12 +8,14 @@
   const SVG = "http://www.w3.org/2000/svg";
   G.$ = /** @type {GroveNamespace["$"]} */ ((id) => document.getElementById(id));
   /** An element ("svg:rect" for SVG) with attributes and text content. */
-  G.el = (tag, attrs = {}, text) => {
-    const e = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-    if (text !== undefined) e.textContent = String(text);
-    return e;
-  };
+  G.el = /** @type {GroveNamespace["el"]} */ (
+    (/** @type {string} */ tag, /** @type {Record<string, unknown>} */ attrs = {}, /** @type {unknown} */ text) => {
+      const e = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
+      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+      if (text !== undefined) e.textContent = String(text);
+      return e;
+    }
+  );
   G.stripAnsi = (s) => String(s ?? "").replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
   /** Sets text only when it differs: an unchanged write still invalidates layout. */
   G.setText = (node, text) => {
@@ -24,8 +26,8 @@
   /** Enter and Space act as a click on a focusable element that is not a button. */
   G.activate = (node, fn) => {
     node.addEventListener("click", fn);
-    node.addEventListener("keydown", (/** @type {KeyboardEvent} */ e) => {
-      if (e.key === "Enter" || e.key === " ") {
+    node.addEventListener("keydown", (e) => {
+      if (e instanceof KeyboardEvent && (e.key === "Enter" || e.key === " ")) {
         e.preventDefault();
         fn(e);
       }

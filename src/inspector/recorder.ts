@@ -34,8 +34,31 @@ interface TakenTransition {
   target?: readonly { path: readonly string[] }[] | undefined;
 }
 
-const describeTaken = (t: TakenTransition) =>
-  `${t.source.path.join(".")}>${(t.target ?? []).map((n) => n.path.join(".")).join(",")}`;
+/** A transition's text, once per transition: they are the machine's own definitions, taken again and again. */
+const takenText = new WeakMap<TakenTransition, string>();
+const describeTaken = (t: TakenTransition) => {
+  let text = takenText.get(t);
+  if (text === undefined) {
+    text = `${t.source.path.join(".")}>${(t.target ?? []).map((n) => n.path.join(".")).join(",")}`;
+    takenText.set(t, text);
+  }
+  return text;
+};
+
+/**
+ * The key of a state value: a top-level state is its name; a nested one (`{running: "test"}`, the
+ * common case of a running scenario) its path, written without JSON; anything else its JSON. The
+ * leading NUL keeps keys of nested values apart from names.
+ */
+function stateKey(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "object" && value !== null) {
+    const keys = Object.keys(value);
+    const inner = keys.length === 1 ? (value as Record<string, unknown>)[keys[0]!] : undefined;
+    if (typeof inner === "string") return `\u0000${keys[0]}\u0000${inner}`;
+  }
+  return `\u0000${JSON.stringify(value)}`;
+}
 
 /** Recorded lines reach the file within this many milliseconds, or once this many are waiting. */
 const FLUSH_MS = 50;
@@ -162,7 +185,7 @@ export class RunRecorder implements Reporter {
     taken: readonly string[] | undefined,
   ) {
     if (snap.value === undefined) return;
-    const key = typeof snap.value === "string" ? snap.value : `\u0000${JSON.stringify(snap.value)}`;
+    const key = stateKey(snap.value);
     if (this.lastState.get(actor) === key) return;
     this.lastState.set(actor, key);
     const a = this.id(actor);

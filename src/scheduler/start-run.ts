@@ -220,7 +220,7 @@ export function startRun(options: StartRunOptions): RunHandle {
 
   for (const spec of options.scenarios) {
     const initial = pure.initial(spec.input);
-    resting.set(spec.input.name, rest(initial));
+    resting.set(spec.input.name, { value: initial.value, context: initial.context });
     // The initial state is entered too (as XState's inspection reports it for a live actor).
     options.onStep?.(spec.input.name, "xstate.init", initial.value, initial.status);
     step(spec.input.name, { type: "RUN" });

@@ -6,7 +6,7 @@
 
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { fromPromise } from "xstate";
 import { exitMeaningsFor } from "../config/exit-meanings.js";
 import { worktreeSlug } from "../config/names.js";
@@ -69,21 +69,31 @@ const EXHAUSTED = new Set(["EMFILE", "ENFILE", "EAGAIN", "ENOMEM"]);
 
 /** Log file for one command of one attempt; one flat directory per run (created once). */
 function commandLogPath(
-  runDir: string,
+  logsDir: string,
   scenario: string,
   attempt: number,
   phase: string,
   step?: string,
 ): string {
-  return join(
-    runDir,
-    "logs",
-    `${safeFileName(scenario)}.${attempt}.${phase}${step ? `-${safeFileName(step)}` : ""}.log`,
-  );
+  return `${logsDir}${sep}${safeFileName(scenario)}.${attempt}.${phase}${step ? `-${safeFileName(step)}` : ""}.log`;
 }
+
+/** Safe names already worked out: a run asks for each scenario's several times per attempt. */
+const safeNames = new Map<string, string>();
+const SAFE_NAMES_KEPT = 100_000;
 
 /** Scenario names may hold any printable text: keep safe characters, and add a hash when any were changed. */
 function safeFileName(name: string): string {
+  let safe = safeNames.get(name);
+  if (safe === undefined) {
+    safe = safeFileNameOf(name);
+    if (safeNames.size >= SAFE_NAMES_KEPT) safeNames.clear();
+    safeNames.set(name, safe);
+  }
+  return safe;
+}
+
+function safeFileNameOf(name: string): string {
   const safe = name
     .replace(/[^A-Za-z0-9_.@+-]/g, "_")
     .replace(/^\.+/, "_")
@@ -110,8 +120,10 @@ async function collectJUnit(
 }
 
 export function createScenarioActors(options: ScenarioActorOptions) {
-  mkdirSync(join(options.runDir, "logs"), { recursive: true });
-  mkdirSync(join(options.runDir, "junit"), { recursive: true });
+  const logsDir = join(options.runDir, "logs");
+  const junitDir = join(options.runDir, "junit");
+  mkdirSync(logsDir, { recursive: true });
+  mkdirSync(junitDir, { recursive: true });
   const controllers = new Map<string, AbortController>();
   // Per worktree, not per command: the path check and the branch template are the same every time.
   const worktreeDirs = new Map<string, { path: string; slug: string; branch: string }>();
@@ -155,7 +167,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
         startedAt: timestamp(started),
         endedAt: timestamp(),
         durationSeconds: (Date.now() - started.getTime()) / 1000,
-        logPath: commandLogPath(options.runDir, ci.scenario, ci.attempt, ci.phase, step?.name),
+        logPath: commandLogPath(logsDir, ci.scenario, ci.attempt, ci.phase, step?.name),
         outputTail: env.message,
       };
     }
@@ -171,9 +183,9 @@ export function createScenarioActors(options: ScenarioActorOptions) {
         ? undefined
         : (ci.phase === "before" ? pipeline.test.before : pipeline.test.after)[ci.index];
     const name = step?.name ?? "test";
-    const logPath = commandLogPath(options.runDir, ci.scenario, ci.attempt, ci.phase, step?.name);
+    const logPath = commandLogPath(logsDir, ci.scenario, ci.attempt, ci.phase, step?.name);
     const { path, slug, branch } = worktreeDir(scenario.worktree);
-    const junitPath = join(options.runDir, "junit", `${safeFileName(ci.scenario)}.${ci.attempt}.xml`);
+    const junitPath = `${junitDir}${sep}${safeFileName(ci.scenario)}.${ci.attempt}.xml`;
     const vars = {
       test_file: scenario.testFile,
       scenario: scenario.name,

@@ -163,15 +163,14 @@ function compileScenarioMachine(shape: ScenarioPipelineShape) {
           },
           {
             target: firstAfter,
-            actions: [
-              assign({ commands: ({ context, event }) => [...context.commands, event.output] }),
-              assign(({ event }) => ({
-                outcome: {
-                  status: event.output.status === "timed-out" ? ("timed-out" as const) : ("errored" as const),
-                  reason: "before-step-failed",
-                },
-              })),
-            ],
+            // One assign per transition: each makes XState build a whole new snapshot.
+            actions: assign(({ context, event }) => ({
+              commands: [...context.commands, event.output],
+              outcome: {
+                status: event.output.status === "timed-out" ? ("timed-out" as const) : ("errored" as const),
+                reason: "before-step-failed",
+              },
+            })),
           },
         ],
         onError: {
@@ -197,12 +196,10 @@ function compileScenarioMachine(shape: ScenarioPipelineShape) {
       }),
       onDone: {
         target: firstAfter,
-        actions: [
-          assign({ commands: ({ context, event }) => [...context.commands, event.output] }),
-          assign(({ event }) => ({
-            outcome: { status: event.output.status, reason: event.output.reason },
-          })),
-        ],
+        actions: assign(({ context, event }) => ({
+          commands: [...context.commands, event.output],
+          outcome: { status: event.output.status, reason: event.output.reason },
+        })),
       },
       onError: {
         target: firstAfter,
@@ -227,15 +224,13 @@ function compileScenarioMachine(shape: ScenarioPipelineShape) {
         }),
         onDone: {
           target: afterKeys[i + 1] ?? "settle",
-          actions: [
-            assign({ commands: ({ context, event }) => [...context.commands, event.output] }),
-            assign(({ context, event }) => ({
-              outcome:
-                event.output.status !== "passed" && context.outcome?.status === "passed"
-                  ? { status: "errored" as const, reason: "after-step-failed" }
-                  : context.outcome,
-            })),
-          ],
+          actions: assign(({ context, event }) => ({
+            commands: [...context.commands, event.output],
+            outcome:
+              event.output.status !== "passed" && context.outcome?.status === "passed"
+                ? { status: "errored" as const, reason: "after-step-failed" }
+                : context.outcome,
+          })),
         },
         // A throwing after-step actor is a failed after step: it turns a pass into an error too.
         onError: {

@@ -11,15 +11,17 @@ const spec = (name: string, dependencies: string[], dependents: string[]): RunSc
   schedule: { name, worktree: "w", dependencies, dependents, priority: 0, unselectedDependencies: [] },
 });
 
-function run() {
+const passing = fromPromise<CommandResult, CommandInput>(async () => commandResult("test", "passed"));
+
+/** a, then b (which needs a), in one worktree, one worker; every command is `actor` (default: passes). */
+function run(actor = passing) {
   const steps: string[] = [];
   const statuses: string[] = [];
-  const passing = fromPromise<CommandResult, CommandInput>(async () => commandResult("test", "passed"));
   const handle = startRun({
     scenarios: [spec("a", [], ["b"]), spec("b", ["a"], [])],
     shape: { before: [], after: [] },
     ready: { workers: 1, maxPerWorktree: 1, assumeDependenciesPassed: false, worktreesStartReady: false },
-    actors: { runStep: passing, runTest: passing },
+    actors: { runStep: actor, runTest: actor },
     abortAttempt: () => {},
     onStep: (actor, event, value) => steps.push(`${actor}:${event}->${String(value)}`),
     onStatus: (name, status) => statuses.push(`${name}:${status}`),
@@ -85,13 +87,7 @@ describe("startRun: the statechart owns each scenario's status", () => {
           started();
         }),
     );
-    const handle = startRun({
-      scenarios: [spec("a", [], ["b"]), spec("b", ["a"], [])],
-      shape: { before: [], after: [] },
-      ready: { workers: 1, maxPerWorktree: 1, assumeDependenciesPassed: false, worktreesStartReady: false },
-      actors: { runStep: gated, runTest: gated },
-      abortAttempt: () => {},
-    });
+    const { handle } = run(gated);
     handle.worktreeReady("w");
     await running;
     handle.interrupt("an environment failure (EMFILE)");

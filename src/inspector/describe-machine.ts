@@ -72,9 +72,9 @@ export function describeMachine(machine: AnyStateMachine): MachineDescription {
         });
       }
     };
-    for (const [type, list] of node.transitions) add(eventLabel(type), list as never);
-    if (node.always) add("always", node.always as never);
-    for (const child of Object.values(node.states)) visit(child as AnyStateNode, node);
+    for (const [type, list] of node.transitions) add(eventLabel(type), list);
+    if (node.always) add("always", node.always);
+    for (const child of Object.values(node.states)) visit(child, node);
   };
   visit(machine.root, null);
   const initial = machine.root.initial?.target?.[0];

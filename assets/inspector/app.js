@@ -220,7 +220,8 @@
           banner(`The run has finished and its live server has stopped; this page keeps the final state. To replay it: ${command}`);
           console.info(`Grove: the run has finished. Replay it with: ${command}`);
         }
-        schedule();
+        // Everything once more: what a live page draws only every few seconds is final now.
+        schedule(true);
         resolve(undefined);
       });
       source.onerror = () => {

@@ -7,6 +7,7 @@
   const G = window.Grove;
   const { $, el } = G;
   const MAX_FAILURES = 100;
+  const LIVE_CRITICAL_MS = 5000;
   /** @type {Map<string, HTMLElement>} */
   let cards = new Map();
   let lastCritical = 0;
@@ -54,8 +55,9 @@
       const ws = st.worktrees.get(w);
       const state = /** @type {HTMLElement} */ (card.querySelector(".wt-state"));
       G.setText(state, ws?.state ?? "");
-      card.title = ws?.detail ?? "";
-      card.dataset.state = ws?.state ?? "";
+      // Unchanged values are not written again: a write is a mutation, and data-state restyles the card.
+      if (card.title !== (ws?.detail ?? "")) card.title = ws?.detail ?? "";
+      if (card.dataset.state !== (ws?.state ?? "")) card.dataset.state = ws?.state ?? "";
       for (const seg of /** @type {NodeListOf<HTMLElement>} */ (card.querySelectorAll(".stack > i"))) {
         const width = `${(c[seg.dataset.s ?? ""] / total) * 100}%`;
         if (seg.style.width !== width) seg.style.width = width;
@@ -63,9 +65,10 @@
       G.setText(/** @type {HTMLElement} */ (card.querySelector(".wt-counts")), G.STATUSES.filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(" · "));
     }
     drawFailures(ctx);
-    // The critical path walks every attempt: at most a few times a second while live.
+    // The critical path walks every attempt, and while a run goes on another chain is often the
+    // longest at each frame (the list rebuilt: most of a live frame's layout): every few seconds.
     const now = performance.now();
-    if (dirty.full || !ctx.following || now - lastCritical > 500) {
+    if (dirty.full || !ctx.following || !ctx.live || now - lastCritical > LIVE_CRITICAL_MS) {
       lastCritical = now;
       drawCritical(ctx);
     }
@@ -115,17 +118,27 @@
     shownKey.critical = key;
     const list = $("critical");
     let total = 0;
+    // Rows are kept per scenario: while a run goes on, mostly a duration changes, and rewriting one
+    // text costs far less than rebuilding the list (layout and text shaping of every row).
+    /** @type {Map<string | null, Element>} */
+    const kept = new Map([...list.children].map((li) => [li.getAttribute("data-name"), li]));
     const items = path.map((i, k) => {
       const d = durations[k];
       total += d;
       const sc = store.defs.scenarios[i];
-      const li = el("li", { tabindex: 0, "data-name": sc.name });
-      li.append(el("span", { class: "name" }, sc.name), el("span", { class: "muted" }, ` ${sc.worktree}, ${G.seconds(d)}`));
-      G.activate(li, () => ctx.select({ kind: "scenario", name: sc.name }));
+      let li = kept.get(sc.name);
+      if (!li) {
+        const made = el("li", { tabindex: 0, "data-name": sc.name });
+        made.append(el("span", { class: "name" }, sc.name), el("span", { class: "muted" }));
+        G.activate(made, () => ctx.select({ kind: "scenario", name: sc.name }));
+        li = made;
+      }
+      G.setText(/** @type {Node} */ (li.lastChild), ` ${sc.worktree}, ${G.seconds(d)}`);
       return li;
     });
-    $("critical-total").textContent = path.length ? `${path.length} scenarios, ${G.seconds(total)} of attempts in a chain` : "nothing has run yet";
-    list.replaceChildren(...items);
+    G.setText($("critical-total"), path.length ? `${path.length} scenarios, ${G.seconds(total)} of attempts in a chain` : "nothing has run yet");
+    const same = items.length === list.childElementCount && items.every((li, k) => list.children[k] === li);
+    if (!same) list.replaceChildren(...items);
   }
 
   G.views.overview = { mount, update };

@@ -231,6 +231,26 @@ describe("inspector at scale, in a real browser", () => {
         .poll(() => page.textContent(`[data-count="${status}"] b`))
         .toBe(String(expected.get(status) ?? 0));
     expect(await page.locator(".wt-card").count()).toBe(10);
+    // Followed live, the critical path is redrawn only every few seconds; once the run has ended it
+    // is the final one: the same chain a replay of the recording shows.
+    const criticalOf = (p: Page) =>
+      p.locator("#critical li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-name")));
+    const replay = execa(process.execPath, [GROVE_BIN, "inspect", readdirSync(runs)[0]!], {
+      cwd: live.mainRepo,
+      reject: false,
+    });
+    try {
+      const replayPage = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await replayPage.goto(await inspectorUrlOf(replay));
+      await replayPage.waitForSelector("#critical li");
+      const replayed = await criticalOf(replayPage);
+      expect(replayed.length).toBeGreaterThan(1);
+      await expect.poll(() => criticalOf(page)).toEqual(replayed);
+      await replayPage.close();
+    } finally {
+      replay.kill("SIGINT");
+      await replay;
+    }
     // The timeline of the run, zoomed in and back.
     await page.click('#tabs [data-tab="timeline"]');
     await page.click("#t-in");

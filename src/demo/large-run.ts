@@ -16,6 +16,8 @@ export interface LargeRunOptions {
   failures?: number;
   /** Scenarios that fail their first attempt and pass their second. */
   flaky?: number;
+  /** Every other scenario's command (default `true`, a no-op): bench/inspector.ts gives them work. */
+  command?: string[];
 }
 
 export interface LargeRun {
@@ -54,7 +56,7 @@ export async function createLargeRun(root: string, options: LargeRunOptions): Pr
     if (i >= w) dependencies.push(name(i - w * (1 + (i % 3))));
     if (i % 7 === 3 && i > w) dependencies.push(name(i - 1 - (i % w === 0 ? w : 0)));
     const deps = [...new Set(dependencies.filter((d) => d !== name(i) && !d.includes("-")))];
-    let run = ["true"];
+    let run = options.command ?? ["true"];
     let retry = 0;
     if (failEvery && i % failEvery === failEvery - 1) {
       run = ["false"];

@@ -2,8 +2,7 @@
 /**
  * The `grove` executable. Before anything is loaded it tunes V8 for a short-lived orchestrator on few
  * cores (A/B measured, interleaved runs):
- * - memory-saving mode for runs: 10,000 scenarios peak at ~200 MB instead of ~280 MB (bench/memory.ts),
- *   at no measurable cost in speed;
+ * - (memory-saving mode is for large runs only: run-command.ts turns it on once the plan is known);
  * - a 4.4x larger interrupt budget, so that only really hot functions reach the optimizing compiler: its
  *   background threads took ~19% of all CPU in a 1,000-scenario run (perf), competing with the commands
  *   on two cores. 1,000 no-op scenarios: 1.00 s instead of 1.12 s; 10,000: equal or faster; planning
@@ -11,11 +10,6 @@
  */
 import v8 from "node:v8";
 
-// Not for planning alone (`grove plan`, `--dry-run`): short, allocation-bound, and in memory-saving
-// mode V8 grows the heap in small steps, each after a full collection of all of it: planning 100,000
-// scenarios took ~30 of them (GC 40% of its CPU, 4.5 s of user CPU instead of 2.7 s).
-const args = process.argv.slice(2);
-if (args[0] !== "plan" && !args.includes("--dry-run")) v8.setFlagsFromString("--optimize-for-size");
 v8.setFlagsFromString("--interrupt-budget=300000");
 
 const { main } = await import("./main.js");

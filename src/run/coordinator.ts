@@ -21,6 +21,7 @@ import type { SelectionFilters } from "../plan/select.js";
 import type { Report } from "../reporters/build-report.js";
 import { writeJsonReport } from "../reporters/json-reporter.js";
 import { CompositeReporter } from "../reporters/reporter.js";
+import { readTimings } from "../reporters/timings-store.js";
 import { newRunId } from "./execute-run.js";
 import { runAndReport } from "./run-and-report.js";
 import {
@@ -124,9 +125,12 @@ export class Coordinator {
           ...(p.hint ? { hint: p.hint } : {}),
         })),
       );
+    // The planning options a CLI run has (the pipeline's defaults and the recorded durations, so the
+    // critical path goes first), with the API's filters.
     const result = planScenarios(this.scenarios, {
       filters: options.filters ?? {},
       ...pipelinePlanDefaults(this.pipeline.test),
+      timings: readTimings(this.options.mainRepo),
     });
     if (!result.ok)
       throw new ConfigError(

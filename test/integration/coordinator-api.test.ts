@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSampleRepo } from "../../src/demo/sample-repo.js";
@@ -35,6 +35,26 @@ describe("Coordinator (the original's API)", () => {
       expect(reportSchemaErrors(report)).toEqual([]);
       expect(report.summary).toMatchObject({ total: 3, passed: 1, failed: 1, skipped: 1 });
     }
+  });
+
+  it("plans with the recorded durations as a CLI run does: the longer scenario starts first", async () => {
+    const sample = await createSampleRepo(tempDir());
+    mkdirSync(join(sample.mainRepo, ".grove"), { recursive: true });
+    writeFileSync(join(sample.mainRepo, ".grove", "timings.json"), JSON.stringify({ quick: 1, slow: 50 }));
+    const c = new Coordinator({
+      mainRepo: sample.mainRepo,
+      basePath: sample.basePath,
+      pipeline: join(sample.mainRepo, "grove.pipeline.yaml"),
+      onEvent: (e) => {
+        if (e.type === "attempt-started") started.push(e.name);
+      },
+    });
+    const started: string[] = [];
+    c.registerScenario({ name: "quick", worktree: "parser", test_file: "tests/pass.mjs" });
+    c.registerScenario({ name: "slow", worktree: "parser", test_file: "tests/pass.mjs" });
+    const results = await c.runAllScenarios({ parallel: false });
+    expect(results.map((r) => r.status)).toEqual(["passed", "passed"]);
+    expect(started).toEqual(["slow", "quick"]);
   });
 
   it("rejects bad registrations with a clear error", async () => {

@@ -307,7 +307,12 @@ async function runScenarios(
   }
 
   try {
-    const results = await handle.finished;
+    const results = await handle.finished.catch(async (error: unknown) => {
+      // A hook threw (the run stopped as on Ctrl-C): release the worktrees before the error goes up.
+      worktrees.cancel();
+      await worktrees.finish(false).catch(() => []);
+      throw error;
+    });
     // The environment may fail here too (no file left for a /proc scan): the report is still written.
     const noteEnvironment = (error: unknown) => {
       const env = environmentErrorFrom(error);

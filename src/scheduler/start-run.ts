@@ -88,7 +88,18 @@ function statusOf(value: unknown): ScenarioStatus {
   return value as ScenarioStatus;
 }
 
-export function startRun(options: StartRunOptions): RunHandle {
+export function startRun(given: StartRunOptions): RunHandle {
+  // A hook that throws (a reporter's bug, a full disk) must not escape into XState, which rethrows an
+  // observer's error outside any promise and so would end Grove mid-run with its commands running:
+  // the first error stops the run as an interrupt does, and `finished` rejects with it at the end.
+  let hookError: { error: unknown } | undefined;
+  const options = guardHooks(given, (error) => {
+    if (hookError) return;
+    hookError = { error };
+    setImmediate(() => {
+      if (run.getSnapshot().status === "active") handle.interrupt("an error in Grove's reporting");
+    });
+  });
   const machine = createScenarioMachine(options.shape).provide({
     actors: options.actors,
     actions: { abortAttempt: ({ context }) => options.abortAttempt(context.name) },
@@ -213,7 +224,8 @@ export function startRun(options: StartRunOptions): RunHandle {
   run.subscribe({
     next: (snapshot) => {
       if (snapshot.status !== "done") return;
-      resolveFinished(options.scenarios.map((s) => results.get(s.input.name)!));
+      if (hookError) rejectFinished(hookError.error);
+      else resolveFinished(options.scenarios.map((s) => results.get(s.input.name)!));
     },
     error: (error) => rejectFinished(error),
   });
@@ -228,7 +240,7 @@ export function startRun(options: StartRunOptions): RunHandle {
   run.start();
   run.send({ type: "START" });
 
-  return {
+  const handle: RunHandle = {
     interrupt: (cause) => {
       if (!interrupted) interruptCause = cause;
       interrupted = true;
@@ -245,5 +257,29 @@ export function startRun(options: StartRunOptions): RunHandle {
           return [name, snapshot ? statusOf(snapshot.value) : results.get(name)!.status];
         }),
       ),
+  };
+  return handle;
+}
+
+/** The options with each hook wrapped: a throw goes to `failed` instead of to the caller. */
+function guardHooks(options: StartRunOptions, failed: (error: unknown) => void): StartRunOptions {
+  const guard =
+    <A extends unknown[]>(hook: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        hook(...args);
+      } catch (error) {
+        failed(error);
+      }
+    };
+  const { onStatus, onSlot, onAttemptFinished, onFinished, inspect, onStep } = options;
+  return {
+    ...options,
+    ...(onStatus ? { onStatus: guard(onStatus) } : {}),
+    ...(onSlot ? { onSlot: guard(onSlot) } : {}),
+    ...(onAttemptFinished ? { onAttemptFinished: guard(onAttemptFinished) } : {}),
+    ...(onFinished ? { onFinished: guard(onFinished) } : {}),
+    ...(inspect ? { inspect: guard(inspect) } : {}),
+    ...(onStep ? { onStep: guard(onStep) } : {}),
   };
 }

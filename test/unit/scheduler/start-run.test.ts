@@ -107,3 +107,55 @@ describe("startRun: the statechart owns each scenario's status", () => {
     expect(results.map((r) => r.detail)).toEqual(["cancelled by an interrupt", "cancelled by an interrupt"]);
   });
 });
+
+describe("startRun: a hook that throws", () => {
+  it("stops the run as an interrupt does (the running command asked to end) and rejects finished with the error", async () => {
+    let release: (r: CommandResult) => void = () => {};
+    const gated = fromPromise<CommandResult, CommandInput>(
+      () =>
+        new Promise((resolve) => {
+          release = resolve;
+        }),
+    );
+    const aborted: string[] = [];
+    const finished: string[] = [];
+    const bug = new Error("a reporter's bug");
+    const handle = startRun({
+      scenarios: [spec("a", [], ["b"]), spec("b", ["a"], [])],
+      shape: { before: [], after: [] },
+      ready: { workers: 1, maxPerWorktree: 1, assumeDependenciesPassed: false, worktreesStartReady: false },
+      actors: { runStep: gated, runTest: gated },
+      abortAttempt: (name) => {
+        aborted.push(name);
+        release(commandResult("test", "failed"));
+      },
+      onSlot: () => {
+        throw bug;
+      },
+      onFinished: (result) => finished.push(`${result.name}:${result.status}:${result.detail}`),
+    });
+    handle.worktreeReady("w");
+    await expect(handle.finished).rejects.toBe(bug);
+    expect(aborted).toEqual(["a"]);
+    // b, resting, is cancelled at once; a when its command has ended.
+    expect(finished).toEqual([
+      "b:cancelled:cancelled by an error in Grove's reporting",
+      "a:cancelled:cancelled by an error in Grove's reporting",
+    ]);
+  });
+
+  it("thrown by the last hook of the run still rejects finished, once", async () => {
+    const bug = new Error("a reporter's bug");
+    const handle = startRun({
+      scenarios: [spec("a", [], [])],
+      shape: { before: [], after: [] },
+      ready: { workers: 1, maxPerWorktree: 1, assumeDependenciesPassed: false, worktreesStartReady: true },
+      actors: { runStep: passing, runTest: passing },
+      abortAttempt: () => {},
+      onFinished: () => {
+        throw bug;
+      },
+    });
+    await expect(handle.finished).rejects.toBe(bug);
+  });
+});

@@ -47,8 +47,8 @@ export interface StepOutput {
 }
 export interface PullOutput {
   kind: "up-to-date" | "updated" | "conflict" | "refused" | "failed";
+  /** The user's sentence; for a conflict it names the conflicting files. */
   detail: string;
-  files?: string[];
 }
 export interface CleanupOutput {
   kind: "removed" | "kept" | "not-ours";
@@ -66,9 +66,7 @@ export interface WorktreeMachineInput {
 export interface WorktreeContext extends WorktreeMachineInput {
   failure: WorktreeFailure | null;
   detail: string;
-  conflictFiles: string[];
   keptReasons: string[];
-  setupSteps: number;
   cancelled: boolean;
   /** This run holds the worktree's lease (only then may it be cleaned). */
   leased: boolean;
@@ -98,11 +96,12 @@ const machineSetup = setup({
 /** A state of the machine, typed by its setup (actors, events, context): the generated setup steps. */
 type StateConfig = Parameters<typeof machineSetup.createStateConfig>[0];
 
+/** How an interrupted worktree fails: what the worktree list and the report say. */
+const interrupted = { failure: "cancelled", detail: "interrupted" } as const;
+
 /** Why the worktree failed, for an assign: "cancelled" wins once the run is interrupted. */
-const failed = (context: WorktreeContext, failure: WorktreeFailure, detail: string) => ({
-  failure: context.cancelled ? ("cancelled" as const) : failure,
-  detail: context.cancelled ? "interrupted" : detail,
-});
+const failed = (context: WorktreeContext, failure: WorktreeFailure, detail: string) =>
+  context.cancelled ? interrupted : { failure, detail };
 
 function compileWorktreeMachine(setupStepNames: readonly string[]) {
   const stepKeys = setupStepNames.map((_, i) => `setup_${i}`);
@@ -145,9 +144,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
       ...input,
       failure: null,
       detail: "",
-      conflictFiles: [],
       keptReasons: [],
-      setupSteps: setupStepNames.length,
       cancelled: false,
       leased: false,
     }),
@@ -163,10 +160,8 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
             {
               guard: "cancelled",
               target: "failed",
-              actions: [
-                assign({ leased: ({ event }) => event.output.kind === "acquired" }),
-                assign(({ context }) => failed(context, "cancelled", "interrupted")),
-              ],
+              // Interrupted while waiting: a lease had in the meantime is still this run's (cleaned).
+              actions: assign(({ event }) => ({ ...interrupted, leased: event.output.kind === "acquired" })),
             },
             {
               guard: ({ event }) => event.output.kind === "acquired",
@@ -193,7 +188,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
             {
               guard: "cancelled",
               target: "failed",
-              actions: assign(({ context }) => failed(context, "cancelled", "interrupted")),
+              actions: assign(interrupted),
             },
             {
               guard: ({ event, context }) => event.output.create && context.canSetup,
@@ -282,7 +277,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
             {
               guard: "cancelled",
               target: "failed",
-              actions: assign(({ context }) => failed(context, "cancelled", "interrupted")),
+              actions: assign(interrupted),
             },
             {
               guard: ({ event }) => event.output.kind === "up-to-date" || event.output.kind === "updated",
@@ -291,10 +286,7 @@ function compileWorktreeMachine(setupStepNames: readonly string[]) {
             {
               guard: ({ event }) => event.output.kind === "conflict",
               target: "failed",
-              actions: [
-                assign(({ context, event }) => failed(context, "merge-conflict", event.output.detail)),
-                assign({ conflictFiles: ({ event }) => event.output.files ?? [] }),
-              ],
+              actions: assign(({ context, event }) => failed(context, "merge-conflict", event.output.detail)),
             },
             {
               guard: ({ event }) => event.output.kind === "refused",

@@ -228,7 +228,6 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
         if (r.kind === "conflict")
           return {
             kind: r.kind,
-            files: r.files,
             detail: `merging ${from} conflicts in ${r.files.join(", ")}; the merge was aborted and the worktree is as before`,
           };
         if (r.kind === "refused" || r.kind === "failed") return { kind: r.kind, detail: r.detail };

@@ -228,5 +228,10 @@ function oneOfMessage(e: ErrorObject): string {
 function kindOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
+  // JSON's 1e400 and YAML's .inf parse to Infinity, YAML's .nan to NaN: numbers to JavaScript, not to
+  // the schema, so "expected number, found number" would contradict itself.
+  if (typeof value === "number" && Number.isNaN(value)) return "NaN (not a number)";
+  if (typeof value === "number" && !Number.isFinite(value))
+    return `${value > 0 ? "" : "-"}Infinity (a number too large to represent)`;
   return typeof value;
 }

@@ -132,6 +132,13 @@ describe("pipelines", () => {
 
   it("requires version 1", () => {
     expect(messages("version: 2\n")[0]).toMatch(/1:1 expected 1, found 2/);
+    // YAML's .inf and .nan are numbers to JavaScript, not to the schema: say which they are.
+    expect(messages("version: 1\ntest:\n  run: [pytest]\n  timeout: .inf\n")).toEqual([
+      "4:3 expected number, found Infinity (a number too large to represent)",
+    ]);
+    expect(messages("version: 1\ntest:\n  run: [pytest]\n  timeout: .nan\n")).toEqual([
+      "4:3 expected number, found NaN (not a number)",
+    ]);
   });
 });
 

@@ -92,6 +92,16 @@ describe("loadScenariosFile", () => {
     expect(problems(one(', "retry_count": -1'))[0]).toMatch(/\/scenarios\/0\/retry_count/);
   });
 
+  it("a number too large to represent (1e400 reads as Infinity) is not called a number", () => {
+    expect(problems(one(', "timeout": 1e400'))).toEqual([
+      expect.stringMatching(
+        /\/scenarios\/0\/timeout expected number, found Infinity \(a number too large to represent\)$/,
+      ),
+    ]);
+    expect(problems(one(', "timeout": -1e400'))[0]).toMatch(/found -Infinity \(a number too large/);
+    expect(problems(one(', "retry_count": 1e400'))[0]).toMatch(/expected integer, found Infinity/);
+  });
+
   it('a bare list of scenarios is told to wrap it in {"scenarios": ...}', () => {
     try {
       parseScenarios("s.json", '[{"name": "a", "worktree": "w", "test_file": "t.py"}]');

@@ -4,7 +4,7 @@
  * Nothing here writes a file.
  */
 import { accessSync, constants, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { UsageError } from "../errors.js";
 
 /** The nearest existing ancestor of `path` (itself included). */
@@ -33,7 +33,7 @@ function writableDirectory(dir: string, flag: string, target: string): void {
 }
 
 /** Refuses an output file path that names a directory or lies in a place that cannot be written. */
-export function checkOutputFile(path: string, flag: string): void {
+export function checkOutputFile(path: string, flag: string, example = "report.json"): void {
   let isDirectory = false;
   try {
     isDirectory = statSync(path).isDirectory();
@@ -41,7 +41,7 @@ export function checkOutputFile(path: string, flag: string): void {
     // not there yet: its directory must be makeable
   }
   if (isDirectory)
-    throw new UsageError(`${flag} ${path} is a directory; name a file, e.g. ${path}/report.json`);
+    throw new UsageError(`${flag} ${path} is a directory; name a file, e.g. ${join(path, example)}`);
   writableDirectory(dirname(path), flag, path);
 }
 

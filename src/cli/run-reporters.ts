@@ -68,8 +68,8 @@ export async function createRunReporters(ctx: RunReporterContext): Promise<RunRe
     throw new UsageError("--inspect and --reporter html show the recording; drop --no-record");
   // Before the run: a path that cannot be written would otherwise throw the run away at its end.
   checkOutputFile(ctx.reportPath, "--report");
-  if (junitPath) checkOutputFile(junitPath, "--junit");
-  if (htmlPath) checkOutputFile(htmlPath, "--html-report");
+  if (junitPath) checkOutputFile(junitPath, "--junit", "junit.xml");
+  if (htmlPath) checkOutputFile(htmlPath, "--html-report", "report.html");
 
   let recorder: RunRecorder | undefined;
   let html: Reporter | undefined;

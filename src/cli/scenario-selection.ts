@@ -10,6 +10,7 @@ import type { Scenario } from "../config/types.js";
 import { NothingSelectedError, UsageError } from "../errors.js";
 import { closest } from "../util/did-you-mean.js";
 import { picomatch } from "../util/glob-match.js";
+import { parseReportJson } from "./report-json.js";
 
 export interface NameSelectors {
   /** Positional arguments: exact names or globs. */
@@ -63,14 +64,19 @@ export function selectNames(scenarios: readonly Scenario[], sel: NameSelectors):
 
 /** Names that did not pass in a report (failed, errored, timed out, skipped, cancelled). */
 function lastFailed(reportPath: string): Set<string> {
-  let report: { scenarios?: { name?: unknown; status?: unknown }[] };
+  let text: string;
   try {
-    report = JSON.parse(readFileSync(reportPath, "utf8"));
+    text = readFileSync(reportPath, "utf8");
   } catch {
     throw new UsageError(
       `--last-failed reads the last report, and ${reportPath} is missing or not JSON; run once first, or pass --report FILE`,
     );
   }
+  const report = (parseReportJson(
+    text,
+    reportPath,
+    "--last-failed reads the report the last run wrote, whole: run once without it, or pass --report FILE",
+  ) ?? {}) as { scenarios?: { name?: unknown; status?: unknown }[] };
   if (!Array.isArray(report.scenarios))
     throw new UsageError(`--last-failed: ${reportPath} has no "scenarios" list; is it a Grove report?`);
   return new Set(

@@ -40,12 +40,15 @@ export interface InspectRequest {
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** A path as printed: quoted as JSON when it holds a control character (a newline would break the line). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+const shown = (path: string) => (/[\u0000-\u001f\u007f]/.test(path) ? JSON.stringify(path) : path);
 const some = (paths: readonly string[]) =>
-  `${paths.slice(0, 3).join(", ")}${paths.length > 3 ? ", ..." : ""}`;
+  `${paths.slice(0, 3).map(shown).join(", ")}${paths.length > 3 ? ", ..." : ""}`;
 
 /** Up to three paths by name, then how many more ("a, b, c, +4 more"). */
 const named = (paths: readonly string[], total: number) =>
-  `${paths.slice(0, 3).join(", ")}${total > Math.min(paths.length, 3) ? `, +${total - Math.min(paths.length, 3)} more` : ""}`;
+  `${paths.slice(0, 3).map(shown).join(", ")}${total > Math.min(paths.length, 3) ? `, +${total - Math.min(paths.length, 3)} more` : ""}`;
 
 /** The reasons that keep a worktree, in a fixed order, exactly as Grove prints them (docs/worktrees.md). */
 export function keptReasons(w: WorkInWorktree): string[] {

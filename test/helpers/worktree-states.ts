@@ -156,6 +156,13 @@ export const STATES: readonly WorktreeState[] = [
     prepare: async ({ wt }) => write(wt, "notes.txt", "mine\n"),
   },
   {
+    name: "untracked-newline-name",
+    keep: true,
+    // Printed quoted, so the name cannot break the line or pass for another reason.
+    reason: '1 untracked: "line\\nbreak.txt"',
+    prepare: async ({ wt }) => write(wt, "line\nbreak.txt", "mine\n"),
+  },
+  {
     name: "untracked-many",
     keep: true,
     reason: "5 untracked: a.txt, b.txt, c.txt, +2 more",

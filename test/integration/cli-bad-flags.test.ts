@@ -29,6 +29,8 @@ const COMMANDS: Record<string, OptionSpecs> = {
 let repo: string;
 let aDirectory: string;
 let aFile: string;
+/** A report cut short mid-write (its third line is the last). */
+let cutReport: string;
 
 interface BadValue {
   /** Only for these commands (default: every command with the flag). */
@@ -77,9 +79,29 @@ const BAD_STRING_VALUES: Record<string, BadValue[]> = {
     bad(() => ["--last-failed", "--report", "missing.json"], /missing\.json is missing or not JSON/, 2, [
       "plan",
     ]),
+    bad(
+      () => ["--last-failed", "--report", cutReport],
+      /cut-report\.json:3:\d+: .*\n.*fix: --last-failed reads the report the last run wrote, whole/,
+      2,
+      ["plan"],
+    ),
   ],
-  junit: [bad(() => ["--junit", aDirectory], /--junit .* is a directory/, 2, RUN_ONLY)],
-  "html-report": [bad(() => ["--html-report", aDirectory], /--html-report .* is a directory/, 2, RUN_ONLY)],
+  junit: [
+    bad(
+      () => ["--junit", aDirectory],
+      /--junit .* is a directory; name a file, e\.g\. .*a-directory\/junit\.xml/,
+      2,
+      RUN_ONLY,
+    ),
+  ],
+  "html-report": [
+    bad(
+      () => ["--html-report", aDirectory],
+      /--html-report .* is a directory; name a file, e\.g\. .*a-directory\/report\.html/,
+      2,
+      RUN_ONLY,
+    ),
+  ],
   "run-dir": [bad(() => ["--run-dir", join(aFile, "sub")], /--run-dir .*: .* is a file/)],
   reporter: [bad(() => ["--reporter", "pdf"], /unknown reporter "pdf"/)],
   "coordinator-ref": [
@@ -204,6 +226,8 @@ beforeAll(async () => {
   mkdirSync(aDirectory);
   aFile = join(root, "a-file");
   writeFileSync(aFile, "x");
+  cutReport = join(root, "cut-report.json");
+  writeFileSync(cutReport, '{\n  "scenarios": [\n    {"name": "a", "status": "fa');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -249,6 +273,14 @@ describe("every flag with bad values", () => {
       /grove worktrees clean has no --force: it never removes a worktree that holds work/,
     );
     expect(force.stderr).toContain("git worktree remove --force PATH");
+  });
+
+  it("merge-reports on a report cut short names its file, line and column, with a fix that fits a report", async () => {
+    const r = await grove(["merge-reports", cutReport]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cut-report\.json:3:\d+: /);
+    expect(r.stderr).toContain("fix: a report Grove writes is whole JSON: this one was cut short or edited");
+    expect(r.stderr).not.toMatch(/bug in Grove|internal error|\n\s+at |position/);
   });
 
   it("--inspect on a port in use is a failure of the environment (exit 5), before the run", async () => {

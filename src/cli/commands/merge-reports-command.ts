@@ -14,6 +14,7 @@ import { writeFileAtomic } from "../../util/atomic-write.js";
 import { GROVE_VERSION } from "../../version.js";
 import { EXIT } from "../exit-codes.js";
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
+import { parseReportJson } from "../report-json.js";
 import type { CommandIo } from "./command-io.js";
 
 /** The options of `grove merge-reports`. */
@@ -100,12 +101,11 @@ function readReport(path: string, shown: string): Report {
   } catch {
     throw new UsageError(`merge-reports: cannot read ${shown} (${path})`);
   }
-  let report: Report;
-  try {
-    report = JSON.parse(text) as Report;
-  } catch (error) {
-    throw new UsageError(`merge-reports: ${shown} is not JSON (${(error as Error).message})`);
-  }
+  const report = parseReportJson(
+    text,
+    shown,
+    "a report Grove writes is whole JSON: this one was cut short or edited; run its shard again",
+  ) as Report;
   if (!report || typeof report !== "object" || !Array.isArray(report.scenarios) || !report.grove)
     throw new UsageError(`merge-reports: ${shown} is not a Grove report (no "scenarios" and "grove" fields)`);
   return report;

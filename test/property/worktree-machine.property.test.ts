@@ -223,7 +223,9 @@ describe("worktree machine (random step outcomes x interrupts at any state)", ()
             verifyWorktree: act<VerifyOutput>("verify", () => ({
               state: c.verdict,
               create: c.verdict === "worktree-missing" || (c.verdict === "not-set-up" && c.halfCreated),
-              setupChanged: c.verdict === "ready" && c.setupChanged,
+              // Readiness reports a changed setup definition with any verdict (unmerged files too):
+              // only a ready worktree is set up again for it.
+              setupChanged: c.setupChanged,
               ...(c.verdictDetail ? { detail: "verify said so" } : {}),
             })),
             createWorktree: act<StepOutput>("create", () => ({ ok: c.createOk, detail: "create said no" })),

@@ -88,7 +88,8 @@ describe("scenario machine before it starts: pending, waiting, queued", () => {
   } as const;
   for (const [state, events] of Object.entries(to)) {
     it(`cancelled while ${state}: ends cancelled with no attempt, by what stopped the run`, async () => {
-      const r = rig({ before: ["prepare"] });
+      // A shape of its own (see "own shape" below): this test compiles the transition it checks.
+      const r = rig({ before: [`prepare-${state}`] });
       for (const type of events) r.actor.send({ type });
       expect(r.actor.getSnapshot().value).toBe(state);
       r.actor.send({ type: "CANCEL", cause: "an environment failure (EMFILE)" });
@@ -147,7 +148,28 @@ describe("scenario machine before it starts: pending, waiting, queued", () => {
   });
 });
 
+// Own shape: compiled machines are shared per pipeline shape, and Stryker's per-test coverage counts
+// the compiled configuration (its transitions and actions) only for the test that compiled it; a
+// test that checks one compiled transition uses step names no other test in this file uses.
 describe("scenario machine: an interrupt while a command runs", () => {
+  it("during an after step of a passing test: cancelled, and the rest of the after steps run", async () => {
+    const r = rig({ after: ["own-shape-collect", "own-shape-teardown"] });
+    r.start();
+    (await r.next()).finish("passed");
+    const first = await r.next();
+    r.actor.send({ type: "CANCEL", cause: "--max-failures" });
+    first.finish("passed");
+    const second = await r.next();
+    expect(phaseIndex(second)).toBe("after1");
+    second.finish("passed");
+    const result = await r.result();
+    expect([result.status, result.detail, result.attempts[0]!.status]).toEqual([
+      "cancelled",
+      "cancelled by --max-failures",
+      "cancelled",
+    ]);
+  });
+
   it("during a before step that then passes: the test never runs, the after steps do, cancelled", async () => {
     const r = rig({ before: ["prepare", "seed"], after: ["collect"], retries: 2 });
     r.start();
@@ -233,6 +255,16 @@ describe("scenario machine: actors that throw", () => {
     (await r.next()).finish("passed");
     const result = await r.result();
     expect([result.status, result.reason]).toEqual(["errored", "internal-error: Error: boom"]);
+  });
+
+  it("a throwing after step turns a pass into errored, naming the error", async () => {
+    const r = rig({ after: ["own-shape-archive"] });
+    r.start();
+    (await r.next()).finish("passed");
+    (await r.next()).crash(new Error("disk full"));
+    const result = await r.result();
+    expect([result.status, result.reason]).toEqual(["errored", "internal-error: Error: disk full"]);
+    expect(result.attempts[0]!.status).toBe("errored");
   });
 
   it("a throwing after step keeps a failure a failure (and its reason)", async () => {

@@ -246,8 +246,72 @@ describe("worktree machine: an actor the executor did not provide", () => {
       } else {
         expect([rested.value, rested.context.failure]).toEqual(["failed", failures[kind]]);
         expect(rested.context.detail).toMatch(message);
+        // A setup step's failure names the step, numbered from 1.
+        if (kind === "step") expect(rested.context.detail).toMatch(/^setup step 1 "install": /);
       }
       run.stop();
     });
   }
+});
+
+describe("worktree machine: what a failed stage says", () => {
+  /** Runs a worktree whose actors pass except as `says` overrides, to where it rests. */
+  const run = async (says: Partial<Outputs>, steps: string[] = []) => {
+    const outputs: Outputs = { ...passing, ...says };
+    const fake = <K extends Kind>(kind: K) =>
+      fromPromise<Outputs[K], { name: string; index: number }>(async () => outputs[kind]);
+    const machine = createWorktreeMachine(steps).provide({
+      actors: {
+        leaseWorktree: fake("lease"),
+        verifyWorktree: fake("verify"),
+        createWorktree: fake("create"),
+        runSetupStep: fake("step"),
+        runChecks: fake("checks"),
+        pullCoordinator: fake("pull"),
+        cleanupWorktree: fake("cleanup"),
+      },
+    });
+    const actor = createActor(machine, { input: { name: "core", canSetup: true, pull: false } }).start();
+    return { actor, rested: await waitFor(actor, (s) => s.matches("ready") || s.matches("failed")) };
+  };
+
+  it("a creation that fails: create-failed, with what the create step said", async () => {
+    const { actor, rested } = await run({
+      verify: { state: "worktree-missing", create: true, setupChanged: false },
+      create: { ok: false, detail: "branch main is checked out elsewhere" },
+    });
+    expect([rested.value, rested.context.failure, rested.context.detail]).toEqual([
+      "failed",
+      "create-failed",
+      "branch main is checked out elsewhere",
+    ]);
+    actor.stop();
+  });
+
+  it("kept by a cleanup that gives no reasons: kept, with no reasons listed", async () => {
+    const { actor } = await run({ cleanup: { kind: "kept" } });
+    actor.send({ type: "CLEANUP" });
+    const done = await waitFor(actor, (s) => s.status === "done");
+    expect([done.value, done.context.keptReasons]).toEqual(["kept", []]);
+  });
+
+  it("unmerged files whose setup definition also changed: never set up, the conflict is the failure", async () => {
+    const { actor, rested } = await run(
+      {
+        verify: {
+          state: "merge-conflict",
+          create: false,
+          setupChanged: true,
+          detail: "unmerged files: a.txt",
+        },
+      },
+      ["install"],
+    );
+    expect([rested.value, rested.context.failure, rested.context.detail]).toEqual([
+      "failed",
+      "merge-conflict",
+      "unmerged files: a.txt",
+    ]);
+    actor.stop();
+  });
 });

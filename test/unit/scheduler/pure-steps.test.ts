@@ -75,4 +75,107 @@ describe("pure steps of the scenario machine", () => {
       expect(initial.context).toMatchObject({ attempt: retries + 7 });
     }
   });
+
+  it("tell an input-dependent initial state by its value, its context or its status alone", () => {
+    // Each machine depends on its input in one way only, so each of the three checks must catch it.
+    const factory = ({ input }: { input: ScenarioMachineInput }) => ({ ...input, x: 0 });
+    const byValue = setup({ types: { input: {} as ScenarioMachineInput } }).createMachine({
+      context: factory,
+      initial: "pending",
+      states: {
+        pending: { always: { guard: ({ context }) => context.retryOn.length > 0, target: "waiting" } },
+        waiting: {},
+      },
+    });
+    const byContext = setup({ types: { input: {} as ScenarioMachineInput } }).createMachine({
+      context: factory,
+      initial: "pending",
+      states: { pending: { entry: assign({ x: ({ context }) => context.timeoutMs * 2 }) } },
+    });
+    // An assign that throws leaves the snapshot in status "error", with value and context as made.
+    const byStatus = setup({ types: { input: {} as ScenarioMachineInput } }).createMachine({
+      context: factory,
+      initial: "pending",
+      states: {
+        pending: {
+          entry: assign({
+            x: ({ context }) => {
+              if (context.retries > 1) throw new Error("too many retries");
+              return 0;
+            },
+          }),
+        },
+      },
+    });
+    for (const machine of [byValue, byContext, byStatus]) {
+      const pure = pureSteps(machine as never);
+      fc.assert(
+        fc.property(inputs, (input) => {
+          const expected = createActor(machine, { input }).getSnapshot();
+          const initial = pure.initial(input);
+          expect(initial.value).toEqual(expected.value);
+          expect(initial.context).toEqual(expected.context);
+          expect(initial.status).toBe(expected.status);
+        }),
+        { numRuns: 100 },
+      );
+    }
+  });
+
+  it("step like a live actor, on the fast path, on the fallback and for a machine whose context is an object", () => {
+    const counter = <C extends object>(context: C | ((a: { input: ScenarioMachineInput }) => C)) =>
+      setup({ types: { input: {} as ScenarioMachineInput } }).createMachine({
+        context: context as never,
+        initial: "pending",
+        states: {
+          pending: {
+            on: {
+              RUN: {
+                target: "waiting",
+                actions: assign({ runs: ({ context }) => (context as { runs: number }).runs + 1 }),
+              },
+            },
+          },
+          waiting: { on: { RUN: { target: "pending" } } },
+        },
+      });
+    const machines = [
+      counter({ runs: 0 }),
+      counter(({ input }) => ({ runs: input.retries })),
+      // Input-dependent (an entry assign): the fallback's steps.
+      setup({ types: { input: {} as ScenarioMachineInput } }).createMachine({
+        context: ({ input }) => ({ runs: input.retries }),
+        initial: "pending",
+        states: {
+          pending: {
+            entry: assign({ runs: ({ context }) => context.runs * 10 }),
+            on: { RUN: { target: "waiting", actions: assign({ runs: ({ context }) => context.runs + 1 }) } },
+          },
+          waiting: {},
+        },
+      }),
+    ];
+    for (const machine of machines) {
+      const pure = pureSteps(machine as never);
+      fc.assert(
+        fc.property(inputs, fc.integer({ min: 1, max: 3 }), (input, steps) => {
+          const actor = createActor(machine, { input }).start();
+          const initial = pure.initial(input);
+          expect(initial.context).toEqual(actor.getSnapshot().context);
+          let snapshot: { value: unknown; context: unknown } = machine.resolveState({
+            value: initial.value,
+            context: initial.context,
+          } as never);
+          for (let k = 0; k < steps; k++) {
+            actor.send({ type: "RUN" });
+            snapshot = pure.next(snapshot as never, { type: "RUN" } as never) as never;
+            expect(snapshot.value).toEqual(actor.getSnapshot().value);
+            expect(snapshot.context).toEqual(actor.getSnapshot().context);
+          }
+          actor.stop();
+        }),
+        { numRuns: 50 },
+      );
+    }
+  });
 });

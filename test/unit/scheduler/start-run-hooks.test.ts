@@ -76,6 +76,10 @@ function gate() {
       pending.delete(name);
       resolve(commandResult("test", status));
     },
+    /** What `abortAttempt` does with a real command: it ends, cancelled. */
+    abort(name: string) {
+      if (pending.has(name)) this.end(name, "cancelled");
+    },
   };
 }
 
@@ -248,4 +252,27 @@ describe("startRun's reporter hooks", () => {
     handle.interrupt();
     await expect(handle.finished).rejects.toThrow("abort failed");
   });
+
+  const HOOKS = ["onStatus", "onSlot", "onAttemptFinished", "onFinished", "inspect", "onStep"] as const;
+  it.each(HOOKS)(
+    "%s throwing (on every call) stops the run and rejects finished with its first error",
+    async (hook) => {
+      let calls = 0;
+      const thrower = () => {
+        calls++;
+        throw new Error(`${hook} failed, call ${calls}`);
+      };
+      let g: ReturnType<typeof gate> | undefined;
+      const { g: made, handle } = runWith([{ name: "a" }, { name: "b", deps: ["a"] }], 1, {
+        [hook]: thrower,
+        abortAttempt: (name: string) => g?.abort(name),
+      });
+      g = made;
+      // a may already have been cancelled by the time the test gets here; if not, it passes.
+      if (g.running().includes("a")) g.end("a", "passed");
+      await expect(handle.finished).rejects.toThrow(`${hook} failed, call 1`);
+      expect(calls).toBeGreaterThanOrEqual(1);
+      expect(g.running()).toEqual([]);
+    },
+  );
 });

@@ -29,7 +29,9 @@ const brief = (commands: SchedulerCommand[]) =>
 
 describe("the ready set's edges", () => {
   it("refuses fewer than one worker", () => {
-    expect(() => new ReadySet([node("a", "w", [], [])], options({ workers: 0 }))).toThrow(RangeError);
+    expect(() => new ReadySet([node("a", "w", [], [])], options({ workers: 0 }))).toThrow(
+      new RangeError("workers must be at least 1"),
+    );
   });
 
   it("a worktree reported ready after it failed stays failed: nothing of it starts", () => {

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Scenario } from "../../src/config/types.js";
 import { type PlanOptions, planScenarios } from "../../src/plan/plan.js";
+import { earlierDependencies } from "../helpers/dag-arbitrary.js";
 import { propertyRuns } from "../helpers/property-runs.js";
 import { scenario } from "../helpers/scenario-factory.js";
 
@@ -11,8 +12,7 @@ const planCase = fc.integer({ min: 1, max: 12 }).chain((n) =>
     scenarios: fc.tuple(
       ...Array.from({ length: n }, (_, i) =>
         fc.record({
-          deps:
-            i === 0 ? fc.constant<number[]>([]) : fc.uniqueArray(fc.nat({ max: i - 1 }), { maxLength: 3 }),
+          deps: earlierDependencies(i),
           worktree: fc.constantFrom("wa", "wb", "wc"),
           timeout: fc.option(fc.integer({ min: 1, max: 9 }), { nil: undefined }),
           retryCount: fc.option(fc.nat({ max: 3 }), { nil: undefined }),

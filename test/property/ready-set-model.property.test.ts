@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { FinalStatus, SkipCause } from "../../src/events.js";
 import { ReadySet, type ReadySetOptions, type SchedulerCommand } from "../../src/scheduler/ready-set.js";
+import { earlierDependencies } from "../helpers/dag-arbitrary.js";
 import { propertyRuns } from "../helpers/property-runs.js";
 
 /**
@@ -37,8 +38,7 @@ const caseArb = fc
       scenarios: fc.tuple(
         ...Array.from({ length: n }, (_, i) =>
           fc.record({
-            deps:
-              i === 0 ? fc.constant<number[]>([]) : fc.uniqueArray(fc.nat({ max: i - 1 }), { maxLength: 3 }),
+            deps: earlierDependencies(i),
             worktree: fc.nat({ max: worktrees - 1 }),
             // Few priorities, so that ties (broken by plan order) are common.
             priority: fc.nat({ max: 2 }),

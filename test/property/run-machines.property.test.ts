@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RetryableStatus } from "../../src/config/types.js";
 import { FINAL_STATUSES, type ScenarioResult } from "../../src/events.js";
+import { earlierDependencies } from "../helpers/dag-arbitrary.js";
 import {
   type AttemptPlan,
   type FakeRunInput,
@@ -41,7 +42,7 @@ const runInput: fc.Arbitrary<FakeRunInput> = fc
     });
     const scenario = (i: number): fc.Arbitrary<FakeScenario> =>
       fc.record({
-        deps: i === 0 ? fc.constant<number[]>([]) : fc.uniqueArray(fc.nat({ max: i - 1 }), { maxLength: 3 }),
+        deps: earlierDependencies(i),
         unselected: fc.oneof(
           { weight: 6, arbitrary: fc.constant<string[]>([]) },
           { weight: 1, arbitrary: fc.constant<string[]>([`outside${i}`]) },

@@ -21,6 +21,21 @@ interface Outputs {
   cleanup: CleanupOutput;
 }
 
+type Fake = <K extends Kind>(
+  kind: K,
+) => ReturnType<typeof fromPromise<Outputs[K], { name: string; index: number }>>;
+
+/** Every actor of the worktree machine, each a fake of its kind. */
+const fakeActors = (fake: Fake) => ({
+  leaseWorktree: fake("lease"),
+  verifyWorktree: fake("verify"),
+  createWorktree: fake("create"),
+  runSetupStep: fake("step"),
+  runChecks: fake("checks"),
+  pullCoordinator: fake("pull"),
+  cleanupWorktree: fake("cleanup"),
+});
+
 /** What each actor says when it is not the one held: everything passes, the pull finds nothing new. */
 const passing: Outputs = {
   lease: { kind: "acquired", detail: "acquired" },
@@ -58,15 +73,7 @@ function heldAt(
       });
     });
   const machine = createWorktreeMachine(options.steps ?? []).provide({
-    actors: {
-      leaseWorktree: fake("lease"),
-      verifyWorktree: fake("verify"),
-      createWorktree: fake("create"),
-      runSetupStep: fake("step"),
-      runChecks: fake("checks"),
-      pullCoordinator: fake("pull"),
-      cleanupWorktree: fake("cleanup"),
-    },
+    actors: fakeActors(fake),
   });
   const actor = createActor(machine, {
     input: { name: "core", canSetup: options.canSetup ?? false, pull: options.pull ?? false },
@@ -261,15 +268,7 @@ describe("worktree machine: what a failed stage says", () => {
     const fake = <K extends Kind>(kind: K) =>
       fromPromise<Outputs[K], { name: string; index: number }>(async () => outputs[kind]);
     const machine = createWorktreeMachine(steps).provide({
-      actors: {
-        leaseWorktree: fake("lease"),
-        verifyWorktree: fake("verify"),
-        createWorktree: fake("create"),
-        runSetupStep: fake("step"),
-        runChecks: fake("checks"),
-        pullCoordinator: fake("pull"),
-        cleanupWorktree: fake("cleanup"),
-      },
+      actors: fakeActors(fake),
     });
     const actor = createActor(machine, { input: { name: "core", canSetup: true, pull: false } }).start();
     return { actor, rested: await waitFor(actor, (s) => s.matches("ready") || s.matches("failed")) };

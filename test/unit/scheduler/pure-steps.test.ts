@@ -24,21 +24,24 @@ const inputs = fc.record({
   retryOn: fc.subarray(["failed", "timed-out", "errored"] as const),
 }) as fc.Arbitrary<ScenarioMachineInput>;
 
+/** Each input's pure initial state against the oracle: a live actor's initial snapshot (not started, so nothing runs). */
+function startsLikeXState(machine: Parameters<typeof pureSteps>[0], numRuns: number): void {
+  const pure = pureSteps(machine);
+  fc.assert(
+    fc.property(inputs, (input) => {
+      const expected = createActor(machine, { input }).getSnapshot();
+      const initial = pure.initial(input);
+      expect(initial.value).toEqual(expected.value);
+      expect(initial.context).toEqual(expected.context);
+      expect(initial.status).toBe(expected.status);
+    }),
+    { numRuns },
+  );
+}
+
 describe("pure steps of the scenario machine", () => {
   it("start each scenario where XState's own initial snapshot does: same value, context and status", () => {
-    const machine = provided(["install"], ["teardown"]);
-    const pure = pureSteps(machine);
-    fc.assert(
-      fc.property(inputs, (input) => {
-        // The oracle: a live actor's initial snapshot (not started, so nothing runs).
-        const expected = createActor(machine, { input }).getSnapshot();
-        const initial = pure.initial(input);
-        expect(initial.value).toEqual(expected.value);
-        expect(initial.context).toEqual(expected.context);
-        expect(initial.status).toBe(expected.status);
-      }),
-      { numRuns: 200 },
-    );
+    startsLikeXState(provided(["install"], ["teardown"]), 200);
   });
 
   it("give every scenario its own context (a step of one never shows in another)", () => {
@@ -107,19 +110,7 @@ describe("pure steps of the scenario machine", () => {
         },
       },
     });
-    for (const machine of [byValue, byContext, byStatus]) {
-      const pure = pureSteps(machine as never);
-      fc.assert(
-        fc.property(inputs, (input) => {
-          const expected = createActor(machine, { input }).getSnapshot();
-          const initial = pure.initial(input);
-          expect(initial.value).toEqual(expected.value);
-          expect(initial.context).toEqual(expected.context);
-          expect(initial.status).toBe(expected.status);
-        }),
-        { numRuns: 100 },
-      );
-    }
+    for (const machine of [byValue, byContext, byStatus]) startsLikeXState(machine as never, 100);
   });
 
   it("step like a live actor, on the fast path, on the fallback and for a machine whose context is an object", () => {

@@ -32,13 +32,28 @@ export class CompositeReporter implements Reporter {
     this.reporters = reporters.filter((r): r is Reporter => r !== undefined);
   }
 
+  /** The first error a reporter's onEvent threw: thrown at the end, as one from onEnd is. */
+  private eventError: { error: unknown } | undefined;
+
+  /**
+   * Each reporter gets every event even after one throws: events arrive inside the machines'
+   * subscriptions (scenarios and worktrees), where a throw would escape into XState and end Grove
+   * with its commands running. The run goes on; the command fails at the end with that error.
+   */
   onEvent(event: GroveEvent): void {
-    for (const r of this.reporters) r.onEvent?.(event);
+    for (const r of this.reporters) {
+      try {
+        r.onEvent?.(event);
+      } catch (error) {
+        this.eventError ??= { error };
+      }
+    }
   }
 
-  /** Runs every reporter's onEnd, even after one throws; then throws the first error. */
+  /** Runs every reporter's onEnd, even after one throws; then throws the first error (events' first). */
   async onEnd(report: Report, failedBefore: readonly unknown[] = []): Promise<void> {
     const failed: unknown[] = [...failedBefore];
+    if (this.eventError) failed.push(this.eventError.error);
     for (const r of this.reporters) {
       try {
         await r.onEnd?.(report, failed);

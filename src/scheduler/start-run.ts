@@ -89,9 +89,10 @@ function statusOf(value: unknown): ScenarioStatus {
 }
 
 export function startRun(given: StartRunOptions): RunHandle {
-  // A hook that throws (a reporter's bug, a full disk) must not escape into XState, which rethrows an
-  // observer's error outside any promise and so would end Grove mid-run with its commands running:
-  // the first error stops the run as an interrupt does, and `finished` rejects with it at the end.
+  // A hook that throws (the recorder's inspection, a caller's callback; a reporter's throw stops in
+  // CompositeReporter) must not escape into XState, which rethrows an observer's error outside any
+  // promise and so would end Grove mid-run with its commands running: the first error stops the run
+  // as an interrupt does, and `finished` rejects with it at the end.
   let hookError: { error: unknown } | undefined;
   const options = guardHooks(given, (error) => {
     if (hookError) return;

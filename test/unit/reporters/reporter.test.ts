@@ -24,6 +24,23 @@ describe("CompositeReporter", () => {
     expect(seen).toEqual(["a:run-finished", "c:run-finished", "a:end:3", "b:end", "c:end:3"]);
   });
 
+  it("a reporter whose onEvent throws does not stop the others' events; its error is thrown at the end", async () => {
+    const seen: string[] = [];
+    const bug = new Error("a reporter's bug");
+    const composite = new CompositeReporter([
+      {
+        onEvent: () => {
+          throw bug;
+        },
+      },
+      { onEvent: (e) => void seen.push(e.type), onEnd: () => void seen.push("end") },
+    ]);
+    composite.onEvent(finished);
+    composite.onEvent(finished);
+    await expect(composite.onEnd({} as Report)).rejects.toBe(bug);
+    expect(seen).toEqual(["run-finished", "run-finished", "end"]);
+  });
+
   it("waits for one reporter's end before starting the next", async () => {
     const seen: string[] = [];
     let release!: () => void;

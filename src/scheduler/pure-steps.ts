@@ -7,7 +7,7 @@
  *
  * Like XState's scope, this one is inert: actions are not executed and nothing it spawns is started.
  * It is for states that invoke nothing and whose transitions only assign (a resting scenario: pending,
- * waiting, queued); a running scenario is a live actor.
+ * waiting, queued); a running scenario is stepped with its effects carried out (stepped-actors.ts).
  *
  * The initial state is the same for every input unless the machine says otherwise (an input-dependent
  * initial transition or entry action): it is computed once, and each scenario's context is made by the

@@ -2,21 +2,16 @@
  * Wires a run: a run actor that schedules, and one scenario machine per scenario driven by its
  * commands. A scenario's status has one owner, its statechart: the scheduler's decisions (queue, skip,
  * cancel, start) are sent to it as events as they are made, and every status reported is read from
- * its snapshot. Thousands of live actors would cost memory and XState time, so a scenario that is not
- * running is only a snapshot, stepped purely (pure-steps.ts: no actor, no subscription);
- * it becomes a live actor, restored from that snapshot, when it starts, and is dropped once final.
+ * its snapshot. Live actors would cost memory and XState time (thousands of them, or one per running
+ * scenario started and stopped a thousand times), so a scenario is only a snapshot stepped with its
+ * machine's transition function: a resting one purely (pure-steps.ts), a running one with its effects
+ * carried out (stepped-actors.ts: its actions, its invoked commands, their done events).
  * Actor implementations are injected, so tests drive real machines without processes and the
  * executor with real ones.
  *
  * Not responsible for: what a step does (injected), events for reporters beyond status changes.
  */
-import {
-  type Actor,
-  createActor,
-  type InspectionEvent,
-  type PromiseActorLogic,
-  type SnapshotFrom,
-} from "xstate";
+import { createActor, type InspectionEvent, type PromiseActorLogic, type SnapshotFrom } from "xstate";
 import { unreachable } from "../errors.js";
 import type { AttemptResult, CommandResult, ScenarioResult, ScenarioStatus, SkipCause } from "../events.js";
 import {
@@ -36,6 +31,7 @@ import {
   type SchedulerCommand,
 } from "./ready-set.js";
 import { runMachine } from "./run-machine.js";
+import { type SteppedActor, steppedActors } from "./stepped-actors.js";
 
 export interface RunScenarioSpec {
   input: ScenarioMachineInput;
@@ -60,7 +56,7 @@ export interface StartRunOptions {
   onSlot?(name: string, slot: number): void;
   onAttemptFinished?(name: string, attempt: AttemptResult): void;
   onFinished?(result: ScenarioResult): void;
-  /** XState's inspection API, for the recorder (live actors: the run and the scenarios that start). */
+  /** XState's inspection API, for the recorder (the run's actor, and the scenarios that start). */
   inspect?(event: InspectionEvent, actor: string): void;
   /** A scenario's snapshot was stepped without an actor (so not inspected): the event and the new state. */
   onStep?(actor: string, event: string, value: unknown, status: string): void;
@@ -106,14 +102,13 @@ export function startRun(given: StartRunOptions): RunHandle {
     actions: { abortAttempt: ({ context }) => options.abortAttempt(context.name) },
   });
   const pure = pureSteps(machine);
+  const stepped = steppedActors(machine, options.inspect);
   const ready = new ReadySet(
     options.scenarios.map((s) => s.schedule),
     options.ready,
   );
-  const run = createActor(runMachine, {
-    input: { ready },
-    ...(options.inspect ? { inspect: (e) => options.inspect!(e, "run") } : {}),
-  });
+  /** The run's machine, stepped like the scenarios' (started once every scenario is waiting). */
+  let run: SteppedActor<typeof runMachine>;
 
   type Snapshot = SnapshotFrom<ScenarioMachine>;
   /**
@@ -126,7 +121,8 @@ export function startRun(given: StartRunOptions): RunHandle {
   /** Scenarios that are not running: their machine at rest, stepped purely. */
   const resting = new Map<string, Resting>();
   const rest = (snapshot: Snapshot): Resting => ({ value: snapshot.value, context: snapshot.context });
-  const live = new Map<string, Actor<ScenarioMachine>>();
+  /** Running scenarios. */
+  const running = new Map<string, SteppedActor<ScenarioMachine>>();
   const results = new Map<string, ScenarioResult>();
 
   let resolveFinished!: (r: ScenarioResult[]) => void;
@@ -148,7 +144,7 @@ export function startRun(given: StartRunOptions): RunHandle {
     const result = toScenarioResult(snapshot.value, snapshot.context, specs.get(name)!.about);
     results.set(name, result);
     resting.delete(name);
-    live.delete(name);
+    running.delete(name);
     options.onFinished?.(result);
     run.send({ type: "SCENARIO_SETTLED", name, status: result.status });
   };
@@ -163,18 +159,13 @@ export function startRun(given: StartRunOptions): RunHandle {
     if (after.status === "done") settle(name, after);
   };
 
-  /** The scenario starts: a live actor restored from its snapshot, observed until final. */
+  /** The scenario starts: stepped from its snapshot with its effects carried out, observed until final. */
   const start = (name: string) => {
     const snapshot = machine.resolveState(resting.get(name)!);
     resting.delete(name);
-    const actor = createActor(machine, {
-      snapshot,
-      input: specs.get(name)!.input,
-      ...(options.inspect ? { inspect: (e: InspectionEvent) => options.inspect!(e, name) } : {}),
-    });
     let attemptsSeen = 0;
     let value: unknown = snapshot.value;
-    actor.subscribe({
+    const actor = stepped.start(name, snapshot, {
       next: (next) => {
         const ctx = next.context;
         for (; attemptsSeen < ctx.attempts.length; attemptsSeen++)
@@ -185,14 +176,13 @@ export function startRun(given: StartRunOptions): RunHandle {
       },
       error: (error) => rejectFinished(error),
     });
-    live.set(name, actor);
-    actor.start();
+    running.set(name, actor);
     actor.send({ type: "START" });
   };
 
   /** An event for a scenario, whether it rests or runs. */
   const send = (name: string, event: ScenarioEvent) => {
-    const actor = live.get(name);
+    const actor = running.get(name);
     if (actor) actor.send(event);
     else if (resting.has(name)) step(name, event);
   };
@@ -221,15 +211,6 @@ export function startRun(given: StartRunOptions): RunHandle {
       }
     }
   };
-  run.on("dispatch", (e) => dispatch(e.commands));
-  run.subscribe({
-    next: (snapshot) => {
-      if (snapshot.status !== "done") return;
-      if (hookError) rejectFinished(hookError.error);
-      else resolveFinished(options.scenarios.map((s) => results.get(s.input.name)!));
-    },
-    error: (error) => rejectFinished(error),
-  });
 
   for (const spec of options.scenarios) {
     const initial = pure.initial(spec.input);
@@ -238,7 +219,20 @@ export function startRun(given: StartRunOptions): RunHandle {
     options.onStep?.(spec.input.name, "xstate.init", initial.value, initial.status);
     step(spec.input.name, { type: "RUN" });
   }
-  run.start();
+  // Its initial snapshot from an actor that is never started (its initial state has no entry actions).
+  run = steppedActors(runMachine, options.inspect).start(
+    "run",
+    createActor(runMachine, { input: { ready } }).getSnapshot(),
+    {
+      emitted: (e) => dispatch(e.commands),
+      next: (snapshot) => {
+        if (snapshot.status !== "done") return;
+        if (hookError) rejectFinished(hookError.error);
+        else resolveFinished(options.scenarios.map((s) => results.get(s.input.name)!));
+      },
+      error: (error) => rejectFinished(error),
+    },
+  );
   run.send({ type: "START" });
 
   const handle: RunHandle = {
@@ -254,7 +248,7 @@ export function startRun(given: StartRunOptions): RunHandle {
     statuses: () =>
       new Map(
         options.scenarios.map(({ input: { name } }) => {
-          const snapshot = live.get(name)?.getSnapshot() ?? resting.get(name);
+          const snapshot = running.get(name)?.getSnapshot() ?? resting.get(name);
           return [name, snapshot ? statusOf(snapshot.value) : results.get(name)!.status];
         }),
       ),

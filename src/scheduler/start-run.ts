@@ -120,7 +120,6 @@ export function startRun(given: StartRunOptions): RunHandle {
   const specs = new Map(options.scenarios.map((spec) => [spec.input.name, spec]));
   /** Scenarios that are not running: their machine at rest, stepped purely. */
   const resting = new Map<string, Resting>();
-  const rest = (snapshot: Snapshot): Resting => ({ value: snapshot.value, context: snapshot.context });
   /** Running scenarios. */
   const running = new Map<string, SteppedActor<ScenarioMachine>>();
   const results = new Map<string, ScenarioResult>();
@@ -133,13 +132,13 @@ export function startRun(given: StartRunOptions): RunHandle {
   });
 
   /** Reports the status the new snapshot shows, when it differs from the one before. */
-  const reportChange = (name: string, before: unknown, after: Snapshot) => {
+  const reportChange = (name: string, before: unknown, after: Resting) => {
     const status = statusOf(after.value);
     if (status !== statusOf(before))
       options.onStatus?.(name, status, status === "skipped" ? (after.context.skip ?? undefined) : undefined);
   };
 
-  const settle = (name: string, snapshot: Snapshot) => {
+  const settle = (name: string, snapshot: Resting) => {
     if (results.has(name)) return;
     const result = toScenarioResult(snapshot.value, snapshot.context, specs.get(name)!.about);
     results.set(name, result);
@@ -152,8 +151,8 @@ export function startRun(given: StartRunOptions): RunHandle {
   /** Steps a resting scenario's machine by one event, purely; settles it when that made it final. */
   const step = (name: string, event: ScenarioEvent) => {
     const before = resting.get(name)!;
-    const after = pure.next(machine.resolveState(before), event);
-    resting.set(name, rest(after));
+    const after = pure.rest(before, event);
+    resting.set(name, { value: after.value, context: after.context });
     options.onStep?.(name, event.type, after.value, after.status);
     reportChange(name, before.value, after);
     if (after.status === "done") settle(name, after);

@@ -5,6 +5,7 @@ import type { CommandResult } from "../../../src/events.js";
 import {
   type CommandInput,
   createScenarioMachine,
+  type ScenarioMachine,
   type ScenarioMachineInput,
 } from "../../../src/machines/scenario-machine.js";
 import { pureSteps } from "../../../src/scheduler/pure-steps.js";
@@ -168,5 +169,59 @@ describe("pure steps of the scenario machine", () => {
         { numRuns: 50 },
       );
     }
+  });
+
+  it("rest: any sequence of resting events lands where XState's step does, reused moves included", () => {
+    const machine = provided(["install"], []);
+    const pure = pureSteps(machine);
+    const restingEvent = fc.oneof(
+      fc.constant({ type: "RUN" as const }),
+      fc.constant({ type: "DEPENDENCIES_PASSED" as const }),
+      fc.constant({ type: "START" as const }),
+      fc.record({ type: fc.constant("CANCEL" as const), cause: fc.option(fc.string(), { nil: undefined }) }),
+      fc.record({
+        type: fc.constant("SKIP" as const),
+        cause: fc.record({
+          reason: fc.constant("dependency-failed"),
+          detail: fc.string(),
+          dependency: fc.string(),
+        }),
+      }),
+    );
+    fc.assert(
+      fc.property(inputs, fc.array(restingEvent, { maxLength: 6 }), (input, events) => {
+        const init = pure.initial(input);
+        let expected = machine.resolveState(init);
+        let actual: { value: unknown; context: unknown; status: string } = init;
+        for (const event of events) {
+          if (expected.status !== "active" || typeof expected.value !== "string" || event.type === "START")
+            break;
+          const clean = JSON.parse(JSON.stringify(event));
+          expected = pure.next(expected, clean);
+          actual = pure.rest(actual as never, clean);
+          expect(actual).toEqual({
+            value: expected.value,
+            context: expected.context,
+            status: expected.status,
+          });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("rest: a move whose guard reads the context is computed each time, never reused", () => {
+    const guarded = setup({
+      types: { context: {} as { go: boolean }, input: {} as { go: boolean }, events: {} as { type: "TRY" } },
+    }).createMachine({
+      context: ({ input }) => ({ go: input.go }),
+      initial: "idle",
+      states: { idle: { on: { TRY: { guard: ({ context }) => context.go, target: "went" } } }, went: {} },
+    }) as unknown as ScenarioMachine;
+    const pure = pureSteps(guarded);
+    const at = (go: boolean) => ({ value: "idle", context: { go } }) as never;
+    expect(pure.rest(at(true), { type: "TRY" } as never).value).toBe("went");
+    expect(pure.rest(at(false), { type: "TRY" } as never).value).toBe("idle");
+    expect(pure.rest(at(true), { type: "TRY" } as never).value).toBe("went");
   });
 });

@@ -18,6 +18,11 @@ export interface LargeRunOptions {
   flaky?: number;
   /** Every other scenario's command (default `true`, a no-op): bench/inspector.ts gives them work. */
   command?: string[];
+  /**
+   * A path: every worktree's setup step waits until it exists, so a test can hold the run until it is
+   * watching (a no-op run of 1,000 scenarios can end before a browser has opened its page).
+   */
+  gate?: string;
 }
 
 export interface LargeRun {
@@ -27,17 +32,22 @@ export interface LargeRun {
   flaky: string[];
 }
 
-const PIPELINE = `version: 1
+const pipeline = (setup: string[]) => `version: 1
 name: large
 worktree:
   branch: "feature/test-{worktree}"
   setup:
     - name: install
-      run: ["true"]
+      run: ${JSON.stringify(setup)}
 test:
   run: ["true"]
   timeout: 60
   max_per_worktree: 2
+`;
+
+/** Waits for the file named by its argument: polls, as a shell loop would, without a shell. */
+const WAIT_FOR_FILE = `const { existsSync } = require("node:fs");
+const t = setInterval(() => existsSync(process.argv[2]) && clearInterval(t), 20);
 `;
 
 /** Deterministic: scenario i depends on one earlier scenario of its worktree and, every 7th, one of another. */
@@ -77,7 +87,13 @@ export async function createLargeRun(root: string, options: LargeRunOptions): Pr
       tags: [i % 2 ? "odd" : "even", ...(i % 10 === 0 ? ["tenth"] : [])],
     };
   });
-  writeFileSync(join(mainRepo, "grove.pipeline.yaml"), PIPELINE);
+  let setup = ["true"];
+  if (options.gate) {
+    const waiter = join(root, "wait-for-gate.cjs");
+    writeFileSync(waiter, WAIT_FOR_FILE);
+    setup = ["node", waiter, options.gate];
+  }
+  writeFileSync(join(mainRepo, "grove.pipeline.yaml"), pipeline(setup));
   writeFileSync(join(mainRepo, "scenarios.json"), `${JSON.stringify({ scenarios })}\n`);
   writeFileSync(join(mainRepo, ".gitignore"), ".grove/\nintegration_report.*\n*.html\n");
   const git = (args: string[]) => execa("git", args, { cwd: mainRepo, stdin: "ignore" });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -194,6 +194,7 @@ describe("inspector at scale, in a real browser", () => {
       worktrees: 10,
       failures: 4,
       flaky: 3,
+      gate: join(root, "live-gate"),
     });
     const child = execa(
       process.execPath,
@@ -213,6 +214,8 @@ describe("inspector at scale, in a real browser", () => {
     });
     await page.goto(url);
     await page.waitForSelector('#mode:text-is("live")');
+    // The run is held in its worktrees' setup until the page is live.
+    writeFileSync(join(root, "live-gate"), "");
     const r = await child;
     expect(r.exitCode, String(r.stderr)).toBe(1);
     // The end arrives over the stream: the page says so, then shows the final counts of the recording.
@@ -239,9 +242,12 @@ describe("inspector at scale, in a real browser", () => {
       cwd: live.mainRepo,
       reject: false,
     });
+    // Listened for before anything is awaited: execa reads the output as it comes, so a URL printed
+    // while the browser opened a page would be missed.
+    const replayUrl = inspectorUrlOf(replay);
     try {
       const replayPage = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await replayPage.goto(await inspectorUrlOf(replay));
+      await replayPage.goto(await replayUrl);
       await replayPage.waitForSelector("#critical li");
       const replayed = await criticalOf(replayPage);
       expect(replayed.length).toBeGreaterThan(1);

@@ -5,7 +5,11 @@
  */
 import type { ChildProcess } from "node:child_process";
 
-/** Resolves with the URL once printed; rejects if the command exits first, with what it printed. */
+/**
+ * Resolves with the URL once printed; rejects if the command exits first, with what it printed.
+ * Call it as soon as the command is started, before any await: output printed before the listener
+ * is attached is not seen again.
+ */
 export function inspectorUrlOf(child: Pick<ChildProcess, "stdout" | "on">): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = "";

@@ -85,11 +85,17 @@ def adopted():
 
 
 grove_gone = False
+unsent = []  # answers not yet written: a turn's answers go out in one write, before the helper waits
 
 
 def out(line):
+    unsent.append(line)
+
+
+def flush():
     global grove_gone
-    data = (line + "\n").encode()
+    data = "".join(line + "\n" for line in unsent).encode()
+    unsent.clear()
     while data and not grove_gone:
         try:
             data = data[os.write(1, data) :]
@@ -232,6 +238,7 @@ def orphaned():
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+    flush()
     sys.exit(0)
 
 
@@ -259,6 +266,9 @@ def requests(buffer):
 out("R")
 pending = b""
 while True:
+    flush()
+    if grove_gone:
+        orphaned()
     try:
         readable, _, _ = select.select([0, wake_r], [], [])
     except InterruptedError:

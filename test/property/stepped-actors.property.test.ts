@@ -167,6 +167,15 @@ async function stepped(c: Case): Promise<Trace> {
 }
 
 describe("stepped scenarios against XState's own actor (the oracle)", () => {
+  /** One scenario without before/after steps whose single attempt passes, never cancelled by the script. */
+  const onePassingScenario = (): Case => ({
+    before: [],
+    after: [],
+    input: { name: "s", worktree: "w", retries: 0, timeoutMs: 60_000, retryOn: [] },
+    outcomes: ["passed"],
+    cancelAt: 99,
+  });
+
   it("the same commands, aborts, microsteps and final state for any script", async () => {
     await fc.assert(
       fc.asyncProperty(cases, async (c) => {
@@ -183,13 +192,7 @@ describe("stepped scenarios against XState's own actor (the oracle)", () => {
 
   it("an event sent while one is processed waits for it, as in an actor's mailbox", async () => {
     const trace = emptyTrace();
-    const c: Case = {
-      before: [],
-      after: [],
-      input: { name: "s", worktree: "w", retries: 0, timeoutMs: 60_000, retryOn: [] },
-      outcomes: ["passed"],
-      cancelAt: 99,
-    };
+    const c = onePassingScenario();
     let send!: (e: ScenarioEvent) => void;
     const base = scripted(c, trace, () => {});
     // abortAttempt sends a second CANCEL from inside the first one's processing.
@@ -234,13 +237,7 @@ describe("stepped scenarios against XState's own actor (the oracle)", () => {
 
   it("a machine whose logic throws is the observer's error, and nothing more is processed", async () => {
     const trace = emptyTrace();
-    const c: Case = {
-      before: [],
-      after: [],
-      input: { name: "s", worktree: "w", retries: 0, timeoutMs: 60_000, retryOn: [] },
-      outcomes: ["passed"],
-      cancelAt: 99,
-    };
+    const c = onePassingScenario();
     const machine = scripted(c, trace, () => {}).provide({
       actions: {
         abortAttempt: () => {

@@ -159,7 +159,13 @@ export async function startInspectorServer(
       if (pending.length) res.write(`data: [${pending.join(",")}]\n\n`);
       pending = [];
     };
-    const client = { res, flush: () => (timer && clearTimeout(timer), flush()) };
+    const client = {
+      res,
+      flush: () => {
+        if (timer) clearTimeout(timer);
+        flush();
+      },
+    };
     sseClients.add(client);
     const unsubscribe = source.subscribe?.((json) => {
       pending.push(json);

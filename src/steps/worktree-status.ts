@@ -41,7 +41,6 @@ export interface InspectRequest {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** A path as printed: quoted as JSON when it holds a control character (a newline would break the line). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
 const shown = (path: string) => (/[\u0000-\u001f\u007f]/.test(path) ? JSON.stringify(path) : path);
 const some = (paths: readonly string[]) =>
   `${paths.slice(0, 3).map(shown).join(", ")}${paths.length > 3 ? ", ..." : ""}`;

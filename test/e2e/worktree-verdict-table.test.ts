@@ -139,7 +139,7 @@ describe("one readiness verdict: the function, grove worktrees and grove run agr
   it("for a table of real worktree states", async () => {
     const names = Object.keys(TABLE);
     const repo = await makeSetupRepo(names);
-    for (const [name, row] of Object.entries(TABLE)) await row.make(repo);
+    for (const row of Object.values(TABLE)) await row.make(repo);
     const expected = Object.fromEntries(names.map((n) => [n, TABLE[n]!.expected]));
 
     const pipeline = parsePipeline("p.yaml", SETUP_PIPELINE);

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import v8 from "node:v8";
 import { newRunDir, runsDir } from "../../config/grove-dir.js";
 import { setInPipeline } from "../../config/load-pipeline.js";
-import { EnvironmentError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { fitWorkersToOpenFiles, openFilesLimit } from "../../resources/open-files-limit.js";
 import { describeDeadRun } from "../../run/dead-runs.js";
 import { newRunId } from "../../run/execute-run.js";

@@ -68,6 +68,34 @@ interface Pending {
   controller: AbortController;
 }
 
+type ChildLogic = {
+  config?: unknown;
+  transition?: (snapshot: unknown, event: unknown, scope: unknown) => { status?: string };
+};
+const promiseLogics = new WeakMap<object, boolean>();
+/**
+ * Whether an invoked actor's logic is a promise's (`fromPromise`): its config is the promise creator,
+ * and its transition function settles on XState's "promise resolved" event. Callback, observable and
+ * transition logics have a function config too, but answer that event otherwise (or throw without
+ * their running instance); asked once per logic.
+ */
+function isPromiseLogic(logic: ChildLogic | undefined): logic is ChildLogic & { config: PromiseCreator } {
+  if (typeof logic?.config !== "function" || typeof logic.transition !== "function") return false;
+  let known = promiseLogics.get(logic);
+  if (known === undefined) {
+    try {
+      const probe = { status: "active", output: undefined, error: undefined, input: undefined };
+      const event = { type: "xstate.promise.resolve", data: probe };
+      const settled = logic.transition(probe, event, {}) as { status?: string; output?: unknown };
+      known = settled.status === "done" && settled.output === probe;
+    } catch {
+      known = false;
+    }
+    promiseLogics.set(logic, known);
+  }
+  return known;
+}
+
 /**
  * Stepped actors of one machine (with its implementations provided), sharing one actor scope.
  * `inspect` gets the inspection events a live actor's inspector would (actor created, event received,
@@ -146,8 +174,8 @@ export function steppedActors<M extends AnyStateMachine>(
       receive(event);
     };
     const startChild = (id: string, ref: AnyActorRef, input: unknown) => {
-      const logic = (ref as { logic?: { config?: unknown } }).logic;
-      if (typeof logic?.config !== "function")
+      const logic = (ref as { logic?: ChildLogic }).logic;
+      if (!isPromiseLogic(logic))
         throw new InternalError(
           `invoked actor "${id}" is not a promise actor; stepped machines run only those`,
         );
@@ -156,7 +184,7 @@ export function steppedActors<M extends AnyStateMachine>(
       let promise: PromiseLike<unknown>;
       try {
         promise = Promise.resolve(
-          (logic.config as PromiseCreator)({
+          logic.config({
             input,
             system,
             self: ref,

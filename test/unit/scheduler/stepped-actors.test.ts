@@ -9,6 +9,7 @@ import {
   assign,
   createActor,
   emit,
+  fromCallback,
   fromPromise,
   type SnapshotFrom,
   setup,
@@ -166,5 +167,51 @@ describe("stepped actors", () => {
     });
     expect(seen).toHaveLength(1);
     expect((actor.getSnapshot() as { status: string }).status).toBe("done");
+  });
+
+  it("end in error, as XState's actor does, when an assignment throws inside the step", () => {
+    const machine = setup({ types: { events: {} as { type: "BREAK" } } }).createMachine({
+      context: { n: 0 },
+      on: {
+        BREAK: {
+          actions: assign(() => {
+            throw new Error("assign broke");
+          }),
+        },
+      },
+    });
+    const live = createActor(machine);
+    const liveErrors: unknown[] = [];
+    live.subscribe({ error: (e) => liveErrors.push(e) });
+    live.start();
+    live.send({ type: "BREAK" });
+    expect(String(liveErrors[0])).toContain("assign broke");
+
+    const errors: unknown[] = [];
+    const seen: unknown[] = [];
+    const actor = steppedActors(machine).start("m", createActor(machine).getSnapshot(), {
+      next: (s) => seen.push(s),
+      error: (e) => errors.push(e),
+    });
+    actor.send({ type: "BREAK" });
+    actor.send({ type: "BREAK" });
+    expect(errors.map(String)).toEqual([String(liveErrors[0])]);
+    expect(seen).toEqual([]);
+  });
+
+  it("refuse an invoked actor that is not a promise: stepped machines carry out only those", () => {
+    const machine = setup({
+      actors: { listener: fromCallback(() => () => {}) },
+    }).createMachine({
+      initial: "idle",
+      states: { idle: { on: { GO: "listening" } }, listening: { invoke: { src: "listener", id: "l" } } },
+    });
+    const errors: unknown[] = [];
+    const actor = steppedActors(machine).start("m", createActor(machine).getSnapshot(), {
+      next: () => {},
+      error: (e) => errors.push(e),
+    });
+    actor.send({ type: "GO" } as never);
+    expect(errors.map(String)).toEqual([expect.stringContaining('invoked actor "l" is not a promise actor')]);
   });
 });

@@ -50,6 +50,13 @@ const WAIT_FOR_FILE = `const { existsSync } = require("node:fs");
 const t = setInterval(() => existsSync(process.argv[2]) && clearInterval(t), 20);
 `;
 
+/** A command that waits for `gate` to exist (its script written into `root`). */
+function waitFor(root: string, gate: string): string[] {
+  const waiter = join(root, "wait-for-gate.cjs");
+  writeFileSync(waiter, WAIT_FOR_FILE);
+  return ["node", waiter, gate];
+}
+
 /** Deterministic: scenario i depends on one earlier scenario of its worktree and, every 7th, one of another. */
 export async function createLargeRun(root: string, options: LargeRunOptions): Promise<LargeRun> {
   const mainRepo = join(root, "large");
@@ -87,12 +94,7 @@ export async function createLargeRun(root: string, options: LargeRunOptions): Pr
       tags: [i % 2 ? "odd" : "even", ...(i % 10 === 0 ? ["tenth"] : [])],
     };
   });
-  let setup = ["true"];
-  if (options.gate) {
-    const waiter = join(root, "wait-for-gate.cjs");
-    writeFileSync(waiter, WAIT_FOR_FILE);
-    setup = ["node", waiter, options.gate];
-  }
+  const setup = options.gate ? waitFor(root, options.gate) : ["true"];
   writeFileSync(join(mainRepo, "grove.pipeline.yaml"), pipeline(setup));
   writeFileSync(join(mainRepo, "scenarios.json"), `${JSON.stringify({ scenarios })}\n`);
   writeFileSync(join(mainRepo, ".gitignore"), ".grove/\nintegration_report.*\n*.html\n");

@@ -276,8 +276,6 @@ while True:
     if wake_r in readable:
         os.read(wake_r, 4096)
     reap()
-    if grove_gone:
-        orphaned()
     if 0 not in readable:
         continue
     chunk = os.read(0, 65536)

@@ -58,11 +58,15 @@ function branchProblems(branch: string): RuleProblem[] {
     : [];
 }
 
-/** Why a disposable pattern is unsafe, or undefined. */
+/**
+ * Why a disposable pattern is unsafe, or undefined. A leading "/" anchors the pattern at the
+ * worktree's top, as in .gitignore (`/build/`, documented and matched so by `disposableMatcher`), so
+ * it is not an absolute path: what follows it must still stay inside the worktree.
+ */
 function disposableProblem(pattern: string): string | undefined {
   const trimmed = pattern.replace(/\/+$/, "");
   if (trimmed === "") return "would match the whole worktree";
-  const leaves = leavesWorktree(pattern);
+  const leaves = leavesWorktree(pattern.replace(/^\/+/, ""));
   if (leaves) return leaves;
   if (/^[/*.]+$/.test(trimmed)) return "would match the whole worktree";
   if (normalize(trimmed).split("/")[0] === ".git" || /(^|\/)\.git(\/|$)/.test(trimmed))

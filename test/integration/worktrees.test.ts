@@ -204,6 +204,26 @@ describe("worktree lifecycle (real git)", () => {
     expect(branches).toContain("feature/test-unpushed");
   });
 
+  it('a disposable pattern with a leading slash ("/build/") loads and is anchored at the worktree\'s top', async () => {
+    // The documented gitignore-style form: it used to be refused at load time as "an absolute path".
+    const repo = await makeRepo({ ".gitignore": "build/\n" });
+    const yaml = 'worktree:\n  disposable: ["/build/"]\n';
+    await lifecycle(repo, ["top", "nested"], yaml);
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(repo.base, "top", "build"));
+    writeFileSync(join(repo.base, "top", "build", "out.o"), "x");
+    mkdirSync(join(repo.base, "nested", "pkg", "build"), { recursive: true });
+    writeFileSync(join(repo.base, "nested", "pkg", "build", "out.o"), "keep me");
+    const r = await lifecycle(repo, ["top", "nested"], yaml, { cleanup: true });
+    expect(r.reports.get("top")!.state).toBe("removed");
+    expect(existsSync(join(repo.base, "top"))).toBe(false);
+    expect(r.reports.get("nested")).toMatchObject({
+      state: "kept",
+      kept_reasons: ["ignored but not disposable: pkg/build/"],
+    });
+    expect(readFileSync(join(repo.base, "nested", "pkg", "build", "out.o"), "utf8")).toBe("keep me");
+  });
+
   it("a link step shares node_modules when the lockfile matches; cleanup removes the worktree and leaves the main repo's node_modules intact", async () => {
     const repo = await makeRepo({
       "package-lock.json": '{"lockfileVersion":3}\n',

@@ -242,7 +242,7 @@ describe("worktree rules checked when the pipeline loads", () => {
 
   it("refuses disposable patterns that match everything, leave the worktree or reach .git", () => {
     const problems = pipeline(
-      'version: 1\nworktree:\n  disposable: ["/", "*", "**", "../", ".git/", "sub/.git/hooks", "/abs/", "node_modules/", "build/"]\n',
+      'version: 1\nworktree:\n  disposable: ["/", "*", "**", "../", ".git/", "sub/.git/hooks", "/../up/", "/.git/", "node_modules/", "build/"]\n',
     );
     expect(problems.map((p) => p.replace(/^\S+ (\S+) .*?" (.*?);.*$/, "$1 $2"))).toEqual([
       "/worktree/disposable/0 would match the whole worktree",
@@ -251,7 +251,21 @@ describe("worktree rules checked when the pipeline loads", () => {
       "/worktree/disposable/3 climbs out of the worktree with ..",
       "/worktree/disposable/4 would match git's own files (.git)",
       "/worktree/disposable/5 would match git's own files (.git)",
-      "/worktree/disposable/6 is an absolute path",
+      "/worktree/disposable/6 climbs out of the worktree with ..",
+      "/worktree/disposable/7 would match git's own files (.git)",
+    ]);
+  });
+
+  it("accepts a leading slash in a disposable pattern: it anchors at the worktree's top, as documented", () => {
+    // docs/configuration.md and the schema give /build/ as the anchored form; disposableMatcher
+    // matches it from the top. It is not an absolute path and must not be refused as one.
+    expect(
+      pipeline('version: 1\nworktree:\n  disposable: ["/build/", "/index.js", "//dist/", "web/dist/"]\n'),
+    ).toEqual([]);
+    expect(pipeline('version: 1\nworktree:\n  disposable: ["/"]\n')).toEqual([
+      expect.stringMatching(
+        /\/worktree\/disposable\/0 disposable pattern "\/" would match the whole worktree/,
+      ),
     ]);
   });
 

@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { unreachable } from "../errors.js";
 import type { GroveEvent, ScenarioResult, WorktreeEventState } from "../events.js";
+import { shellCommandLine } from "../util/shell-quote.js";
 import { stripControl } from "../util/strip-control.js";
 import type { Report } from "./build-report.js";
 import { keptWorktreeFixes } from "./kept-worktree-fix.js";
@@ -203,7 +204,7 @@ export class ConsoleReporter implements Reporter {
         out.push(
           this.paint(p.status, `  ${ICON[p.status]} ${p.name} [${p.worktree}] ${p.status}: ${p.detail}`),
         );
-        out.push(`      $ ${p.command.join(" ")}`);
+        out.push(`      $ ${shellCommandLine(p.command)}`);
         for (const t of failingTests(p.tests).slice(0, 10))
           out.push(
             this.paint(

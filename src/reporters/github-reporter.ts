@@ -8,6 +8,7 @@
  * Not responsible for: colour (the console reporter; FORCE_COLOR turns it on in CI logs).
  */
 import { appendFileSync } from "node:fs";
+import { shellCommandLine } from "../util/shell-quote.js";
 import { stripControl } from "../util/strip-control.js";
 import { actualCriticalPath } from "./actual-critical-path.js";
 import type { Report, ReportScenario } from "./build-report.js";
@@ -65,7 +66,7 @@ export class GithubReporter implements Reporter {
       else
         this.o.write(command("error", { file, title: `${s.name} ${s.status}` }, `${s.detail} (${s.reason})`));
       this.o.write(`::group::${escapeData(`✗ ${s.name} [${s.worktree}] ${s.status}: ${s.detail}`)}\n`);
-      this.o.write(`$ ${s.command.join(" ")}\n${stripControl(s.output_tail)}\n`);
+      this.o.write(`$ ${shellCommandLine(s.command)}\n${stripControl(s.output_tail)}\n`);
       this.o.write("::endgroup::\n");
     }
     if (this.o.summaryPath)

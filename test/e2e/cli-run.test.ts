@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { createSampleRepo } from "../../src/demo/sample-repo.js";
 import { listProcesses, readEnvironment } from "../../src/resources/process-table.js";
+import { makeRepo, sh } from "../helpers/git-repo.js";
 import { reportSchemaErrors } from "../helpers/report-schema.js";
 import { runGrove, spawnGrove, waitForOutput, waitForStream } from "../helpers/run-grove.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -113,6 +115,36 @@ describe("grove run (built CLI, real processes)", () => {
     expect(report.scenarios.find((s) => s.name === "cli_help")!.detail).toContain(
       "create it with --setup-worktrees",
     );
+  });
+
+  it("shows a failure's command so that pasting it into a shell runs the same argv", async () => {
+    // A test file with a space is one argument; "$ node tests/my check.mjs" would read as two.
+    const args = ["it's", "back\\slash", "tab\there", ""];
+    const repo = await makeRepo({
+      "tests/my check.mjs": "console.log(JSON.stringify(process.argv.slice(2))); process.exit(3);\n",
+      "grove.pipeline.yaml": "version: 1\n",
+      "scenarios.json": JSON.stringify({
+        scenarios: [
+          {
+            name: "spaced",
+            worktree: "w",
+            test_file: "tests/my check.mjs",
+            run: ["node", "{test_file}", ...args],
+          },
+        ],
+      }),
+    });
+    await sh(repo.main, "worktree", "add", "-q", "-b", "feature/test-w", join(repo.base, "w"));
+    const r = await runGrove(["run", "--reporter", "line"], repo.main);
+    expect(r.exitCode, r.stderr).toBe(1);
+    const line = r.stdout
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l.startsWith("$ "));
+    expect(line).toBe(`$ node 'tests/my check.mjs' 'it'\\''s' 'back\\slash' $'tab\\x09here' ''`);
+    const pasted = await execa("bash", ["-c", line!.slice(2)], { cwd: join(repo.base, "w"), reject: false });
+    expect(pasted.exitCode).toBe(3);
+    expect(JSON.parse(pasted.stdout)).toEqual(args);
   });
 
   it("refuses --workers 0 (exit 2); --no-parallel runs one at a time even beside --workers", async () => {

@@ -46,6 +46,15 @@ describe("GitHub Actions reporter", () => {
     expect(out.match(/^::error/gm)).toHaveLength(2);
   });
 
+  it("shows a failure's command quoted for a shell: a newline in an argument cannot start a workflow command", () => {
+    const a = attempt(1, "failed", "boom");
+    a.test!.command = ["node", "tests/my check.mjs", "x\n::error::injected"];
+    let out = "";
+    new GithubReporter({ write: (t) => (out += t) }).onEnd(report([result("odd", "failed", [a])]));
+    expect(out).toContain("\n$ node 'tests/my check.mjs' $'x\\x0a::error::injected'\nboom\n");
+    expect(out.match(/^::error/gm)).toHaveLength(1);
+  });
+
   it("appends a job summary with counts, failures, skipped causes, flaky, slowest and the critical path", () => {
     const file = join(tempDir(), "summary.md");
     new GithubReporter({

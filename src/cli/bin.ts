@@ -1,19 +1,12 @@
 #!/usr/bin/env node
 /**
- * The `grove` executable. Before anything is loaded it tunes V8 for a short-lived orchestrator on few
- * cores (A/B measured, interleaved runs):
- * - (memory-saving mode is for large runs only: run-command.ts turns it on once the plan is known);
- * - a 4.4x larger interrupt budget, so that only really hot functions reach the optimizing compiler: its
- *   background threads took ~19% of all CPU in a 1,000-scenario run (perf), competing with the commands
- *   on two cores. 1,000 no-op scenarios: 1.00 s instead of 1.12 s; 10,000: equal or faster; planning
- *   10,000: equal. (Capping V8 at its baseline compiler was faster at 1,000 but 20-25% slower at 10,000.)
+ * The `grove` program: V8 tuned (tune-v8.ts) before the CLI is loaded, output batched, `main` run.
+ * The build bundles it with everything it loads into dist/cli/grove-bundle.cjs, which the `grove` bin
+ * (grove.ts) runs with a code cache; `node dist/cli/bin.js` runs the same program unbundled.
  */
-import v8 from "node:v8";
+import { tuneV8 } from "./tune-v8.js";
 
-v8.setFlagsFromString("--interrupt-budget=300000");
-
-const { main } = await import("./main.js");
-const { EXIT } = await import("./exit-codes.js");
+tuneV8();
 
 /**
  * Output that is not going to a terminal is written in batches: what is written in one turn of the
@@ -61,18 +54,22 @@ function writerTo(stream: NodeJS.WriteStream): (text: string) => void {
   };
 }
 
-main(process.argv.slice(2), {
-  cwd: process.cwd(),
-  stdout: writerTo(process.stdout),
-  stderr: writerTo(process.stderr),
-  isTTY: Boolean(process.stdout.isTTY),
-  env: process.env,
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`grove: internal error: ${String(error)}\n`);
-    process.exitCode = EXIT.internal;
-  },
+// Loaded after V8 is tuned (a static import would be loaded first). Not a top-level await: the
+// bundle is CommonJS, which a code cache needs (code-cache.ts).
+void Promise.all([import("./main.js"), import("./exit-codes.js")]).then(([{ main }, { EXIT }]) =>
+  main(process.argv.slice(2), {
+    cwd: process.cwd(),
+    stdout: writerTo(process.stdout),
+    stderr: writerTo(process.stderr),
+    isTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`grove: internal error: ${String(error)}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  ),
 );

@@ -42,20 +42,23 @@ try {
   );
   git("add", "-A");
   git("commit", "-q", "-m", "warm-up");
-  const grove = (expected, ...args) => {
+  const grove = (expected, env, ...args) => {
     const r = spawnSync(process.execPath, [bin, ...args], {
       cwd: repo,
       encoding: "utf8",
-      env: { ...process.env, GROVE_WRITE_CODE_CACHE: "1", NO_COLOR: "1" },
+      env: { ...process.env, ...env, NO_COLOR: "1" },
     });
     if (r.status !== expected)
       throw new Error(
         `grove ${args.join(" ")} exited ${r.status ?? r.signal}, expected ${expected}:\n${r.stdout}${r.stderr}`,
       );
+    return r.stderr;
   };
-  grove(0, "plan");
+  const write = { GROVE_WRITE_CODE_CACHE: "1" };
+  grove(0, write, "plan");
   grove(
     1,
+    write,
     "run",
     "--setup-worktrees",
     "--cleanup",
@@ -64,7 +67,9 @@ try {
     "--report",
     join(dir, "r.json"),
   );
-  grove(0, "worktrees");
+  grove(0, write, "worktrees");
+  const use = grove(0, { GROVE_DEBUG_CODE_CACHE: "1" }, "--version");
+  if (use !== "grove: code cache used\n") throw new Error(`the code cache made is not used: ${use}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -55,9 +55,15 @@ export function runBundle(url: URL, options: RunBundleOptions = {}): void {
   );
   if (options.writeCache)
     process.once("exit", () => {
+      // Through a temp file: a reader never sees half a cache. A cache that cannot be written is no
+      // reason to change how the command ends; the build's warm-up checks that it was written.
       const tmp = `${cachePath}.${process.pid}.tmp`;
-      writeFileSync(tmp, Buffer.concat([digest, script.createCachedData()]));
-      renameSync(tmp, cachePath);
+      try {
+        writeFileSync(tmp, Buffer.concat([digest, script.createCachedData()]));
+        renameSync(tmp, cachePath);
+      } catch (error) {
+        process.stderr.write(`grove: the code cache was not written: ${String(error)}\n`);
+      }
     });
   const module = { exports: {} };
   const run = script.runInThisContext() as (...args: unknown[]) => void;

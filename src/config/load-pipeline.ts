@@ -4,7 +4,7 @@
  * `--pipeline FILE`, else `grove.pipeline.yaml` in the main repo, else the built-in default.
  */
 import { existsSync } from "node:fs";
-import { isAbsolute, join, normalize } from "node:path";
+import { basename, isAbsolute, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, type Diagnostic } from "../errors.js";
 import type { PathSegment } from "../util/json-pointer.js";
@@ -39,14 +39,24 @@ export function setInPipeline(pipeline: Pipeline, key: string): string {
     : `set ${key} in ${pipeline.source}`;
 }
 
+/** The pipelines shipped with Grove, by name (`node` for pipelines/node.yaml). */
+export const SHIPPED_PIPELINES = ["default", "node", "python-uv"] as const;
+
+/**
+ * How to fix a --pipeline that is not there. A bare shipped name (`--pipeline node`, as the README
+ * lists them) gets the shipped file's full path, which a user of an installed Grove cannot guess.
+ */
+function missingPipelineHint(file: string | undefined): string {
+  const name = file === undefined ? "" : basename(file).replace(/\.ya?ml$/, "");
+  const shipped = (n: string) => join(BUILTIN_PIPELINE_DIR, `${n}.yaml`);
+  if ((SHIPPED_PIPELINES as readonly string[]).includes(name))
+    return `to use the shipped ${name} pipeline, pass --pipeline ${shipped(name)} (or copy it to ${PIPELINE_FILE_NAME} in the main repository and adapt it)`;
+  return `pass --pipeline FILE with an existing file (shipped: ${SHIPPED_PIPELINES.map(shipped).join(", ")}), or omit it to use the default`;
+}
+
 export function loadPipeline(file: string | undefined): Pipeline {
   const path = file ?? join(BUILTIN_PIPELINE_DIR, "default.yaml");
-  const text = readConfigFile(
-    path,
-    "pipeline file",
-    "pass --pipeline FILE with an existing file, or omit it to use the default",
-    MAX_PIPELINE_BYTES,
-  );
+  const text = readConfigFile(path, "pipeline file", missingPipelineHint(file), MAX_PIPELINE_BYTES);
   const pipeline = parsePipeline(path, text);
   return file ? pipeline : { ...pipeline, source: "builtin:default" };
 }

@@ -115,6 +115,23 @@ describe("grove plan (built CLI)", () => {
     expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
   });
 
+  it("--pipeline node (a shipped pipeline's name, not a file) exits 2 naming the shipped file, which then works", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const r = await runGrove(["plan", "--pipeline", "node"], sample.mainRepo);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`${join(sample.mainRepo, "node")}: pipeline file not found`);
+    const shipped = /to use the shipped node pipeline, pass --pipeline (\S+node\.yaml) /.exec(r.stderr)?.[1];
+    expect(shipped, r.stderr).toBeDefined();
+    expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+    const ok = await runGrove(["plan", "--pipeline", shipped!], sample.mainRepo);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`pipeline:  ${shipped}`);
+    // Any other missing file lists the shipped ones.
+    const other = await runGrove(["plan", "--pipeline", "nope.yaml"], sample.mainRepo);
+    expect(other.exitCode).toBe(2);
+    expect(other.stderr).toMatch(/shipped: \S+default\.yaml, \S+node\.yaml, \S+python-uv\.yaml/);
+  });
+
   it("exits 2, located, when two worktree names would share a branch (a_b and a-b under {worktree_slug})", async () => {
     const dir = tempDir();
     writeFileSync(

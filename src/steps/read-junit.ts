@@ -1,7 +1,8 @@
 /**
- * Reads the JUnit XML a test command wrote (pytest's --junitxml, vitest's junit reporter, Surefire)
- * into the individual tests Grove reports under their scenario. Tolerant of the dialects: a bare
- * <testsuite> or <testsuites>, nested suites, `file`/`line` where the runner gives them. Never throws:
+ * Reads the JUnit XML a test command wrote (pytest's --junitxml, vitest's junit reporter, Surefire,
+ * Node's `--test-reporter=junit`) into the individual tests Grove reports under their scenario.
+ * Tolerant of the dialects: a bare <testsuite> or <testsuites>, test cases directly under
+ * <testsuites> (Node), nested suites, `file`/`line` where the runner gives them. Never throws:
  * a missing or broken file comes back as a problem sentence, and the scenario's verdict stays its exit
  * code's. Only a tail of each failure's text is kept (the log has all of it).
  */
@@ -60,7 +61,9 @@ export function parseJUnit(text: string, shown = "JUnit"): JUnitRead {
   } catch (error) {
     return { problem: `${shown} is not XML: ${(error as Error).message.split("\n")[0]}` };
   }
-  const roots = [...asNodes(doc.testsuites).flatMap((s) => asNodes(s.testsuite)), ...asNodes(doc.testsuite)];
+  // <testsuites> is walked like a suite: Node's own junit reporter (node --test --test-reporter=junit)
+  // puts its <testcase>s directly in it, with a <testsuite> only for each describe().
+  const roots = [...asNodes(doc.testsuites), ...asNodes(doc.testsuite)];
   if (roots.length === 0 && !doc.testsuites)
     return { problem: `${shown} has no <testsuites> or <testsuite>` };
   const tests: TestCaseResult[] = [];

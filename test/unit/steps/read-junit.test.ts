@@ -69,6 +69,25 @@ describe("reading a runner's JUnit", () => {
     });
   });
 
+  it("reads test cases directly under <testsuites> (node --test --test-reporter=junit), and describe() suites", () => {
+    const read = parseJUnit(`<?xml version="1.0" encoding="utf-8"?>
+<testsuites>
+	<testcase name="adds" time="0.007" classname="test"/>
+	<testcase name="fails" time="0.006" classname="test" failure="2 == 3">
+		<failure type="testCodeFailure" message="2 == 3">boom</failure>
+	</testcase>
+	<testsuite name="group" time="0.1" tests="1" failures="0" skipped="1">
+		<testcase name="later" time="0.0003" classname="test"><skipped type="skipped" message="true"/></testcase>
+	</testsuite>
+	<!-- tests 3 -->
+</testsuites>`);
+    expect("tests" in read && read.tests.map((t) => [t.name, t.status, t.message])).toEqual([
+      ["adds", "passed", undefined],
+      ["fails", "failed", "2 == 3"],
+      ["later", "skipped", "true"],
+    ]);
+  });
+
   it("says why there are no tests instead of throwing", () => {
     expect(readJUnitFile(join(tempDir(), "none.xml"))).toEqual({
       problem: expect.stringMatching(/wrote no JUnit file/),

@@ -25,6 +25,10 @@ def test_later():
 
 def test_put():
     assert True
+
+class TestUsers:
+    def test_delete(self):
+        assert 0, "deleted nobody"
 `;
 
 describe("per-test results from the runner's own JUnit (real pytest, built CLI)", () => {
@@ -58,13 +62,23 @@ describe("per-test results from the runner's own JUnit (real pytest, built CLI)"
         test_post: "failed",
         test_later: "skipped",
         test_put: "passed",
+        test_delete: "failed",
       });
       const post = api.tests!.find((t) => t.name === "test_post")!;
       expect(post.message).toContain("posted twice");
-      expect(r.stdout).toMatch(/1 of 4 tests failed: test_post/);
+      expect(r.stdout).toMatch(/2 of 5 tests failed: test_post, test_delete/);
       // pytest's JUnit names no file or line: both come from its traceback, so the id is pytest's own.
       expect(post).toMatchObject({ file: "tests/test_api.py", line: 7 });
       expect(r.stdout).toMatch(/✗ tests\/test_api\.py::test_post: .*posted twice/);
+      // A method's id holds its class, as pytest's node id does: pasted into pytest, it runs that test.
+      const id = /✗ (tests\/test_api\.py::\S+): .*deleted nobody/.exec(r.stdout)?.[1];
+      expect(id).toBe("tests/test_api.py::TestUsers::test_delete");
+      const again = spawnSync("pytest", ["--collect-only", "-q", id!], {
+        cwd: join(repo.base, "api"),
+        encoding: "utf8",
+      });
+      expect(again.status, again.stdout).toBe(0);
+      expect(again.stdout).toMatch(/1 test collected/);
 
       const junit = readFileSync(join(repo.main, "junit.xml"), "utf8");
       const file = join(repo.root, "junit.xml");

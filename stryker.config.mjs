@@ -2,10 +2,25 @@
 // deliberate bug; the unit and property tests must kill it. `npm run mutation`; survivors are in
 // reports/mutation/ and the ones judged equivalent are listed in docs/testing.md.
 // One folder at a time: MUTATION_PART=plan|scheduler|machines npm run mutation (own report and
-// incremental file each); without it, all three.
+// incremental file each); without it, all three. MUTATION_PART=keep is the code that decides whether
+// a worktree holds work and must be kept (its tests are integration tests: vitest.mutation.config.ts).
 // @ts-check
 const part = process.env.MUTATION_PART;
-const folders = part ? [part] : ["machines", "scheduler", "plan"];
+/** Parts that are a set of files rather than a folder. */
+const FILE_PARTS = {
+  keep: [
+    "src/steps/worktree-status.ts",
+    "src/steps/worktree-tree-state.ts",
+    "src/steps/worktree-history.ts",
+    "src/steps/worktree-git-state.ts",
+    "src/steps/worktree-cleanup.ts",
+    "src/steps/stale-worktree-entry.ts",
+  ],
+};
+const mutate =
+  part && part in FILE_PARTS
+    ? FILE_PARTS[/** @type {keyof typeof FILE_PARTS} */ (part)]
+    : (part ? [part] : ["machines", "scheduler", "plan"]).map((f) => `src/${f}/**/*.ts`);
 // MUTATION_NAME: another report, incremental file and sandbox, for a subset run with --mutate next to
 // a running one (merge the JSON reports afterwards).
 const name = process.env.MUTATION_NAME ?? part ?? "all";
@@ -14,7 +29,7 @@ const name = process.env.MUTATION_NAME ?? part ?? "all";
 export default {
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutation.config.ts", related: false },
-  mutate: folders.map((f) => `src/${f}/**/*.ts`),
+  mutate,
   // TypeScript 7 has no JavaScript API, which Stryker's tsconfig rewriting needs; vitest compiles the
   // tests itself, so point that rewriting at a file that does not exist and it does nothing.
   tsconfigFile: "stryker-has-no-tsconfig.json",

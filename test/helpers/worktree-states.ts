@@ -391,12 +391,18 @@ test:
   timeout: 60
 `;
 
+/** The pipeline the matrix repository holds (grove.pipeline.yaml). */
+export const MATRIX_PIPELINE = PIPELINE;
+
 /**
  * The main repository (f.txt, g.txt, a test script, a `lib` submodule, branches `side` that conflicts
  * with any change to f.txt and `addition` that adds a file) with a scenario per state's worktree.
  */
-export async function makeMatrixRepo(states: readonly WorktreeState[]): Promise<MatrixRepo> {
-  const root = tempDir("grove-matrix-");
+export async function makeMatrixRepo(
+  states: readonly WorktreeState[],
+  /** Defaults to a temp dir removed after the test; a `beforeAll` passes one it removes itself. */
+  root = tempDir("grove-matrix-"),
+): Promise<MatrixRepo> {
   const repo: MatrixRepo = {
     root,
     main: join(root, "repo"),

@@ -181,7 +181,10 @@
       if (i === undefined) return;
       const s = ctx.st.status[i];
       const sc = ctx.store.defs.scenarios[i];
-      $("detail-status").textContent = `${s}${ctx.st.detail[i] ? `: ${ctx.st.detail[i]}` : ""} · worktree ${sc.worktree}${sc.dependencies.length ? ` · needs ${sc.dependencies.join(", ")}` : ""}`;
+      // A detail that begins with the status ("passed on attempt 2 (flaky: ...)") stands for it.
+      const said = ctx.st.detail[i] ?? "";
+      const verdict = !said ? s : said.startsWith(s) ? said : `${s}: ${said}`;
+      $("detail-status").textContent = `${verdict} · worktree ${sc.worktree}${sc.dependencies.length ? ` · needs ${sc.dependencies.join(", ")}` : ""}`;
       const attempts = ctx.store.attempts.filter((a) => a.name === sel.name && a.start <= ctx.t);
       if (attempts.length) parts.push(el("h3", {}, "Attempts"));
       for (const a of attempts) {

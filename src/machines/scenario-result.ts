@@ -52,13 +52,22 @@ export function toScenarioResult(
   };
 }
 
+/** What the attempts before a flaky pass did: "attempt 1 failed", "attempts 1-2 timed out", "attempts 1-3 did not pass". */
+function earlierAttempts(earlier: ScenarioContext["attempts"]): string {
+  const statuses = new Set(earlier.map((a) => a.status));
+  const what = statuses.size === 1 ? [...statuses][0]!.replace("-", " ") : "did not pass";
+  return earlier.length === 1 ? `attempt 1 ${what}` : `attempts 1-${earlier.length} ${what}`;
+}
+
 function describe(status: FinalStatus, reason: string, context: ScenarioContext, flaky: boolean): string {
   const n = context.attempts.length;
   const attempts = n > 1 ? ` after ${n} attempts` : "";
   const test = context.attempts[n - 1]?.test;
   switch (status) {
     case "passed":
-      return flaky ? `passed on attempt ${n} (flaky: earlier attempts failed)` : "passed";
+      return flaky
+        ? `passed on attempt ${n} (flaky: ${earlierAttempts(context.attempts.slice(0, -1))})`
+        : "passed";
     case "skipped":
       return context.skip?.detail ?? "skipped";
     case "cancelled":

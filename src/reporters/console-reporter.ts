@@ -146,10 +146,10 @@ export class ConsoleReporter implements Reporter {
             .map((t) => t.name)
             .join(", ")}${failing.length > 3 ? ", ..." : ""})`
         : "";
-    const detail = r.status === "passed" ? (r.flaky ? ` (${r.detail})` : "") : `: ${r.detail}${which}`;
-    this.line(
-      this.paint(r.status, `${ICON[r.status]} ${r.name} [${r.worktree}] ${r.status}${detail}${time}`),
-    );
+    // A flaky pass's detail says that it passed and on which attempt: it stands in for the bare status.
+    const verdict = r.status === "passed" && r.flaky ? r.detail : r.status;
+    const detail = r.status === "passed" ? "" : `: ${r.detail}${which}`;
+    this.line(this.paint(r.status, `${ICON[r.status]} ${r.name} [${r.worktree}] ${verdict}${detail}${time}`));
   }
 
   private line(text: string): void {

@@ -80,10 +80,31 @@ describe("a finished scenario's result (what every reporter shows)", () => {
       context({ attempts: [attempt(1, "failed", "exit-non-zero"), attempt(2, "passed", "exit-zero", 0)] }),
       about,
     );
-    expect([flaky.flaky, flaky.detail]).toEqual([
-      true,
-      "passed on attempt 2 (flaky: earlier attempts failed)",
-    ]);
+    expect([flaky.flaky, flaky.detail]).toEqual([true, "passed on attempt 2 (flaky: attempt 1 failed)"]);
+    const twice = toScenarioResult(
+      "passed",
+      context({
+        attempts: [
+          attempt(1, "timed-out", "timeout"),
+          attempt(2, "timed-out", "timeout"),
+          attempt(3, "passed", "exit-zero", 0),
+        ],
+      }),
+      about,
+    );
+    expect(twice.detail).toBe("passed on attempt 3 (flaky: attempts 1-2 timed out)");
+    const mixed = toScenarioResult(
+      "passed",
+      context({
+        attempts: [
+          attempt(1, "failed", "exit-non-zero", 1),
+          attempt(2, "errored", "spawn-failed"),
+          attempt(3, "passed", "exit-zero", 0),
+        ],
+      }),
+      about,
+    );
+    expect(mixed.detail).toBe("passed on attempt 3 (flaky: attempts 1-2 did not pass)");
   });
 
   it("a failure names the exit code and how many attempts it took; without an exit code, the reason", () => {

@@ -164,7 +164,7 @@ describe("console reporter, not a terminal: one line per change", () => {
       at,
       leak: { resource_id: "process:42", type: "process", module: "m", command: "sleep 99" } as never,
     });
-    expect(c.take()).toBe("✓ f [w] passed (passed on attempt 2)\nleak: process 42 (sleep 99)\n");
+    expect(c.take()).toBe("✓ f [w] passed on attempt 2\nleak: process 42 (sleep 99)\n");
   });
 
   it("colours each status when asked", () => {

@@ -246,6 +246,9 @@ export interface WorktreeReport {
   setup_seconds?: number;
   kept_reasons?: string[];
   detail?: string;
+  /** Setup failed: the failing step's log (relative to the run dir in the JSON report) and its last lines. */
+  log_path?: string;
+  output_tail?: string;
 }
 
 /** A resource that outlived its owner. */

@@ -190,7 +190,9 @@ export function buildReport(
       ...(meta.shard ? { shard: meta.shard } : {}),
     },
     scenarios,
-    worktrees: [...worktrees],
+    worktrees: worktrees.map((w) =>
+      w.log_path && isAbsolute(w.log_path) ? { ...w, log_path: relative(meta.runDir, w.log_path) } : { ...w },
+    ),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { unreachable } from "../errors.js";
-import type { GroveEvent, ScenarioResult, WorktreeEventState } from "../events.js";
+import type { GroveEvent, ScenarioResult, WorktreeEventState, WorktreeState } from "../events.js";
 import { shellCommandLine } from "../util/shell-quote.js";
 import { stripControl } from "../util/strip-control.js";
 import type { Report } from "./build-report.js";
@@ -30,6 +30,9 @@ const ROUTINE_WORKTREE_STATES = new Set<WorktreeEventState>([
   "ready",
   "cleaning",
 ]);
+
+/** A worktree's final states that are no problem: ready, cleaned up, or stopped by an interrupt (the counts say so). */
+const USABLE_OR_DONE = new Set<WorktreeState>(["ready", "removed", "kept", "cancelled"]);
 
 const ICON: Record<string, string> = {
   passed: "✓",
@@ -215,6 +218,19 @@ export class ConsoleReporter implements Reporter {
         for (const l of stripControl(p.output_tail).split("\n").slice(-8))
           if (l.trim()) out.push(`      │ ${l}`);
         if (p.log_path) out.push(`      log: ${resolve(report.grove.run_dir, p.log_path)}`);
+      }
+    }
+    // A worktree that could not be used: its scenarios are skipped for it; here is why, once.
+    const unusable = report.worktrees.filter((w) => !USABLE_OR_DONE.has(w.state));
+    if (unusable.length > 0) {
+      out.push("Worktrees not ready:");
+      for (const w of unusable) {
+        out.push(this.paint("errored", `  ✗ ${w.name} ${w.state}${w.detail ? `: ${w.detail}` : ""}`));
+        for (const l of stripControl(w.output_tail ?? "")
+          .split("\n")
+          .slice(-8))
+          if (l.trim()) out.push(`      │ ${l}`);
+        if (w.log_path) out.push(`      log: ${resolve(report.grove.run_dir, w.log_path)}`);
       }
     }
     const skipped = report.scenarios.filter((x) => x.status === "skipped");

@@ -92,6 +92,8 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
       branchLeft?: boolean;
       /** Releases this run's lease on it. */
       releaseLease?: () => void;
+      /** The setup step that failed: its log and its last lines of output. */
+      failedStep?: { logPath: string; outputTail?: string };
     }
   >();
   const killGraceMs = pipeline.test.killGrace * 1000;
@@ -205,7 +207,13 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
         started(input.name);
         // Half-built until the checks pass: an interrupted setup is rerun by the next run.
         if (input.index === 0) markHalfBuilt(info.get(input.name)!.path, "setup", options.runId);
-        return runSetupStep(pipeline.worktree.setup[input.index]!, ctxOf(input.name, signal));
+        const run = await runSetupStep(pipeline.worktree.setup[input.index]!, ctxOf(input.name, signal));
+        if (!run.ok && run.logPath)
+          info.get(input.name)!.failedStep = {
+            logPath: run.logPath,
+            ...(run.outputTail ? { outputTail: run.outputTail } : {}),
+          };
+        return run;
       }),
       runChecks: fromPromise(async ({ input, signal }) => {
         const result = await runChecks(pipeline.worktree.verify, ctxOf(input.name, signal));
@@ -337,15 +345,16 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           const snap = actor.getSnapshot();
           const branch = i.checkedOut === undefined ? i.branch : i.checkedOut;
           const head = branch ? await branchHead(options.mainRepo, commonDir, branch) : undefined;
+          const state =
+            snap.value === "removed" || snap.value === "kept"
+              ? snap.value
+              : (snap.context.failure ?? "ready");
           const report: WorktreeReport = {
             name,
             path: i.path,
             ...(branch ? { branch } : {}),
             ...(head !== undefined ? { head } : {}),
-            state:
-              snap.value === "removed" || snap.value === "kept"
-                ? snap.value
-                : (snap.context.failure ?? "ready"),
+            state,
             ...(i.created ? { created: true } : {}),
             ...(i.branchLeft ? { branch_left: true } : {}),
             ...(i.setupSeconds !== undefined
@@ -353,6 +362,12 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
               : {}),
             ...(snap.context.keptReasons.length ? { kept_reasons: snap.context.keptReasons } : {}),
             ...(snap.context.detail ? { detail: snap.context.detail } : {}),
+            ...(state === "setup-failed" && i.failedStep
+              ? {
+                  log_path: i.failedStep.logPath,
+                  ...(i.failedStep.outputTail ? { output_tail: i.failedStep.outputTail } : {}),
+                }
+              : {}),
           };
           return report;
         }),

@@ -92,6 +92,8 @@ export interface StepRun {
   ok: boolean;
   detail: string;
   logPath?: string;
+  /** A failed command's last lines of output (its log holds the rest). */
+  outputTail?: string;
 }
 
 export interface SetupContext {
@@ -154,14 +156,13 @@ export async function runSetupStep(step: Step, ctx: SetupContext): Promise<StepR
   });
   if (outcome.cancelled) return { ok: false, detail: "interrupted", logPath };
   const { status, reason } = interpretExit(outcome);
-  const tail = readTail(logPath, 5);
+  if (status === "passed") return { ok: true, detail: "ok", logPath };
+  const tail = readTail(logPath, 8);
   return {
-    ok: status === "passed",
-    detail:
-      status === "passed"
-        ? "ok"
-        : `${reason}${outcome.exitCode !== null ? ` (exit code ${outcome.exitCode})` : ""}${tail ? `: ${tail.split("\n").pop()}` : ""}`,
+    ok: false,
+    detail: `${reason}${outcome.exitCode !== null ? ` (exit code ${outcome.exitCode})` : ""}${tail ? `: ${tail.split("\n").pop()}` : ""}`,
     logPath,
+    ...(tail ? { outputTail: tail } : {}),
   };
 }
 

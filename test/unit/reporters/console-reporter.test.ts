@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { GroveEvent, ScenarioResult } from "../../../src/events.js";
 import { ConsoleReporter } from "../../../src/reporters/console-reporter.js";
@@ -87,6 +88,38 @@ describe("console reporter's closing summary", () => {
     };
     expect(leaky(1)).toMatch(/1 passed.*\nFailed: 1 leak\(s\) found, and --fail-on-leak is on\n/);
     expect(leaky(0)).not.toContain("--fail-on-leak");
+  });
+
+  it("a worktree whose setup failed is shown once, with the step's last lines and its log", () => {
+    const r = report([result("a", "skipped", { detail: 'worktree "w" setup-failed: ...' })]);
+    r.worktrees.push(
+      {
+        name: "w",
+        path: "/wt/w",
+        state: "setup-failed",
+        detail: 'setup step 2 "install" failed: exit-non-zero (exit code 1): npm error A complete log',
+        log_path: "logs/worktree-w.install.log",
+        output_tail: "npm error code EUSAGE\nnpm error\nnpm error A complete log",
+      },
+      { name: "ok", path: "/wt/ok", state: "ready" },
+      { name: "gone", path: "/wt/gone", state: "removed" },
+      { name: "lost", path: "/wt/lost", state: "worktree-missing", detail: "no worktree at /wt/lost" },
+    );
+    let out = "";
+    new ConsoleReporter({ write: (t) => (out += t), tty: false, color: false }).onEnd(r);
+    const section = out.slice(out.indexOf("Worktrees not ready:"), out.indexOf("Skipped:"));
+    expect(section).toBe(
+      [
+        "Worktrees not ready:",
+        '  ✗ w setup-failed: setup step 2 "install" failed: exit-non-zero (exit code 1): npm error A complete log',
+        "      │ npm error code EUSAGE",
+        "      │ npm error",
+        "      │ npm error A complete log",
+        `      log: ${resolve(r.grove.run_dir, "logs/worktree-w.install.log")}`,
+        "  ✗ lost worktree-missing: no worktree at /wt/lost",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("says what a reporter before it could not write, and does not name that file as written", () => {

@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Report } from "../../src/reporters/build-report.js";
+import { makeRepo } from "../helpers/git-repo.js";
+import { reportSchemaErrors } from "../helpers/report-schema.js";
+import { runGrove } from "../helpers/run-grove.js";
+
+// A setup step that fails the way npm does: the cause first, a generic last line.
+const FAILING_STEP = [
+  "console.error('npm error The `npm ci` command can only install with an existing package-lock.json');",
+  "console.error('npm error A complete log of this run can be found in: /root/.npm/_logs/x.log');",
+  "process.exit(1);",
+].join(" ");
+
+describe("a worktree whose setup fails (built CLI, real git, real command)", () => {
+  it("the summary shows the failing step's last lines and its log once; the report has both", async () => {
+    const scenario = (name: string, dependencies: string[]) => ({
+      name,
+      description: "",
+      worktree: "api",
+      test_file: "x",
+      dependencies,
+      timeout: 30,
+      tags: [],
+    });
+    const repo = await makeRepo({
+      "grove.pipeline.yaml": [
+        "version: 1",
+        "worktree:",
+        "  setup:",
+        "    - name: install",
+        `      run: [node, -e, ${JSON.stringify(FAILING_STEP)}]`,
+        "test:",
+        '  run: ["true"]',
+        "",
+      ].join("\n"),
+      "scenarios.json": JSON.stringify({ scenarios: [scenario("a", []), scenario("b", ["a"])] }),
+    });
+    const r = await runGrove(["run", "--setup-worktrees"], repo.main);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(1);
+    const section = r.stdout.slice(r.stdout.indexOf("Worktrees not ready:"), r.stdout.indexOf("Skipped:"));
+    expect(section).toMatch(/^Worktrees not ready:\n {2}✗ api setup-failed: setup step 1 "install" failed: /);
+    expect(section).toContain(
+      "│ npm error The `npm ci` command can only install with an existing package-lock.json",
+    );
+    const log = /log: (\S+)/.exec(section)?.[1];
+    expect(log && existsSync(log)).toBe(true);
+    expect(readFileSync(log!, "utf8")).toContain("can only install with an existing package-lock.json");
+    expect(r.stdout.match(/Worktrees not ready:/g)).toHaveLength(1);
+
+    const report = JSON.parse(readFileSync(join(repo.main, "integration_report.json"), "utf8")) as Report;
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.worktrees[0]).toMatchObject({
+      name: "api",
+      state: "setup-failed",
+      log_path: "logs/worktree-api.install.log",
+    });
+    expect(join(report.grove.run_dir, report.worktrees[0]!.log_path!)).toBe(log);
+    expect(report.worktrees[0]!.output_tail).toContain("existing package-lock.json");
+  });
+});

@@ -189,7 +189,7 @@
       if (attempts.length) parts.push(el("h3", {}, "Attempts"));
       for (const a of attempts) {
         const status = a.end !== null && a.end <= ctx.t ? a.status : "running";
-        parts.push(el("div", { class: "attempt" }, `attempt ${a.attempt} on slot ${a.slot || "?"}: ${status} — ${a.command.join(" ")}`), el("div", { class: "log" }, `log: ${a.logPath}`));
+        parts.push(el("div", { class: "attempt" }, `attempt ${a.attempt} on slot ${a.slot || "?"}: ${status} — ${G.shellCommandLine(a.command)}`), el("div", { class: "log" }, `log: ${a.logPath}`));
       }
       const tail = ctx.store.results.get(sel.name)?.attempts?.at(-1)?.test?.outputTail;
       if (tail && ctx.t >= ctx.store.tEnd) parts.push(el("h3", {}, "Output (last lines)"), el("pre", { class: "tail" }, G.stripAnsi(tail)));

@@ -215,6 +215,8 @@ interface GroveNamespace {
   $(id: string): HTMLElement;
   el<T extends string>(tag: T, attrs?: Record<string, unknown>, text?: unknown): T extends `svg:${string}` ? SVGElement : HTMLElement;
   stripAnsi(s: unknown): string;
+  /** shell-quote.js, made from src/util/shell-quote.ts: an argv as one line a shell reads back the same. */
+  shellCommandLine(argv: readonly string[]): string;
   /** Sets text only when it differs. */
   setText(node: Node, text: string): void;
   clip(s: string, n: number): string;

@@ -54,7 +54,8 @@ describe("inspector in a real browser", () => {
           {
             name: "gate",
             worktree: "parser",
-            run: ["node", join(root, "gate.mjs"), release],
+            // The last argument (ignored by gate.mjs) needs quoting to be read back as one.
+            run: ["node", join(root, "gate.mjs"), release, "it's a gate"],
             timeout: 60,
             tags: [],
           },
@@ -168,6 +169,10 @@ describe("inspector in a real browser", () => {
         await page.getAttribute("#chart .chart-state.current:not([data-state='running'])", "data-state"),
       ).toBe("running.test");
       expect(await page.locator("#chart .chart-state.visited").count()).toBeGreaterThan(3);
+      // The attempt's command as the console shows it: quoted so that a shell reads back the same argv.
+      expect(await page.locator("#detail .attempt").first().textContent()).toContain(
+        `— node ${join(root, "gate.mjs")} ${release} 'it'\\''s a gate'`,
+      );
       // Back to the end: the current state is the final one.
       await page.evaluate(() => {
         const s = document.getElementById("scrub") as HTMLInputElement;

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
 // The tests Stryker runs against each mutant: the unit and property tests of the mutated folders (no
@@ -31,7 +32,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // A fifth of the property cases per mutant (see test/helpers/property-runs.ts).
-    env: { GROVE_PROPERTY_SCALE: "0.2" },
+    env: {
+      GROVE_PROPERTY_SCALE: "0.2",
+      // The keep-or-remove matrix is built once per test process and copied for each mutant, in the
+      // sandbox Stryker removes afterwards (test/integration/keep-or-remove.test.ts).
+      ...(keep ? { GROVE_KEEP_MATRIX_CACHE: resolve(".stryker-keep-matrix") } : {}),
+    },
     setupFiles: ["test/helpers/mutation-setup.ts"],
   },
 });

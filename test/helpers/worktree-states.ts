@@ -302,7 +302,8 @@ export const STATES: readonly WorktreeState[] = [
     keep: true,
     reason: "rebase in progress",
     prepare: async ({ wt }) => {
-      await commit(wt, "f.txt", "mine\n");
+      // Not merge-conflict's text: made in the same second, the two commits would be one.
+      await commit(wt, "f.txt", "mine, to rebase\n");
       await attempt(wt, ["rebase", "side"]);
     },
   },
@@ -391,8 +392,10 @@ test:
   timeout: 60
 `;
 
-/** The pipeline the matrix repository holds (grove.pipeline.yaml). */
-export const MATRIX_PIPELINE = PIPELINE;
+/** Where the matrix repository under `root` keeps its parts. */
+export function matrixPaths(root: string): MatrixRepo {
+  return { root, main: join(root, "repo"), base: join(root, "repo-worktrees"), lib: join(root, "lib") };
+}
 
 /**
  * The main repository (f.txt, g.txt, a test script, a `lib` submodule, branches `side` that conflicts
@@ -403,12 +406,7 @@ export async function makeMatrixRepo(
   /** Defaults to a temp dir removed after the test; a `beforeAll` passes one it removes itself. */
   root = tempDir("grove-matrix-"),
 ): Promise<MatrixRepo> {
-  const repo: MatrixRepo = {
-    root,
-    main: join(root, "repo"),
-    base: join(root, "repo-worktrees"),
-    lib: join(root, "lib"),
-  };
+  const repo = matrixPaths(root);
   const identity = [
     "-c",
     "user.name=Test",

@@ -203,4 +203,47 @@ describe("keep or remove: counts, locks, operations and deleted directories (rea
     });
     expect(await listed(repo.main, path)).toBe(true);
   });
+
+  it("a skip-worktree file missing from the tree (a sparse checkout) holds nothing; a hidden file named with a newline cannot be hashed, so it keeps the worktree", async () => {
+    const { repo, path, clean } = await withWorktree({
+      "f.txt": "x\n",
+      "g.txt": "y\n",
+      "line\nbreak.txt": "z\n",
+    });
+    await sh(path, "update-index", "--skip-worktree", "f.txt");
+    rmSync(join(path, "f.txt"));
+    await sh(repo.main, "branch", "holds-it", "feature/test-w");
+    expect(await clean({ dryRun: true })).toMatchObject({ kind: "removed" });
+    await sh(path, "update-index", "--assume-unchanged", "line\nbreak.txt");
+    writeFileSync(join(path, "line\nbreak.txt"), "changed\n");
+    expect(await clean()).toEqual({
+      kind: "kept",
+      reasons: [
+        "git could not answer, so it is kept: could not hash 1 file hidden by skip-worktree or assume-unchanged",
+      ],
+    });
+  });
+
+  it("a clone in a disposable directory with two stashes and two unpushed commits is kept for them", async () => {
+    const lib = await makeRepo({ "lib.txt": "lib\n" });
+    const { path, clean } = await withWorktree({ "f.txt": "x\n", ".gitignore": "build/\n" });
+    const dep = join(path, "build", "dep");
+    await sh(path, "clone", "-q", lib.main, "build/dep");
+    for (const [k, v] of [
+      ["user.name", "Test"],
+      ["user.email", "test@grove.invalid"],
+      ["commit.gpgSign", "false"],
+    ])
+      await sh(dep, "config", k!, v!);
+    await commit(dep, "one.txt", "1\n");
+    await commit(dep, "two.txt", "2\n");
+    for (const text of ["s1\n", "s2\n"]) {
+      writeFileSync(join(dep, "lib.txt"), text);
+      await sh(dep, "stash", "push", "-q");
+    }
+    expect(await clean()).toEqual({
+      kind: "kept",
+      reasons: ["nested repository build/dep: 2 stashes, 2 commits no remote or tag holds"],
+    });
+  });
 });

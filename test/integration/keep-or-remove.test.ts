@@ -5,7 +5,7 @@
  * (cleanup-matrix.test.ts) drives the built CLI over the same states; this file is what mutation testing
  * (MUTATION_PART=keep) runs, one test per state so that a mutant runs only the states that reach it.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,14 @@ import { startWorktrees } from "../../src/steps/worktree-lifecycle.js";
 import { commonGitDir } from "../../src/steps/worktree-paths.js";
 import { disposableMatcher } from "../../src/util/glob-match.js";
 import { measureLoss, takeLedger } from "../helpers/work-ledger.js";
-import { type MatrixRepo, makeMatrixRepo, prepareStates, run, STATES } from "../helpers/worktree-states.js";
+import {
+  type MatrixRepo,
+  makeMatrixRepo,
+  matrixPaths,
+  prepareStates,
+  run,
+  STATES,
+} from "../helpers/worktree-states.js";
 
 const DISPOSABLE = ["build/", "node_modules/"];
 const isDisposable = disposableMatcher(DISPOSABLE);
@@ -50,9 +57,14 @@ const REASONS: Record<string, string[]> = {
   ],
   "user-branch-dirty": ["1 modified"],
   "orphan-staged": ["1 staged"],
-  "merge-conflict": ["merge in progress", "1 conflicted file"],
+  "merge-conflict": ["merge in progress", "1 conflicted file", "1 commit no other ref holds"],
   "merge-no-commit": ["merge in progress", "1 staged"],
-  "rebase-conflict": ["rebase in progress", "1 conflicted file"],
+  // Mid-rebase, HEAD is detached; the branch being rebased (Grove's, the dying one) holds the commit.
+  "rebase-conflict": [
+    "rebase in progress",
+    "1 conflicted file",
+    "1 commit no other ref holds (on a detached HEAD)",
+  ],
   "cherry-pick-conflict": ["cherry-pick in progress", "1 conflicted file"],
   "revert-conflict": ["revert in progress", "1 conflicted file", "1 commit no other ref holds"],
   bisect: ["bisect in progress"],
@@ -68,23 +80,43 @@ const REASONS: Record<string, string[]> = {
 /** Removed states whose branch must stay: the user's own, and one that holds a commit. */
 const BRANCH_STAYS = ["user-branch-clean", "deleted-dir-commit"];
 
+/** What removing each removed state's worktree reports, after the "worktree <path>" line. */
+const deleted = (name: string) => `branch feature/test-${name} deleted (it holds nothing unique)`;
+const DETAILS: Record<string, string[]> = {
+  clean: [deleted("clean")],
+  "clean-build": ["disposable ignored files: build/", deleted("clean-build")],
+  "user-branch-clean": ["branch feature/test-user-branch-clean left alone (Grove did not create it)"],
+  "detached-clean": [deleted("detached-clean")],
+  "other-branch-commit": [deleted("other-branch-commit")],
+  "assume-unchanged-same": [deleted("assume-unchanged-same")],
+  "nested-clone-clean": ["disposable ignored files: build/", deleted("nested-clone-clean")],
+  "submodule-clean": [deleted("submodule-clean")],
+};
+/** Removed states whose directory was deleted: only their entry (and branch) go. */
+const ENTRY_DETAILS: Record<string, string[]> = {
+  "deleted-dir": [deleted("deleted-dir")],
+  "deleted-dir-commit": [
+    "branch feature/test-deleted-dir-commit left (it holds commits, or another worktree has it checked out)",
+  ],
+};
+
 let root: string;
 let repo: MatrixRepo;
 let commonDir: string;
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), "grove-keep-"));
-  repo = await makeMatrixRepo(STATES, root);
+/** Builds the matrix under `dir`: the repositories, Grove's worktrees, each put into its state. */
+async function buildMatrix(dir: string): Promise<MatrixRepo> {
+  const matrix = await makeMatrixRepo(STATES, dir);
   const failed: string[] = [];
   const wt = await startWorktrees({
-    mainRepo: repo.main,
-    basePath: repo.base,
+    mainRepo: matrix.main,
+    basePath: matrix.base,
     pipeline: parsePipeline(
       "grove.pipeline.yaml",
-      readFileSync(join(repo.main, "grove.pipeline.yaml"), "utf8"),
+      readFileSync(join(matrix.main, "grove.pipeline.yaml"), "utf8"),
     ),
     runId: "keep",
-    runDir: join(repo.main, ".grove", "runs", "keep"),
+    runDir: join(matrix.main, ".grove", "runs", "keep"),
     worktrees: STATES.map((s) => s.name),
     setup: true,
     pull: false,
@@ -93,7 +125,41 @@ beforeAll(async () => {
   });
   await wt.finish(false);
   expect(failed).toEqual([]);
-  await prepareStates(repo, STATES);
+  await prepareStates(matrix, STATES);
+  return matrix;
+}
+
+beforeAll(async () => {
+  // Under mutation testing (vitest.mutation.config.ts) the matrix is built once per test process and
+  // copied back into the same place for each mutant: building it takes 20-60 s here, a copy well under
+  // one, and git's files hold absolute paths, so the copy must land where the original was built.
+  const cache = process.env.GROVE_KEEP_MATRIX_CACHE;
+  if (!cache) {
+    root = mkdtempSync(join(tmpdir(), "grove-keep-"));
+    repo = await buildMatrix(root);
+  } else {
+    root = join(cache, `work-${process.pid}`);
+    const template = join(cache, `template-${process.pid}`);
+    rmSync(root, { recursive: true, force: true });
+    if (existsSync(template)) {
+      cpSync(template, root, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+      repo = matrixPaths(root);
+    } else {
+      // The copy is made with no mutant active: Stryker switches mutants on through this global, and
+      // the worktrees are created by code under test (stale-entry checks), which must not shape the
+      // matrix every later mutant is tested on.
+      const stryker = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__;
+      const active = stryker?.activeMutant;
+      if (stryker) stryker.activeMutant = undefined;
+      try {
+        mkdirSync(root, { recursive: true });
+        repo = await buildMatrix(root);
+      } finally {
+        if (stryker) stryker.activeMutant = active;
+      }
+      cpSync(root, template, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    }
+  }
   commonDir = await commonGitDir(repo.main);
 }, 180_000);
 
@@ -123,21 +189,30 @@ describe("keep or remove, in-process over the worktree state matrix (real git)",
         expect(await branches()).toContain(`feature/test-${state.name}`);
         return;
       }
-      expect(dry.kind).toBe("removed");
+      const details =
+        state.name in ENTRY_DETAILS
+          ? [`entry of ${path} (its directory was deleted)`, ...ENTRY_DETAILS[state.name]!]
+          : [`worktree ${path}`, ...DETAILS[state.name]!];
+      const branchStays = BRANCH_STAYS.includes(state.name);
+      expect(dry).toEqual({
+        kind: "removed",
+        branchDeleted: !branchStays,
+        createdBranch: state.name !== "user-branch-clean",
+        details,
+      });
       expect(real).toEqual(dry);
       expect(existsSync(path)).toBe(false);
       expect(await listed(path)).toBe(false);
-      const branchStays = BRANCH_STAYS.includes(state.name);
-      expect(real.kind === "removed" && real.branchDeleted).toBe(!branchStays);
       expect((await branches()).includes(`feature/test-${state.name}`)).toBe(branchStays);
     });
   }
 
-  it("every kept state has its reasons here", () => {
-    expect(
-      STATES.filter((s) => s.keep)
+  it("every state has its reasons or details here", () => {
+    const names = (keep: boolean) =>
+      STATES.filter((s) => s.keep === keep)
         .map((s) => s.name)
-        .sort(),
-    ).toEqual(Object.keys(REASONS).sort());
+        .sort();
+    expect(names(true)).toEqual(Object.keys(REASONS).sort());
+    expect(names(false)).toEqual([...Object.keys(DETAILS), ...Object.keys(ENTRY_DETAILS)].sort());
   });
 });

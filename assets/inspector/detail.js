@@ -183,7 +183,7 @@
       const sc = ctx.store.defs.scenarios[i];
       // A detail that begins with the status ("passed on attempt 2 (flaky: ...)") stands for it.
       const said = ctx.st.detail[i] ?? "";
-      const verdict = !said ? s : said.startsWith(s) ? said : `${s}: ${said}`;
+      const verdict = !said ? s : said === s || said.startsWith(`${s} `) ? said : `${s}: ${said}`;
       $("detail-status").textContent = `${verdict} · worktree ${sc.worktree}${sc.dependencies.length ? ` · needs ${sc.dependencies.join(", ")}` : ""}`;
       const attempts = ctx.store.attempts.filter((a) => a.name === sel.name && a.start <= ctx.t);
       if (attempts.length) parts.push(el("h3", {}, "Attempts"));

@@ -152,6 +152,10 @@ describe("inspector at scale, in a real browser", () => {
       "passed",
     ]);
     await page.waitForSelector('#chart .chart-edge.taken[data-transition="running.settle>retrying"]');
+    // The status line reads as one sentence, not "passed: passed on ...".
+    expect(await page.textContent("#detail-status")).toMatch(
+      /^passed on attempt 2 \(flaky: attempt 1 [a-z ]+\) · worktree wt\d+( · needs .+)?$/,
+    );
     expect(await page.locator("#event-log li").count()).toBeGreaterThan(path.length);
     expect(new URL(page.url()).hash).toBe(`#scenario=${flaky}`);
 

@@ -55,7 +55,16 @@ describe("grove run (built CLI, real processes)", () => {
     });
     expect(by.get("export_hangs")).toMatchObject({ status: "timed-out", reason: "timeout" });
     expect(by.get("export_hangs")!.output_tail).toContain("started a stubborn helper");
-    expect(by.get("export_flaky_network")).toMatchObject({ status: "passed", flaky: true, attempts: 2 });
+    expect(by.get("export_flaky_network")).toMatchObject({
+      status: "passed",
+      flaky: true,
+      attempts: 2,
+      reason: "exit-zero",
+      detail: "passed on attempt 2 (flaky: attempt 1 failed)",
+    });
+    expect(r.stdout).toMatch(
+      /^✓ export_flaky_network \[export\] passed on attempt 2 \(flaky: attempt 1 failed\) [\d.]+s$/m,
+    );
     expect(report.summary).toMatchObject({
       total: 7,
       passed: 4,

@@ -219,13 +219,20 @@ export class ReadySet {
     node.status = "skipped";
     this.doneCount++;
     out.push({ kind: "skip", name: node.s.name, cause });
-    this.propagateFailure(node, out);
+    this.propagateFailure(node, out, cause);
   }
 
-  /** Every transitive dependent of a non-pass is skipped, naming its direct dependency and the root cause. */
-  private propagateFailure(origin: Node, out: SchedulerCommand[]): void {
+  /**
+   * Every transitive dependent of a non-pass is skipped, naming its direct dependency and what began
+   * the chain: the scenario whose non-pass it was (also kept as `rootCause`), or the skip's own cause
+   * (`originCause`: a worktree that could not be used, a dependency left out of the run).
+   */
+  private propagateFailure(origin: Node, out: SchedulerCommand[], originCause?: SkipCause): void {
     const rootCause =
       origin.status === "skipped" ? undefined : { scenario: origin.s.name, status: origin.status! };
+    const because = rootCause
+      ? `"${rootCause.scenario}" ${rootCause.status}`
+      : originCause && chainStart(origin.s.worktree, originCause);
     const stack: [Node, { scenario: string; status: FinalStatus } | undefined][] = [[origin, rootCause]];
     while (stack.length > 0) {
       const [from, root] = stack.pop()!;
@@ -234,7 +241,7 @@ export class ReadySet {
         if (!dep || dep.state === "done" || dep.state === "running") continue;
         const detail =
           from.status === "skipped"
-            ? `dependency "${from.s.name}" was skipped${root ? ` (because "${root.scenario}" ${root.status})` : ""}`
+            ? `dependency "${from.s.name}" was skipped${because ? ` (because ${because})` : ""}`
             : `dependency "${from.s.name}" ${from.status}`;
         dep.state = "done";
         dep.status = "skipped";
@@ -294,4 +301,14 @@ export class ReadySet {
     this.freeSlots.splice(i === -1 ? this.freeSlots.length : i, 0, node.slot);
     node.slot = undefined;
   }
+}
+
+/**
+ * What began a chain of skips that started at a skip of its own, as its dependents name it: the
+ * worktree that could not be used (`worktree "api" setup-failed`) or the dependency left out of the run.
+ */
+function chainStart(worktree: string, cause: SkipCause): string | undefined {
+  if (cause.reason === "dependency-not-selected") return `"${cause.dependency}" is not part of this run`;
+  if (cause.reason === "dependency-failed" || cause.reason === "max-failures") return undefined;
+  return `worktree "${worktree}" ${cause.reason}`;
 }

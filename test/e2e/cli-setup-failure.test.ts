@@ -7,7 +7,9 @@ import { reportSchemaErrors } from "../helpers/report-schema.js";
 import { runGrove } from "../helpers/run-grove.js";
 
 // A setup step that fails the way npm does: the cause first, a generic last line.
+// It fails in worktree "api" only.
 const FAILING_STEP = [
+  'if (process.env.GROVE_WORKTREE !== "api") process.exit(0);',
   "console.error('npm error The `npm ci` command can only install with an existing package-lock.json');",
   "console.error('npm error A complete log of this run can be found in: /root/.npm/_logs/x.log');",
   "process.exit(1);",
@@ -15,10 +17,10 @@ const FAILING_STEP = [
 
 describe("a worktree whose setup fails (built CLI, real git, real command)", () => {
   it("the summary shows the failing step's last lines and its log once; the report has both", async () => {
-    const scenario = (name: string, dependencies: string[]) => ({
+    const scenario = (name: string, dependencies: string[], worktree = "api") => ({
       name,
       description: "",
-      worktree: "api",
+      worktree,
       test_file: "x",
       dependencies,
       timeout: 30,
@@ -35,7 +37,14 @@ describe("a worktree whose setup fails (built CLI, real git, real command)", () 
         '  run: ["true"]',
         "",
       ].join("\n"),
-      "scenarios.json": JSON.stringify({ scenarios: [scenario("a", []), scenario("b", ["a"])] }),
+      "scenarios.json": JSON.stringify({
+        scenarios: [
+          scenario("a", []),
+          scenario("b", ["a"]),
+          scenario("c", ["a"], "web"),
+          scenario("d", ["c"], "web"),
+        ],
+      }),
     });
     const r = await runGrove(["run", "--setup-worktrees"], repo.main);
     expect(r.exitCode, r.stdout + r.stderr).toBe(1);
@@ -48,6 +57,9 @@ describe("a worktree whose setup fails (built CLI, real git, real command)", () 
     expect(log && existsSync(log)).toBe(true);
     expect(readFileSync(log!, "utf8")).toContain("can only install with an existing package-lock.json");
     expect(r.stdout.match(/Worktrees not ready:/g)).toHaveLength(1);
+    // Dependents in a worktree that is ready say what began their chain: the other worktree's problem.
+    expect(r.stdout).toContain('↷ c: dependency "a" was skipped (because worktree "api" setup-failed)');
+    expect(r.stdout).toContain('↷ d: dependency "c" was skipped (because worktree "api" setup-failed)');
 
     const report = JSON.parse(readFileSync(join(repo.main, "integration_report.json"), "utf8")) as Report;
     expect(reportSchemaErrors(report)).toEqual([]);

@@ -107,6 +107,8 @@ class Model {
   readonly slot: (number | undefined)[];
   /** The root cause a skipped scenario carries (undefined: its chain began with a skip of its own). */
   readonly root: ({ scenario: string; status: FinalStatus } | undefined)[];
+  /** What a skipped scenario's dependents say began their chain: `"a" failed`, `worktree "w1" setup-failed`. */
+  readonly because: (string | undefined)[];
   readonly ready = new Set<string>();
   readonly failedWorktrees = new Map<string, SkipCause>();
   interrupted = false;
@@ -119,6 +121,7 @@ class Model {
     this.status = scenarios.map(() => "waiting");
     this.slot = scenarios.map(() => undefined);
     this.root = scenarios.map(() => undefined);
+    this.because = scenarios.map(() => undefined);
     if (options.worktreesStartReady) for (const s of scenarios) this.ready.add(s.worktree);
   }
 
@@ -306,15 +309,23 @@ function expectAsModel(model: Model, actual: SchedulerCommand[], expected: Expec
     const label = `${what}: skip of ${nameOf(i)} ${JSON.stringify(got)}`;
     if (!("oneOf" in want)) {
       expect(got, label).toEqual(want);
+      // A skip of its own begins a chain: a worktree's problem, or a dependency left out of the run.
+      model.because[i] =
+        want.reason === "dependency-not-selected"
+          ? `"${want.dependency}" is not part of this run`
+          : want.reason === "max-failures"
+            ? undefined
+            : `worktree "${model.scenarios[i]!.worktree}" ${want.reason}`;
       continue;
     }
     const dep = Number(got.dependency?.slice(1));
     expect(want.oneOf, label).toContain(dep);
     const depStatus = model.status[dep] as FinalStatus;
     const root = depStatus === "skipped" ? model.root[dep] : { scenario: nameOf(dep), status: depStatus };
+    const because = depStatus === "skipped" ? model.because[dep] : `"${nameOf(dep)}" ${depStatus}`;
     const detail =
       depStatus === "skipped"
-        ? `dependency "${nameOf(dep)}" was skipped${root ? ` (because "${root.scenario}" ${root.status})` : ""}`
+        ? `dependency "${nameOf(dep)}" was skipped${because ? ` (because ${because})` : ""}`
         : `dependency "${nameOf(dep)}" ${depStatus}`;
     expect(got, label).toStrictEqual({
       reason: "dependency-failed",
@@ -323,6 +334,7 @@ function expectAsModel(model: Model, actual: SchedulerCommand[], expected: Expec
       ...(root ? { rootCause: root } : {}),
     });
     model.root[i] = root;
+    model.because[i] = because;
   }
 }
 

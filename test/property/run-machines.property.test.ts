@@ -87,8 +87,9 @@ function expectAsOracle(r: ScenarioResult, e: ExpectedOutcome, obs: FakeRunObser
  * What a skip tells the user, checked against the other results: a worktree's cause as the worktree
  * reported it; an unselected dependency named with the way out; a dependency's failure as
  * `dependency "X" <status>`, or, when X was itself skipped, `dependency "X" was skipped` plus the
- * scenario whose non-pass started the chain (the root cause, carried along the chain; none when the
- * chain started at a skip of its own, such as a worktree's).
+ * scenario whose non-pass started the chain (the root cause, carried along the chain), or, when the
+ * chain started at a skip of its own, that skip's cause: the worktree and its problem, or the
+ * dependency left out of the run (found by walking the results back along the skipped dependencies).
  */
 function expectSkipExplained(r: ScenarioResult, byName: Map<string, ScenarioResult>) {
   const what = `${r.name}: ${JSON.stringify(r.skip)}`;
@@ -110,8 +111,17 @@ function expectSkipExplained(r: ScenarioResult, byName: Map<string, ScenarioResu
     expect(skip.detail, what).toBe(
       dep.status !== "skipped"
         ? `dependency "${dep.name}" ${dep.status}`
-        : `dependency "${dep.name}" was skipped${root ? ` (because "${root.scenario}" ${root.status})` : ""}`,
+        : `dependency "${dep.name}" was skipped${began(dep) ? ` (because ${began(dep)})` : ""}`,
     );
+  }
+
+  /** What began the chain that reached `r`: a non-pass, or a skip with a cause of its own. */
+  function began(r: ScenarioResult): string | undefined {
+    if (r.status !== "skipped") return `"${r.name}" ${r.status}`;
+    if (r.skip?.reason === "dependency-failed") return began(byName.get(r.skip.dependency!)!);
+    if (r.skip?.reason === "dependency-not-selected") return `"${r.skip.dependency}" is not part of this run`;
+    if (r.skip?.reason === WORKTREE_FAILURE.reason) return `worktree "${r.worktree}" ${r.skip.reason}`;
+    return undefined;
   }
 }
 

@@ -97,7 +97,7 @@ function toTest(c: Node, suiteFile: string | undefined): TestCaseResult {
   const attrLine = Number(attr(c, "line"));
   const hasLine = Number.isInteger(attrLine) && attrLine >= 0 && attr(c, "line") !== undefined;
   // pytest's JUnit (xunit2) has no file or line; its traceback has `tests/test_api.py:12: ...`.
-  const where = !hasLine && bad ? locationInTrace(textOf(bad), given) : undefined;
+  const where = !hasLine && bad ? locationInTrace(textOf(bad), given, attr(c, "classname")) : undefined;
   const file = given ?? where?.file;
   const line = hasLine ? attrLine : where?.line;
   const message = bad
@@ -124,9 +124,17 @@ const TRACE_LOCATION = /^\s*([\w./@+-]+\.[A-Za-z]\w*):(\d+):/gm;
 
 /**
  * Where a failure happened, read from its traceback: the last frame in the test's own file when that is
- * known (the assertion, not the library code under it), else the first frame (the test function).
+ * known (the assertion, not the library code under it); else the last frame in the module pytest's
+ * classname names (`tests.test_api.TestUsers` -> `tests/test_api.py`); else the first frame with a
+ * relative path (the project's: pytest shows files outside its rootdir, the standard library's or a
+ * venv's, as absolute paths). Not simply the first frame: a chained exception's traceback ("During
+ * handling of the above exception") begins where the first exception was raised, often in a library.
  */
-function locationInTrace(text: string, file: string | undefined): { file: string; line: number } | undefined {
+function locationInTrace(
+  text: string,
+  file: string | undefined,
+  classname: string | undefined,
+): { file: string; line: number } | undefined {
   const frames = [...text.matchAll(TRACE_LOCATION)].map((m) => ({ file: m[1]!, line: Number(m[2]) }));
   if (file !== undefined) {
     const own = frames.filter(
@@ -135,5 +143,23 @@ function locationInTrace(text: string, file: string | undefined): { file: string
     const last = own[own.length - 1];
     return last ? { file, line: last.line } : undefined;
   }
-  return frames[0];
+  const inModule = classname ? frames.filter((f) => namesModule(classname, f.file)) : [];
+  return inModule[inModule.length - 1] ?? frames.find((f) => !f.file.startsWith("/")) ?? frames[0];
+}
+
+/**
+ * Whether a pytest classname (`toolz.tests.test_package`, `test_api.TestUsers`) begins with the module
+ * path of `file`, or with a tail of it (a classname relative to a deeper rootdir than the frame's path).
+ */
+function namesModule(classname: string, file: string): boolean {
+  if (!file.endsWith(".py")) return false;
+  const module = file.slice(0, -3).split("/");
+  const parts = classname.split(".");
+  const base = module[module.length - 1];
+  for (let j = 0; j < parts.length; j++) {
+    if (parts[j] !== base || j + 1 > module.length) continue;
+    const tail = module.slice(module.length - j - 1);
+    if (tail.every((segment, k) => segment === parts[k])) return true;
+  }
+  return false;
 }

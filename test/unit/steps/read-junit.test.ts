@@ -61,6 +61,48 @@ describe("reading a runner's JUnit", () => {
     expect(at("no_trace").line).toBeUndefined();
   });
 
+  it("takes a chained exception's location from the test's own module, not the first frame (a library's)", () => {
+    // pytest's traceback of an exception raised while handling another starts in the library that
+    // raised the first one; the test module is named by the classname (toolz's test_package.py).
+    const trace = [
+      "    def from_name(cls, name: str):",
+      ">           return next(cls.discover(name=name))",
+      "E           StopIteration",
+      "",
+      "/usr/lib/python3.11/importlib/metadata/__init__.py:563: StopIteration",
+      "",
+      "During handling of the above exception, another exception occurred:",
+      "",
+      "    def test_has_version():",
+      ">       version = toolz.__version__",
+      "",
+      "toolz/tests/test_package.py:7: ",
+      "_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _",
+      "toolz/__init__.py:29: in __getattr__",
+      '    rv = version("toolz")',
+      "/usr/lib/python3.11/importlib/metadata/__init__.py:565: PackageNotFoundError",
+    ].join("\n");
+    // The first exception raised in the project's own code, outside the test module.
+    const inProject = trace.replace(
+      "/usr/lib/python3.11/importlib/metadata/__init__.py:563:",
+      "toolz/_signatures.py:9:",
+    );
+    const read = parseJUnit(
+      `<testsuite><testcase classname="toolz.tests.test_package" name="test_has_version"><failure message="m">${trace}</failure></testcase>` +
+        `<testcase classname="test_package.TestVersion" name="in_class"><failure message="m">${trace}</failure></testcase>` +
+        `<testcase classname="other.module" name="unrelated"><failure message="m">${trace}</failure></testcase>` +
+        `<testcase classname="toolz.tests.test_package" name="first_in_project"><failure message="m">${inProject}</failure></testcase></testsuite>`,
+    );
+    if (!("tests" in read)) throw new Error(read.problem);
+    const at = (name: string) => read.tests.find((t) => t.name === name)!;
+    expect(at("test_has_version")).toMatchObject({ file: "toolz/tests/test_package.py", line: 7 });
+    // A classname relative to another rootdir still names the module's file by its tail.
+    expect(at("in_class")).toMatchObject({ file: "toolz/tests/test_package.py", line: 7 });
+    // No frame in the classname's module: the first frame outside an absolute path (the project's).
+    expect(at("unrelated")).toMatchObject({ file: "toolz/tests/test_package.py", line: 7 });
+    expect(at("first_in_project")).toMatchObject({ file: "toolz/tests/test_package.py", line: 7 });
+  });
+
   it("reads a bare <testsuite> (pytest's older format)", () => {
     expect(
       parseJUnit(`<testsuite><testcase name="t"><failure message="m">x</failure></testcase></testsuite>`),

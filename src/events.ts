@@ -160,6 +160,18 @@ export interface AttemptResult {
   durationSeconds: number;
 }
 
+/**
+ * What began a chain of skips, for programs (the skip's `detail` says the same for people). Exactly
+ * one key names what it was, as Bazel's build events name a root cause by kind:
+ * - `{ scenario, status }`: a scenario of this run did not pass (the one kind earlier reports carried);
+ * - `{ worktree, problem }`: a worktree could not be used (`setup-failed`, `worktree-busy`, ...);
+ * - `{ notSelected }`: a dependency left out of the run (`--no-deps`).
+ */
+export type RootCause =
+  | { scenario: string; status: FinalStatus }
+  | { worktree: string; problem: WorktreeProblem }
+  | { notSelected: string };
+
 /** What blocked a skipped scenario. */
 export interface SkipCause {
   reason: Reason;
@@ -167,8 +179,16 @@ export interface SkipCause {
   detail: string;
   /** The dependency (direct) that did not pass, when that is the cause. */
   dependency?: string;
-  /** The scenario whose non-pass started the chain, and how it ended. */
-  rootCause?: { scenario: string; status: FinalStatus };
+  /**
+   * What began the chain this skip is part of; a scenario skipped for its own worktree or for a
+   * dependency left out of the run begins one. Absent for `max-failures`, which is no chain.
+   */
+  rootCause?: RootCause;
+}
+
+/** A worktree's scenarios are skipped for its problem, which is their reason. */
+export interface WorktreeSkipCause extends SkipCause {
+  reason: WorktreeProblem;
 }
 
 /** One result per scenario, however many attempts. */

@@ -5,8 +5,9 @@
  *
  * Not responsible for: running anything, timeouts, retries (the scenario machine), worktree setup.
  */
-import type { FinalStatus, SkipCause } from "../events.js";
+import type { FinalStatus, RootCause, SkipCause, WorktreeSkipCause } from "../events.js";
 import { BinaryHeap } from "../util/binary-heap.js";
+import { rootCauseText } from "../util/root-cause-text.js";
 
 export interface SchedulableScenario {
   name: string;
@@ -111,6 +112,7 @@ export class ReadySet {
           reason: "dependency-not-selected",
           detail: `dependency "${dep}" is not part of this run (--no-deps); select it, or pass --assume-deps-passed`,
           dependency: dep,
+          rootCause: { notSelected: dep },
         },
         out,
       );
@@ -159,9 +161,13 @@ export class ReadySet {
     return out;
   }
 
-  /** The worktree cannot be made ready: skip its scenarios that have not started, and their dependents. */
-  worktreeFailed(worktree: string, cause: SkipCause): SchedulerCommand[] {
+  /**
+   * The worktree cannot be made ready: skip its scenarios that have not started, and their dependents.
+   * Its problem (the cause's reason) is the root cause of those skips.
+   */
+  worktreeFailed(worktree: string, worktreeCause: WorktreeSkipCause): SchedulerCommand[] {
     const out: SchedulerCommand[] = [];
+    const cause: SkipCause = { ...worktreeCause, rootCause: { worktree, problem: worktreeCause.reason } };
     this.failedWorktrees.set(worktree, cause);
     this.readyWorktrees.delete(worktree);
     for (const node of this.nodes.values()) {
@@ -219,29 +225,27 @@ export class ReadySet {
     node.status = "skipped";
     this.doneCount++;
     out.push({ kind: "skip", name: node.s.name, cause });
-    this.propagateFailure(node, out, cause);
+    this.propagateFailure(node, out, cause.rootCause);
   }
 
   /**
    * Every transitive dependent of a non-pass is skipped, naming its direct dependency and what began
-   * the chain: the scenario whose non-pass it was (also kept as `rootCause`), or the skip's own cause
-   * (`originCause`: a worktree that could not be used, a dependency left out of the run).
+   * the chain (`rootCause`, and in words in the detail of those behind a skipped dependency): the
+   * scenario whose non-pass it was, or for a skip the root cause it carries itself (`skipRoot`: a
+   * worktree that could not be used, a dependency left out of the run).
    */
-  private propagateFailure(origin: Node, out: SchedulerCommand[], originCause?: SkipCause): void {
-    const rootCause =
-      origin.status === "skipped" ? undefined : { scenario: origin.s.name, status: origin.status! };
-    const because = rootCause
-      ? `"${rootCause.scenario}" ${rootCause.status}`
-      : originCause && chainStart(origin.s.worktree, originCause);
-    const stack: [Node, { scenario: string; status: FinalStatus } | undefined][] = [[origin, rootCause]];
+  private propagateFailure(origin: Node, out: SchedulerCommand[], skipRoot?: RootCause): void {
+    const root: RootCause | undefined =
+      origin.status === "skipped" ? skipRoot : { scenario: origin.s.name, status: origin.status! };
+    const stack = [origin];
     while (stack.length > 0) {
-      const [from, root] = stack.pop()!;
+      const from = stack.pop()!;
       for (const d of from.s.dependents) {
         const dep = this.nodes.get(d);
         if (!dep || dep.state === "done" || dep.state === "running") continue;
         const detail =
           from.status === "skipped"
-            ? `dependency "${from.s.name}" was skipped${because ? ` (because ${because})` : ""}`
+            ? `dependency "${from.s.name}" was skipped${root ? ` (because ${rootCauseText(root)})` : ""}`
             : `dependency "${from.s.name}" ${from.status}`;
         dep.state = "done";
         dep.status = "skipped";
@@ -256,7 +260,7 @@ export class ReadySet {
             ...(root ? { rootCause: root } : {}),
           },
         });
-        stack.push([dep, root]);
+        stack.push(dep);
       }
     }
   }
@@ -301,14 +305,4 @@ export class ReadySet {
     this.freeSlots.splice(i === -1 ? this.freeSlots.length : i, 0, node.slot);
     node.slot = undefined;
   }
-}
-
-/**
- * What began a chain of skips that started at a skip of its own, as its dependents name it: the
- * worktree that could not be used (`worktree "api" setup-failed`) or the dependency left out of the run.
- */
-function chainStart(worktree: string, cause: SkipCause): string | undefined {
-  if (cause.reason === "dependency-not-selected") return `"${cause.dependency}" is not part of this run`;
-  if (cause.reason === "dependency-failed" || cause.reason === "max-failures") return undefined;
-  return `worktree "${worktree}" ${cause.reason}`;
 }

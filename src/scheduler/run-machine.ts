@@ -6,14 +6,14 @@
  */
 import { emit, setup } from "xstate";
 import { unreachable } from "../errors.js";
-import type { FinalStatus, SkipCause } from "../events.js";
+import type { FinalStatus, WorktreeSkipCause } from "../events.js";
 import type { ReadySet, SchedulerCommand } from "./ready-set.js";
 
 export type RunEvent =
   | { type: "START" }
   | { type: "SCENARIO_SETTLED"; name: string; status: FinalStatus }
   | { type: "WORKTREE_READY"; worktree: string }
-  | { type: "WORKTREE_FAILED"; worktree: string; cause: SkipCause }
+  | { type: "WORKTREE_FAILED"; worktree: string; cause: WorktreeSkipCause }
   | { type: "INTERRUPT" };
 
 export type RunEmitted = { type: "dispatch"; commands: SchedulerCommand[] };

@@ -13,7 +13,14 @@
  */
 import { createActor, type InspectionEvent, type PromiseActorLogic, type SnapshotFrom } from "xstate";
 import { unreachable } from "../errors.js";
-import type { AttemptResult, CommandResult, ScenarioResult, ScenarioStatus, SkipCause } from "../events.js";
+import type {
+  AttemptResult,
+  CommandResult,
+  ScenarioResult,
+  ScenarioStatus,
+  SkipCause,
+  WorktreeSkipCause,
+} from "../events.js";
 import {
   type CommandInput,
   createScenarioMachine,
@@ -66,7 +73,7 @@ export interface RunHandle {
   /** Stop starting, cancel the rest; `cause` (the first one given) ends "cancelled by ..." in results. */
   interrupt(cause?: string): void;
   worktreeReady(worktree: string): void;
-  worktreeFailed(worktree: string, cause: SkipCause): void;
+  worktreeFailed(worktree: string, cause: WorktreeSkipCause): void;
   /** Resolves when every scenario reached a final state, in plan order. */
   finished: Promise<ScenarioResult[]>;
   /** The most scenarios that ran at once. */

@@ -8,10 +8,10 @@ import { createActor, fromPromise, type InspectionEvent, waitFor } from "xstate"
 import type { Pipeline } from "../config/types.js";
 import {
   type EventListener,
-  type SkipCause,
   timestamp,
   type WorktreeEventState,
   type WorktreeReport,
+  type WorktreeSkipCause,
 } from "../events.js";
 import {
   createWorktreeMachine,
@@ -51,7 +51,7 @@ export interface WorktreeLifecycleOptions {
   coordinatorRef?: string;
   onEvent?: EventListener;
   onReady(worktree: string): void;
-  onFailed(worktree: string, cause: SkipCause): void;
+  onFailed(worktree: string, cause: WorktreeSkipCause): void;
   inspect?(event: InspectionEvent, actor: string): void;
   /** Every process group a stage starts (git, setup steps, checks), when it starts and ends. */
   onSpawn?(pid: number): void;

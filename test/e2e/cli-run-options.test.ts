@@ -20,7 +20,7 @@ interface ReportScenario {
   detail: string;
   attempts: number;
   flaky: boolean;
-  skip?: { dependency: string };
+  skip?: { dependency: string; rootCause?: object };
 }
 interface Report {
   summary: Record<string, number | boolean>;
@@ -55,7 +55,7 @@ describe("grove run --no-deps / --assume-deps-passed (built CLI)", () => {
     expect(byName(first).get("cli_reports_parse_errors")).toMatchObject({
       status: "skipped",
       reason: "dependency-not-selected",
-      skip: { dependency: "parser_errors" },
+      skip: { dependency: "parser_errors", rootCause: { notSelected: "parser_errors" } },
     });
     expect(byName(first).get("cli_reports_parse_errors")!.detail).toContain("--assume-deps-passed");
 

@@ -70,5 +70,36 @@ describe("a worktree whose setup fails (built CLI, real git, real command)", () 
     });
     expect(join(report.grove.run_dir, report.worktrees[0]!.log_path!)).toBe(log);
     expect(report.worktrees[0]!.output_tail).toContain("existing package-lock.json");
+    // Every skip of the chain names, for programs, the worktree and the problem that began it: "a"
+    // for its own worktree, its dependents in "api" and in "web", and two levels down.
+    const skips = Object.fromEntries(report.scenarios.map((s) => [s.name, s.skip]));
+    const root = { worktree: "api", problem: "setup-failed" };
+    expect(skips).toStrictEqual({
+      a: {
+        reason: "setup-failed",
+        detail: expect.stringMatching(/^worktree "api" setup-failed: /),
+        rootCause: root,
+      },
+      b: {
+        reason: "dependency-failed",
+        detail: 'dependency "a" was skipped (because worktree "api" setup-failed)',
+        dependency: "a",
+        rootCause: root,
+      },
+      c: {
+        reason: "dependency-failed",
+        detail: 'dependency "a" was skipped (because worktree "api" setup-failed)',
+        dependency: "a",
+        rootCause: root,
+      },
+      d: {
+        reason: "dependency-failed",
+        detail: 'dependency "c" was skipped (because worktree "api" setup-failed)',
+        dependency: "c",
+        rootCause: root,
+      },
+    });
+    // The root cause's worktree is the report's, in the state it names.
+    expect(report.worktrees.find((w) => w.name === root.worktree)?.state).toBe(root.problem);
   });
 });

@@ -6,7 +6,13 @@
  */
 import { fromPromise } from "xstate";
 import type { RetryableStatus } from "../../src/config/types.js";
-import type { AttemptResult, CommandResult, ScenarioResult, SkipCause } from "../../src/events.js";
+import type {
+  AttemptResult,
+  CommandResult,
+  ScenarioResult,
+  SkipCause,
+  WorktreeSkipCause,
+} from "../../src/events.js";
 import type { CommandInput } from "../../src/machines/scenario-machine.js";
 import { type RunScenarioSpec, startRun } from "../../src/scheduler/start-run.js";
 import { commandResult } from "./command-result.js";
@@ -91,7 +97,7 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
 const ticks = async (n: number) => {
   for (let k = 0; k < n; k++) await tick();
 };
-export const WORKTREE_FAILURE: SkipCause = { reason: "setup-failed", detail: "fake setup failed" };
+export const WORKTREE_FAILURE: WorktreeSkipCause = { reason: "setup-failed", detail: "fake setup failed" };
 export const nameOf = (i: number) => `s${i}`;
 const indexOf = (name: string) => Number(name.slice(1));
 const worktreeName = (w: number) => `w${w}`;

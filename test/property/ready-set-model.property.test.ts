@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { FinalStatus, SkipCause } from "../../src/events.js";
+import {
+  type FinalStatus,
+  type RootCause,
+  type SkipCause,
+  WORKTREE_PROBLEMS,
+  type WorktreeSkipCause,
+} from "../../src/events.js";
 import { ReadySet, type ReadySetOptions, type SchedulerCommand } from "../../src/scheduler/ready-set.js";
 import { earlierDependencies } from "../helpers/dag-arbitrary.js";
 import { propertyRuns } from "../helpers/property-runs.js";
@@ -73,7 +79,14 @@ const caseArb = fc
             }),
           },
           { weight: 4, arbitrary: fc.record({ kind: fc.constant("ready" as const), pick: fc.nat() }) },
-          { weight: 1, arbitrary: fc.record({ kind: fc.constant("fail" as const), pick: fc.nat() }) },
+          {
+            weight: 1,
+            arbitrary: fc.record({
+              kind: fc.constant("fail" as const),
+              pick: fc.nat(),
+              problem: fc.constantFrom(...WORKTREE_PROBLEMS),
+            }),
+          },
           { weight: 2, arbitrary: fc.record({ kind: fc.constant("again" as const), pick: fc.nat() }) },
           { weight: 1, arbitrary: fc.record({ kind: fc.constant("unknown" as const) }) },
         ),
@@ -105,8 +118,8 @@ interface Expected {
 class Model {
   readonly status: Status[];
   readonly slot: (number | undefined)[];
-  /** The root cause a skipped scenario carries (undefined: its chain began with a skip of its own). */
-  readonly root: ({ scenario: string; status: FinalStatus } | undefined)[];
+  /** The root cause a skipped scenario carries (undefined: none, as for `max-failures`). */
+  readonly root: (RootCause | undefined)[];
   /** What a skipped scenario's dependents say began their chain: `"a" failed`, `worktree "w1" setup-failed`. */
   readonly because: (string | undefined)[];
   readonly ready = new Set<string>();
@@ -166,6 +179,7 @@ class Model {
             reason: "dependency-not-selected",
             detail: `dependency "${s.unselected[0]}" is not part of this run (--no-deps); select it, or pass --assume-deps-passed`,
             dependency: s.unselected[0],
+            rootCause: { notSelected: s.unselected[0]! },
           },
           out,
         );
@@ -247,8 +261,10 @@ class Model {
     return out;
   }
 
-  worktreeFailed(name: string, cause: SkipCause): Expected {
+  /** Its scenarios' skips name the worktree and its problem as their root cause. */
+  worktreeFailed(name: string, reported: WorktreeSkipCause): Expected {
     const out = this.fresh();
+    const cause = { ...reported, rootCause: { worktree: name, problem: reported.reason } };
     this.failedWorktrees.set(name, cause);
     this.ready.delete(name);
     this.settleAll(out, { name, cause });
@@ -308,7 +324,8 @@ function expectAsModel(model: Model, actual: SchedulerCommand[], expected: Expec
     const got = skips.get(i)!;
     const label = `${what}: skip of ${nameOf(i)} ${JSON.stringify(got)}`;
     if (!("oneOf" in want)) {
-      expect(got, label).toEqual(want);
+      expect(got, label).toStrictEqual(want);
+      model.root[i] = want.rootCause;
       // A skip of its own begins a chain: a worktree's problem, or a dependency left out of the run.
       model.because[i] =
         want.reason === "dependency-not-selected"
@@ -424,7 +441,7 @@ describe("the ready set against a model (random operation sequences)", () => {
               const w = worktrees[op.pick % worktrees.length]!;
               if (op.kind === "ready") step(`ready ${w}`, ready.worktreeReady(w), model.worktreeReady(w));
               else {
-                const cause: SkipCause = { reason: "setup-failed", detail: `setup of ${w} failed (${k})` };
+                const cause: WorktreeSkipCause = { reason: op.problem, detail: `${w} ${op.problem} (${k})` };
                 step(`fail ${w}`, ready.worktreeFailed(w, cause), model.worktreeFailed(w, cause));
               }
               return;

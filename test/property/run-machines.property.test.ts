@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RetryableStatus } from "../../src/config/types.js";
-import { FINAL_STATUSES, type ScenarioResult } from "../../src/events.js";
+import { FINAL_STATUSES, type RootCause, type ScenarioResult } from "../../src/events.js";
 import { earlierDependencies } from "../helpers/dag-arbitrary.js";
 import {
   type AttemptPlan,
@@ -87,32 +87,46 @@ function expectAsOracle(r: ScenarioResult, e: ExpectedOutcome, obs: FakeRunObser
  * What a skip tells the user, checked against the other results: a worktree's cause as the worktree
  * reported it; an unselected dependency named with the way out; a dependency's failure as
  * `dependency "X" <status>`, or, when X was itself skipped, `dependency "X" was skipped` plus the
- * scenario whose non-pass started the chain (the root cause, carried along the chain), or, when the
- * chain started at a skip of its own, that skip's cause: the worktree and its problem, or the
- * dependency left out of the run (found by walking the results back along the skipped dependencies).
+ * scenario whose non-pass started the chain, or, when the chain started at a skip of its own, that
+ * skip's cause: the worktree and its problem, or the dependency left out of the run. Both the words
+ * and the structured `rootCause` are found by walking the results back along the skipped
+ * dependencies (not read from what a dependency's result carries).
  */
 function expectSkipExplained(r: ScenarioResult, byName: Map<string, ScenarioResult>) {
   const what = `${r.name}: ${JSON.stringify(r.skip)}`;
   const skip = r.skip!;
   expect(skip, what).toBeDefined();
   expect(r.detail, what).toBe(skip.detail);
-  if (skip.reason === WORKTREE_FAILURE.reason) expect(skip, what).toEqual(WORKTREE_FAILURE);
-  else if (skip.reason === "dependency-not-selected")
+  if (skip.reason === WORKTREE_FAILURE.reason)
+    expect(skip, what).toStrictEqual({
+      ...WORKTREE_FAILURE,
+      rootCause: { worktree: r.worktree, problem: WORKTREE_FAILURE.reason },
+    });
+  else if (skip.reason === "dependency-not-selected") {
     expect(skip.detail, what).toBe(
       `dependency "${skip.dependency}" is not part of this run (--no-deps); select it, or pass --assume-deps-passed`,
     );
-  else {
+    expect(skip.rootCause, what).toStrictEqual({ notSelected: skip.dependency });
+  } else {
     expect(skip.reason, what).toBe("dependency-failed");
     const dep = byName.get(skip.dependency!)!;
     expect(dep.status, what).not.toBe("passed");
-    const root = dep.status === "skipped" ? dep.skip?.rootCause : { scenario: dep.name, status: dep.status };
-    expect(skip.rootCause, what).toEqual(root);
-    if (root) expect(byName.get(root.scenario)?.status, what).toBe(root.status);
+    expect(skip.rootCause, what).toStrictEqual(rootOf(dep));
     expect(skip.detail, what).toBe(
       dep.status !== "skipped"
         ? `dependency "${dep.name}" ${dep.status}`
         : `dependency "${dep.name}" was skipped${began(dep) ? ` (because ${began(dep)})` : ""}`,
     );
+  }
+
+  /** What began the chain that reached `r`, structured: a scenario and its status, a worktree and its problem, or a dependency left out. */
+  function rootOf(r: ScenarioResult): RootCause | undefined {
+    if (r.status !== "skipped") return { scenario: r.name, status: r.status };
+    if (r.skip?.reason === "dependency-failed") return rootOf(byName.get(r.skip.dependency!)!);
+    if (r.skip?.reason === "dependency-not-selected") return { notSelected: r.skip.dependency! };
+    if (r.skip?.reason === WORKTREE_FAILURE.reason)
+      return { worktree: r.worktree, problem: WORKTREE_FAILURE.reason };
+    return undefined;
   }
 
   /** What began the chain that reached `r`: a non-pass, or a skip with a cause of its own. */

@@ -59,6 +59,11 @@ describe("state and reason names come from the one union (src/events.ts)", () =>
     expect(schema.properties.worktrees.items.properties.state.enum).toEqual([...WORKTREE_STATES]);
   });
 
+  it("the report schema enumerates exactly WORKTREE_PROBLEMS for a skip's root cause", () => {
+    const schema = JSON.parse(read("schemas/report.schema.json"));
+    expect(schema.$defs.worktreeProblem.enum).toEqual([...WORKTREE_PROBLEMS]);
+  });
+
   it("docs/worktrees.md's table of states lists exactly WORKTREE_STATES, in order", () => {
     const doc = read("docs/worktrees.md");
     const section = doc.slice(doc.indexOf("## States and reasons"));

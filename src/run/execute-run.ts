@@ -84,10 +84,10 @@ export interface RunOutcome {
 }
 
 /**
- * Spawn helpers (steps/spawner.ts): one Python helper, or where Python is missing, Node helpers, of which
- * two beat one on two cores and more add nothing (bench/overhead.ts). Booting them costs 15-100 ms of
- * CPU, which a small run does not win back (each start they take over saves ~1 ms of this thread), so
- * runs of fewer scenarios fork from this process.
+ * Spawn helpers (steps/spawner.ts), Python ones or where Python is missing Node ones: two beat one on
+ * two cores, by far under load, and four added nothing there (bench/overhead.ts). Booting them costs
+ * 15-100 ms of CPU, which a small run does not win back (each start they take over saves ~1 ms of this
+ * thread), so runs of fewer scenarios fork from this process.
  */
 const SPAWN_HELPERS = 2;
 const SPAWN_HELPERS_FROM_SCENARIOS = 50;

@@ -30,7 +30,7 @@ export interface Spawner {
   launch: Launcher;
   /** The helpers' pids (not the commands'). */
   readonly helperPids: readonly number[];
-  /** Which kind of helper is running (once ready), "none" when commands fork from this process. */
+  /** Which kind of helper is running, once all are ready; "none" when commands fork from this process. */
   kind(): Promise<SpawnHelperKind>;
   /** Lets the helpers exit; call once no command is running. */
   close(): void;
@@ -49,6 +49,10 @@ interface Helper {
   child: ChildProcess;
   /** False when the helper could not do the job (e.g. a Python older than 3.8). */
   ready: Promise<boolean>;
+  /** Whether `ready` has resolved true. */
+  usable: boolean;
+  /** Commands it started (or was asked to) that have not exited yet. */
+  running: number;
   connected(): boolean;
   /** False when the request cannot travel this way (launchDirect then takes it). */
   send(request: SpawnRequest, onError: (error: Error) => void): boolean;
@@ -128,6 +132,8 @@ function startPythonHelper(onMessage: (m: HelperMessage) => void): Helper | unde
     kind: "python",
     child,
     ready,
+    usable: false,
+    running: 0,
     connected: () => open && child.stdin!.writable,
     send(request, onError) {
       const encoded = encodeRequest(request);
@@ -152,6 +158,8 @@ function startNodeHelper(onMessage: (m: HelperMessage) => void): Helper | undefi
     kind: "node",
     child,
     ready: Promise.resolve(true),
+    usable: false,
+    running: 0,
     connected: () => child.connected,
     send(request, onError) {
       child.send(request, (error) => error && onError(error));
@@ -166,7 +174,7 @@ function chosenKind(): SpawnHelperKind {
   return wanted === "node" || wanted === "none" ? wanted : "python";
 }
 
-/** Starts the helpers: one Python helper, or else `count` Node helpers (0: none, fork from here). */
+/** Starts `count` helpers: Python ones, or else Node ones (0: none, fork from here). */
 export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()): Spawner {
   const pending = new Map<number, Pending>();
   const helpers: Helper[] = [];
@@ -184,9 +192,11 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
     if (message.type === "spawned") p.spawned(message.pid, message.startTicks);
     else if (message.type === "failed") {
       pending.delete(message.id);
+      p.helper.running--;
       p.failed(new Error(message.message));
     } else {
       pending.delete(message.id);
+      p.helper.running--;
       p.exited(message.exit);
     }
   };
@@ -207,35 +217,56 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
     if (!helper) return undefined;
     helper.child.once("exit", () => onGone(helper));
     helper.child.once("error", () => onGone(helper));
+    void helper.ready.then((ok) => {
+      helper.usable = ok;
+    });
     helpers.push(helper);
     return helper;
   };
   const startNode = () => {
     for (let i = 0; i < count; i++) add(startNodeHelper(onMessage));
   };
-  // One Python helper keeps up with any worker count here (bench/overhead.ts: a second one adds
-  // nothing); Node helpers are slower, so up to `count` of them share the work.
-  const python = kind === "python" && count > 0 ? add(startPythonHelper(onMessage)) : undefined;
-  if (python) {
+  // `count` helpers of either kind. One Python helper is a single server for every lane: under load
+  // each start waited for the others' (posix_spawn returns once the child has exec'd), and a run took
+  // 1.5-2.4x as long as with two (bench/overhead.ts, a loaded 2-core VM); a command goes to the helper
+  // with the fewest running.
+  const pythons: Helper[] = [];
+  if (kind === "python" && count > 0) {
+    for (let i = 0; i < count; i++) {
+      const helper = add(startPythonHelper(onMessage));
+      if (helper) pythons.push(helper);
+    }
+  }
+  if (pythons.length > 0) {
     // A Python that cannot do the job (older than 3.8) says so by exiting: Node helpers take its place.
-    void python.ready.then((ok) => {
+    void pythons[0]!.ready.then((ok) => {
       if (ok) return;
-      remove(python);
+      for (const p of pythons) remove(p);
       startNode();
     });
   } else if (kind !== "none") startNode();
 
-  const launch: Launcher = async (request) => {
-    // The next helper in turn that is ready; ones that cannot serve are dropped on the way.
-    let helper: Helper | undefined;
+  /**
+   * The helper with the fewest commands running among those known to be ready (the one that answers
+   * soonest); before any is, the next in turn once it is. Ones that cannot serve are dropped.
+   */
+  const choose = async (): Promise<Helper | undefined> => {
+    let best: Helper | undefined;
+    for (const candidate of helpers) {
+      if (candidate.usable && candidate.connected() && (!best || candidate.running < best.running))
+        best = candidate;
+    }
+    if (best) return best;
     while (helpers.length > 0) {
       const candidate = helpers[turn++ % helpers.length]!;
-      if ((await candidate.ready) && candidate.connected()) {
-        helper = candidate;
-        break;
-      }
+      if ((await candidate.ready) && candidate.connected()) return candidate;
       remove(candidate);
     }
+    return undefined;
+  };
+
+  const launch: Launcher = async (request) => {
+    const helper = await choose();
     if (!helper) return direct(request);
     counts.helper++;
     const id = nextId++;
@@ -245,6 +276,7 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
       exited = resolve;
     });
     return new Promise<Launched>((resolve, reject) => {
+      chosen.running++;
       pending.set(id, {
         helper: chosen,
         spawned: (pid, startTicks) =>
@@ -258,6 +290,7 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
       });
       const fallBack = () => {
         pending.delete(id);
+        chosen.running--;
         counts.helper--;
         direct(request).then(resolve, reject);
       };
@@ -271,8 +304,14 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
       return helpers.flatMap((h) => (h.child.pid !== undefined ? [h.child.pid] : []));
     },
     async kind() {
-      for (const h of [...helpers]) if (await h.ready) return h.kind;
-      return "none";
+      // Once every helper has answered (Node helpers may have replaced a Python that could not serve).
+      for (;;) {
+        const all = [...helpers];
+        const ready = await Promise.all(all.map((h) => h.ready));
+        const found = all.find((_, i) => ready[i]);
+        if (found) return found.kind;
+        if (helpers.every((h) => all.includes(h))) return "none";
+      }
     },
     close() {
       for (const helper of helpers) helper.close();

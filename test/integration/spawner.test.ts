@@ -294,3 +294,27 @@ describe.each([
     expect(spawner.counts()).toEqual({ helper, direct });
   });
 });
+
+describe.each(["python", "node"] as const)("two %s helpers", (kind) => {
+  it("share the commands: each goes to the helper with the fewest running", async () => {
+    spawner = startSpawner(2, kind);
+    expect(await spawner.kind()).toBe(kind);
+    const helpers = spawner.helperPids;
+    expect(new Set(helpers).size).toBe(2);
+    const dir = tempDir();
+    const sleeper = async (i: number) => {
+      const launched = await spawner!.launch({ argv: ["sleep", "30"], cwd: dir, env: {}, logPath: join(dir, `${i}.log`) });
+      return { ...launched, parent: readProcess(launched.pid!)!.ppid };
+    };
+    const first = await sleeper(1);
+    const second = await sleeper(2);
+    expect(new Set([first.parent, second.parent])).toEqual(new Set(helpers));
+    // The second one's helper is the idle one now (taking turns would pick the first's again).
+    process.kill(-second.pid!, "SIGKILL");
+    await second.exited;
+    const third = await sleeper(3);
+    expect(third.parent).toBe(second.parent);
+    for (const s of [first, third]) process.kill(-s.pid!, "SIGKILL");
+    await Promise.all([first.exited, third.exited]);
+  });
+});

@@ -31,6 +31,11 @@ export interface ExecRequest {
   deadline: number;
   killGraceMs: number;
   signal?: AbortSignal;
+  /**
+   * Called as the command is launched, with a function that ends it as `signal` would (cancelled): a
+   * second way to end it, without a second AbortController and listener per command.
+   */
+  onCancellable?(cancel: () => void): void;
   /** Who forks (default: this process; a run passes its spawn helpers). */
   launch?: Launcher;
   /**
@@ -90,6 +95,12 @@ export async function execCommand(req: ExecRequest): Promise<ExecOutcome> {
   let timedOut = false;
   let cancelled = false;
   let ending: Promise<{ forced: boolean }> | undefined;
+  // A cancel that arrives while the command is being launched ends it once it runs.
+  let cancelWhileLaunching = false;
+  let onAbort = () => {
+    cancelWhileLaunching = true;
+  };
+  req.onCancellable?.(() => onAbort());
   const launched = await (req.launch ?? launchDirect)({
     argv,
     cwd: req.cwd,
@@ -105,8 +116,8 @@ export async function execCommand(req: ExecRequest): Promise<ExecOutcome> {
     ending = endProcessGroup(pid, req.killGraceMs);
   };
   const timer = setLongTimeout(() => end("timeout"), req.deadline - Date.now());
-  const onAbort = () => end("abort");
-  if (req.signal?.aborted) onAbort();
+  onAbort = () => end("abort");
+  if (req.signal?.aborted || cancelWhileLaunching) onAbort();
   else req.signal?.addEventListener("abort", onAbort, { once: true });
   const result = await launched.exited;
   timer.clear();

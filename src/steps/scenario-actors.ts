@@ -124,7 +124,8 @@ export function createScenarioActors(options: ScenarioActorOptions) {
   const junitDir = join(options.runDir, "junit");
   mkdirSync(logsDir, { recursive: true });
   mkdirSync(junitDir, { recursive: true });
-  const controllers = new Map<string, AbortController>();
+  /** Ends the command each scenario is running now ("abortAttempt"). */
+  const cancellers = new Map<string, () => void>();
   // Per worktree, not per command: the path check and the branch template are the same every time.
   const worktreeDirs = new Map<string, { path: string; slug: string; branch: string }>();
   const worktreeDir = (worktree: string) => {
@@ -225,11 +226,8 @@ export function createScenarioActors(options: ScenarioActorOptions) {
         return fail("bad-template", `${error.message} (scenario "${scenario.name}" has no test_file)`);
       throw error;
     }
-    // One controller per command, aborted by "abortAttempt" or by XState when the state exits.
-    const controller = new AbortController();
-    controllers.set(ci.scenario, controller);
-    const onStateExit = () => controller.abort();
-    xstateSignal.addEventListener("abort", onStateExit, { once: true });
+    // Ended by XState when the state exits (its signal), or by "abortAttempt" (cancellers).
+    let cancel: (() => void) | undefined;
     const env: Record<string, string> = {
       ...pipeline.test.env,
       ...step?.env,
@@ -255,7 +253,11 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       logPath,
       deadline: stepDeadline,
       killGraceMs: pipeline.test.killGrace * 1000,
-      signal: controller.signal,
+      signal: xstateSignal,
+      onCancellable: (c) => {
+        cancel = c;
+        cancellers.set(ci.scenario, c);
+      },
       createLogDir: false,
       ...(options.launch ? { launch: options.launch } : {}),
       onSpawn: (pid, startTicks) => options.onSpawn?.(pid, ci.scenario, ci.attempt, startTicks),
@@ -269,8 +271,7 @@ export function createScenarioActors(options: ScenarioActorOptions) {
       ...(outcome.nothingLeft ? { nothingLeft: true } : {}),
       startedAt: outcome.startedAt,
     });
-    xstateSignal.removeEventListener("abort", onStateExit);
-    if (controllers.get(ci.scenario) === controller) controllers.delete(ci.scenario);
+    if (cancel && cancellers.get(ci.scenario) === cancel) cancellers.delete(ci.scenario);
     if (outcome.spawnErrorCode !== undefined && EXHAUSTED.has(outcome.spawnErrorCode)) {
       const cause = Object.assign(new Error(outcome.spawnError), { code: outcome.spawnErrorCode });
       const env = environmentErrorFrom(cause, `starting ${outcome.argv[0]} for scenario "${ci.scenario}"`);
@@ -303,6 +304,6 @@ export function createScenarioActors(options: ScenarioActorOptions) {
   const logic = fromPromise<CommandResult, CommandInput>(({ input, signal }) => run(input, signal));
   return {
     actors: { runStep: logic, runTest: logic },
-    abortAttempt: (scenario: string) => controllers.get(scenario)?.abort(),
+    abortAttempt: (scenario: string) => cancellers.get(scenario)?.(),
   };
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { isAlive, liveGroupMembers } from "../../src/resources/process-table.js";
 import { execCommand } from "../../src/steps/exec-command.js";
 import { interpretExit } from "../../src/steps/interpret-exit.js";
+import { launchDirect } from "../../src/steps/launch-process.js";
 import { readTail } from "../../src/steps/output-tail.js";
 import { FIXTURES } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -75,6 +76,39 @@ describe("execCommand (real processes)", () => {
     expect(out.forced).toBe(false);
     expect(liveGroupMembers(out.pid!)).toEqual([]);
     expect(interpretExit(out).status).toBe("cancelled");
+  });
+
+  it("is ended as cancelled through onCancellable, also when the cancel comes while it is being launched", async () => {
+    const dir = tempDir();
+    for (const when of ["running", "launching"] as const) {
+      let cancel: (() => void) | undefined;
+      const logPath = join(dir, `${when}.log`);
+      const running = execCommand({
+        command: node("forever.mjs"),
+        cwd: dir,
+        env: {},
+        logPath,
+        deadline: Date.now() + 30_000,
+        killGraceMs: 1000,
+        onCancellable: (c) => {
+          cancel = c;
+        },
+        // The launch itself runs the cancel when asked to (before the command has a pid).
+        launch: async (request) => {
+          if (when === "launching") cancel!();
+          return launchDirect(request);
+        },
+      });
+      if (when === "running") {
+        await waitForFile(logPath);
+        cancel!();
+      }
+      const out = await running;
+      expect(out.cancelled).toBe(true);
+      expect(out.timedOut).toBe(false);
+      expect(liveGroupMembers(out.pid!)).toEqual([]);
+      expect(interpretExit(out).status).toBe("cancelled");
+    }
   });
 
   it("passes a templated argument with spaces and quotes as one argv element, never through a shell", async () => {

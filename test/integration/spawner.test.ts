@@ -303,7 +303,12 @@ describe.each(["python", "node"] as const)("two %s helpers", (kind) => {
     expect(new Set(helpers).size).toBe(2);
     const dir = tempDir();
     const sleeper = async (i: number) => {
-      const launched = await spawner!.launch({ argv: ["sleep", "30"], cwd: dir, env: {}, logPath: join(dir, `${i}.log`) });
+      const launched = await spawner!.launch({
+        argv: ["sleep", "30"],
+        cwd: dir,
+        env: {},
+        logPath: join(dir, `${i}.log`),
+      });
       return { ...launched, parent: readProcess(launched.pid!)!.ppid };
     };
     const first = await sleeper(1);

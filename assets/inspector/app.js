@@ -215,7 +215,7 @@
         source.close();
         const wasLive = JSON.parse(/** @type {MessageEvent<string>} */ (m).data || "{}").live === true;
         ctx.live = false;
-        const command = `grove inspect ${defs.runId}`;
+        const command = `grove inspect ${defs.replay ?? defs.runId}`;
         if (wasLive) {
           banner(`The run has finished and its live server has stopped; this page keeps the final state. To replay it: ${command}`);
           console.info(`Grove: the run has finished. Replay it with: ${command}`);
@@ -227,7 +227,7 @@
       source.onerror = () => {
         if (ended) return;
         if (source.readyState === EventSource.CLOSED) {
-          banner(`Lost the live server (the run may have ended). Replay it with: grove inspect ${defs.runId}`, "error");
+          banner(`Lost the live server (the run may have ended). Replay it with: grove inspect ${defs.replay ?? defs.runId}`, "error");
           resolve(undefined);
         }
       };

@@ -25,6 +25,8 @@ interface GroveMachineState {
 /** The run's definitions (machines.json, src/inspector/recorder.ts RunDefinitions). */
 interface GroveDefs {
   runId: string;
+  /** `grove inspect`'s argument that replays the run (its id, or its --run-dir path); absent in older recordings. */
+  replay?: string;
   scenarioMachine: GroveMachine;
   worktreeMachine: GroveMachine;
   scenarios: { name: string; worktree: string; dependencies: string[]; description?: string; tags?: string[] }[];

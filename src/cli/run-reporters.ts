@@ -44,6 +44,8 @@ export interface RunReporterContext {
   values: ReporterFlags;
   io: CommandIo;
   runId: string;
+  /** The argument of `grove inspect` that replays this run (see RunDefinitions.replay). */
+  replay: string;
   runDir: string;
   reportPath: string;
   mainRepo: string;
@@ -78,7 +80,7 @@ export async function createRunReporters(ctx: RunReporterContext): Promise<RunRe
   if (record) {
     // The inspector's page, server and HTML report are loaded only when asked for.
     const { createRunRecorder } = await import("../inspector/run-source.js");
-    recorder = createRunRecorder(ctx.runDir, ctx.runId, ctx.plan, ctx.pipeline);
+    recorder = createRunRecorder(ctx.runDir, ctx.runId, ctx.replay, ctx.plan, ctx.pipeline);
     if (htmlPath) {
       const { HtmlReporter } = await import("../inspector/html-report.js");
       html = new HtmlReporter(htmlPath, recorder);

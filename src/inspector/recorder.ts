@@ -17,6 +17,12 @@ import { RECORDING_VERSION, type RecordingHeader, SAME_ATTEMPTS } from "./record
 
 export interface RunDefinitions {
   runId: string;
+  /**
+   * What to pass to `grove inspect` to replay this run: its id for a run under `.grove/runs`, its
+   * directory (quoted for a shell) for one written with `--run-dir`, where the id finds nothing.
+   * Absent in recordings made before it existed (the id is meant then).
+   */
+  replay?: string;
   scenarioMachine: MachineDescription;
   worktreeMachine: MachineDescription;
   scenarios: {

@@ -15,9 +15,10 @@ import { type RunDefinitions, RunRecorder } from "./recorder.js";
 import { recordingHeader } from "./recording-format.js";
 import type { InspectorSource } from "./server.js";
 
-function runDefinitions(runId: string, plan: Plan, pipeline: Pipeline): RunDefinitions {
+function runDefinitions(runId: string, replay: string, plan: Plan, pipeline: Pipeline): RunDefinitions {
   return {
     runId,
+    replay,
     scenarioMachine: describeMachine(
       createScenarioMachine({
         before: pipeline.test.before.map((s) => s.name),
@@ -39,10 +40,11 @@ function runDefinitions(runId: string, plan: Plan, pipeline: Pipeline): RunDefin
 export function createRunRecorder(
   runDir: string,
   runId: string,
+  replay: string,
   plan: Plan,
   pipeline: Pipeline,
 ): RunRecorder {
-  return new RunRecorder(runDir, runDefinitions(runId, plan, pipeline));
+  return new RunRecorder(runDir, runDefinitions(runId, replay, plan, pipeline));
 }
 
 /** A live source: everything the recorder has written, then each new line until the run finishes. */

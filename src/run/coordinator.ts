@@ -22,6 +22,7 @@ import type { Report } from "../reporters/build-report.js";
 import { writeJsonReport } from "../reporters/json-reporter.js";
 import { CompositeReporter } from "../reporters/reporter.js";
 import { readTimings } from "../reporters/timings-store.js";
+import { shellQuote } from "../util/shell-quote.js";
 import { newRunId } from "./execute-run.js";
 import { runAndReport } from "./run-and-report.js";
 import {
@@ -151,7 +152,13 @@ export class Coordinator {
       ? join(this.options.runsDir, runId)
       : newRunDir(this.options.mainRepo, runId);
     // Recorded for `grove inspect`, like a CLI run.
-    const recorder = createRunRecorder(runDir, runId, result.plan, this.pipeline);
+    const recorder = createRunRecorder(
+      runDir,
+      runId,
+      this.options.runsDir ? shellQuote(runDir) : runId,
+      result.plan,
+      this.pipeline,
+    );
     const { outcome, report } = await runAndReport({
       plan: result.plan,
       pipeline: this.pipeline,

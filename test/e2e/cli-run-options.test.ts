@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { createSampleRepo, type SampleRepo } from "../../src/demo/sample-repo.js";
+import { inspectorUrlOf } from "../helpers/inspector-url.js";
 import { reportSchemaErrors } from "../helpers/report-schema.js";
 import { runGrove, spawnGrove } from "../helpers/run-grove.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -257,5 +258,26 @@ describe("grove run --resume beyond an interrupt (built CLI)", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain("nothing to resume from");
     expect(readReport(sample).summary).toMatchObject({ total: 1, passed: 1 });
+  });
+});
+
+describe("grove run --run-dir (built CLI)", () => {
+  it("the replay hint names the run directory, which grove inspect serves (the run id finds nothing there)", async () => {
+    const sample = await createSampleRepo(tempDir());
+    writeScenarios(sample, [{ name: "fine", worktree: "cli", run: sh("true") }]);
+    const runDir = join(tempDir(), "shard run");
+    const r = await runGrove(["run", "--run-dir", runDir], sample.mainRepo);
+    expect(r.exitCode, r.stderr).toBe(0);
+    // Quoted for a shell: the path has a space.
+    expect(r.stdout.split("\n")).toContain(`Replay: grove inspect '${runDir}'`);
+    const machines = JSON.parse(readFileSync(join(runDir, "machines.json"), "utf8")) as { replay?: string };
+    expect(machines.replay).toBe(`'${runDir}'`);
+    const inspect = spawnGrove(["inspect", runDir], sample.mainRepo);
+    try {
+      expect(await inspectorUrlOf(inspect)).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    } finally {
+      inspect.kill("SIGTERM");
+      await inspect;
+    }
   });
 });

@@ -11,6 +11,7 @@ import { newRunId } from "../../run/execute-run.js";
 import { DEFAULT_KEEP_RUNS, pruneRuns } from "../../run/prune-runs.js";
 import { runAndReport } from "../../run/run-and-report.js";
 import { coordinatorRefProblem } from "../../steps/check-ref.js";
+import { shellQuote } from "../../util/shell-quote.js";
 import { EXIT } from "../exit-codes.js";
 import { listenForInterrupts } from "../interrupts.js";
 import { PLAN_OUTPUT_OPTIONS, PLAN_SHAPING_OPTIONS, resolveWorkers, SELECTION_OPTIONS } from "../options.js";
@@ -172,6 +173,8 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const runId = newRunId();
   const runDir = values["run-dir"] ? resolve(io.cwd, values["run-dir"]) : newRunDir(ctx.mainRepo, runId);
   if (values["run-dir"]) checkOutputDirectory(runDir, "--run-dir");
+  // `grove inspect RUN-ID` looks only under .grove/runs: a run elsewhere is found by its directory.
+  const replay = values["run-dir"] ? shellQuote(runDir) : runId;
   if (values["pull-coordinator"]) {
     const ref = values["coordinator-ref"] ?? ctx.pipeline.pull.from!;
     const problem = await coordinatorRefProblem(ctx.mainRepo, ref, ctx.pipeline.pull.remote);
@@ -188,6 +191,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     values,
     io,
     runId,
+    replay,
     runDir,
     reportPath,
     mainRepo: ctx.mainRepo,
@@ -243,7 +247,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     });
     // Always, live page or not: once the live server has gone, this is how to see the run again.
     if (outputs.recorder)
-      outputs.human(`Replay: grove inspect ${runId}
+      outputs.human(`Replay: grove inspect ${replay}
 `);
     return exitCode;
   } finally {

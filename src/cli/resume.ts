@@ -2,11 +2,14 @@
  * `grove run --resume`: run again only what did not pass in the last report (an interrupted run's
  * partial report included). Scenarios that passed there are not rerun; their dependents treat them as
  * passed, and their results are carried into the new report, marked with the run they came from.
+ * A pass is carried only while it still describes the scenario: one whose definition (command,
+ * test_file, env, worktree; plan/scenario-definition.ts) changed since runs again.
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { ScenarioResult } from "../events.js";
 import { emptyPlan, type Plan, planScenarios } from "../plan/plan.js";
+import { scenarioDefinition } from "../plan/scenario-definition.js";
 import type { Report } from "../reporters/build-report.js";
 import type { RunContext } from "./resolve-context.js";
 
@@ -14,6 +17,8 @@ export interface ResumePlan {
   plan: Plan;
   carried: ScenarioResult[];
   fromRun: string;
+  /** Scenarios that passed there but whose definition changed since: run again; sorted by name. */
+  changed: string[];
 }
 
 /** Undefined when there is no usable report to resume from (then everything runs). */
@@ -25,7 +30,20 @@ export function planResume(ctx: RunContext, reportPath: string): ResumePlan | un
     return undefined;
   }
   if (!Array.isArray(previous.scenarios)) return undefined;
-  const passed = new Map(previous.scenarios.filter((s) => s.status === "passed").map((s) => [s.name, s]));
+  const passedThen = new Map(previous.scenarios.filter((s) => s.status === "passed").map((s) => [s.name, s]));
+  const changed: string[] = [];
+  const passed = new Map<string, (typeof previous.scenarios)[number]>();
+  for (const p of ctx.plan.scenarios) {
+    const s = passedThen.get(p.name);
+    if (!s) continue;
+    // A report from before definitions were recorded: its worktree and test_file are all it says.
+    const same =
+      s.definition !== undefined
+        ? s.definition === scenarioDefinition(p.scenario, ctx.pipeline.test.run)
+        : s.worktree === p.scenario.worktree && s.test_file === p.scenario.testFile;
+    if (same) passed.set(p.name, s);
+    else changed.push(p.name);
+  }
   const inPlan = ctx.plan.scenarios.filter((p) => passed.has(p.name));
   const rest = ctx.plan.scenarios.filter((p) => !passed.has(p.name)).map((p) => p.name);
   // The rest is planned with the run's own options (recorded durations included), its names alone and
@@ -63,5 +81,14 @@ export function planResume(ctx: RunContext, reportPath: string): ResumePlan | un
       resumedFrom: fromRun,
     };
   });
-  return { plan: replanned.plan, carried, fromRun };
+  return { plan: replanned.plan, carried, fromRun, changed: changed.sort() };
+}
+
+/** The line that says what a resumed run carries over and runs (`grove run --resume`, `grove plan --resume`). */
+export function describeResume(resumed: ResumePlan): string {
+  const changed =
+    resumed.changed.length > 0
+      ? ` (${resumed.changed.length} passed but changed since: ${resumed.changed.join(", ")})`
+      : "";
+  return `Resuming run ${resumed.fromRun}: ${resumed.carried.length} passed scenario(s) carried over, ${resumed.plan.scenarios.length} to run${changed}\n`;
 }

@@ -35,6 +35,8 @@ export interface ReportMeta {
   shard?: ReportShard;
   /** Each scenario's test_file (for JUnit's `file` and annotations), by name. */
   testFiles?: ReadonlyMap<string, string>;
+  /** Each scenario's definition hash (plan/scenario-definition.ts), by name: `--resume` compares it. */
+  definitions?: ReadonlyMap<string, string>;
 }
 
 /** Which part of a sharded plan a report covers. */
@@ -115,6 +117,8 @@ export interface ReportScenario {
   log_path: string | null;
   output_tail: string;
   test_file?: string;
+  /** What the scenario ran, as a hash (plan/scenario-definition.ts): a pass carries over only while it matches. */
+  definition?: string;
   /** The individual tests of the last attempt, when the test command wrote JUnit (pipeline test.junit). */
   tests?: TestCaseResult[];
   skip?: ScenarioResult["skip"];
@@ -207,6 +211,7 @@ function toReportScenario(r: ScenarioResult, meta: ReportMeta): ReportScenario {
   const first = attempts[0];
   const test = last?.test;
   const testFile = meta.testFiles?.get(r.name);
+  const definition = meta.definitions?.get(r.name);
   return {
     name: r.name,
     description: r.description,
@@ -225,6 +230,7 @@ function toReportScenario(r: ScenarioResult, meta: ReportMeta): ReportScenario {
     log_path: test?.logPath ?? null,
     output_tail: test?.outputTail ?? "",
     ...(testFile !== undefined ? { test_file: testFile } : {}),
+    ...(definition !== undefined ? { definition } : {}),
     ...(test?.tests ? { tests: test.tests } : {}),
     ...(r.skip ? { skip: r.skip } : {}),
     ...(r.resumedFrom ? { resumed_from: r.resumedFrom } : {}),

@@ -59,6 +59,7 @@ export function mergeReports(
   const results: ScenarioResult[] = [];
   const runDirOf = new Map<string, string>();
   const testFiles = new Map<string, string>();
+  const definitions = new Map<string, string>();
   for (const { file, report } of inputs)
     for (const s of report.scenarios) {
       const twice = where.get(s.name);
@@ -69,6 +70,7 @@ export function mergeReports(
       where.set(s.name, file);
       runDirOf.set(s.name, s.run_dir ?? report.grove.run_dir);
       if (s.test_file !== undefined) testFiles.set(s.name, s.test_file);
+      if (s.definition !== undefined) definitions.set(s.name, s.definition);
       results.push({
         name: s.name,
         description: s.description,
@@ -122,6 +124,7 @@ export function mergeReports(
       maxConcurrency: reports.reduce((t, r) => t + r.grove.max_concurrency, 0),
       ...(hash ? { planHash: hash } : {}),
       testFiles,
+      definitions,
     },
   );
   for (const s of merged.scenarios) s.run_dir = runDirOf.get(s.name)!;

@@ -13,7 +13,7 @@ import { type ExecuteRunOptions, executeRun, newRunId, type RunOutcome } from ".
 
 export interface RunAndReportOptions
   extends Omit<ExecuteRunOptions, "onEvent">,
-    Pick<ReportMeta, "planHash" | "shard" | "testFiles"> {
+    Pick<ReportMeta, "planHash" | "shard" | "testFiles" | "definitions"> {
   /** Every output of the run (use a CompositeReporter for several). */
   reporter: Reporter;
   /** Shown in the report's `grove.scenarios_file`. */
@@ -40,6 +40,7 @@ export async function runAndReport(options: RunAndReportOptions): Promise<Report
     planHash,
     shard,
     testFiles,
+    definitions,
     ...run
   } = options;
   const runId = run.runId ?? newRunId();
@@ -73,6 +74,7 @@ export async function runAndReport(options: RunAndReportOptions): Promise<Report
     ...(planHash !== undefined ? { planHash } : {}),
     ...(shard !== undefined ? { shard } : {}),
     ...(testFiles !== undefined ? { testFiles } : {}),
+    ...(definitions !== undefined ? { definitions } : {}),
   });
   await reporter.onEnd?.(report);
   return { outcome, report, exitCode };

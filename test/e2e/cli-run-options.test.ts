@@ -250,6 +250,47 @@ describe("grove run --resume beyond an interrupt (built CLI)", () => {
     expect(second.scenarios.map((s) => s.name)).toEqual(["fine", "broken", "after_broken"]);
   });
 
+  it("a pass whose scenario changed since (its command, test_file, env or worktree) is run again, not carried over", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const fixed = join(tempDir(), "fixed");
+    const scenarios = (changed: Partial<Record<string, object>>) =>
+      writeScenarios(sample, [
+        { name: "same", worktree: "cli", run: sh("true") },
+        { name: "cmd", worktree: "cli", run: sh("true"), ...changed.cmd },
+        { name: "env", worktree: "cli", run: sh('test "$MODE" != broken'), ...changed.env },
+        { name: "moved", worktree: "cli", run: sh("pwd"), ...changed.moved },
+        {
+          name: "file",
+          worktree: "parser",
+          test_file: "tests/test_ok.py",
+          run: ["true", "{test_file}"],
+          ...changed.file,
+        },
+        { name: "broken", worktree: "parser", run: sh(`test -f ${fixed}`) },
+      ]);
+    scenarios({});
+    expect((await runGrove(["run"], sample.mainRepo)).exitCode).toBe(1);
+    scenarios({
+      cmd: { run: sh("false") },
+      env: { env: { MODE: "broken" } },
+      moved: { worktree: "parser" },
+      file: { test_file: "tests/test_other.py" },
+    });
+    const plan = await runGrove(["plan", "--resume"], sample.mainRepo);
+    expect(plan.stderr).toContain(
+      "1 passed scenario(s) carried over, 5 to run (4 passed but changed since: cmd, env, file, moved)",
+    );
+    const resumed = await runGrove(["run", "--resume"], sample.mainRepo);
+    expect(resumed.exitCode).toBe(1);
+    const report = byName(readReport(sample));
+    expect(report.get("same")!.detail).toContain("(resumed)");
+    expect(report.get("cmd")!.status).toBe("failed");
+    expect(report.get("env")!.status).toBe("failed");
+    expect(report.get("moved")).toMatchObject({ status: "passed", worktree: "parser" });
+    expect(report.get("moved")!.detail).not.toContain("(resumed)");
+    expect(report.get("file")!.detail).not.toContain("(resumed)");
+  });
+
   it("an unreadable report is not a crash: everything runs again", async () => {
     const sample = await createSampleRepo(tempDir());
     writeScenarios(sample, [{ name: "fine", worktree: "cli", run: sh("true") }]);

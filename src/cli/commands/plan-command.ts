@@ -7,7 +7,7 @@ import { PLAN_OUTPUT_OPTIONS, PLAN_SHAPING_OPTIONS, resolveWorkers, SELECTION_OP
 import { formatOptions, type OptionSpecs, type OptionValues, parseArgs } from "../parse-args.js";
 import { planToJson, renderPlanText, worktreePresence } from "../render-plan.js";
 import { resolveContext } from "../resolve-context.js";
-import { planResume } from "../resume.js";
+import { describeResume, planResume } from "../resume.js";
 import type { CommandIo } from "./command-io.js";
 
 export const PLAN_OPTIONS = {
@@ -68,9 +68,7 @@ export async function printPlan(
         `grove: nothing to resume from (${reportPath} is missing or unreadable); planning everything\n`,
       );
     else {
-      io.stderr(
-        `Resuming run ${resumed.fromRun}: ${resumed.carried.length} passed scenario(s) carried over, ${resumed.plan.scenarios.length} to run\n`,
-      );
+      io.stderr(describeResume(resumed));
       ctx.plan = resumed.plan;
     }
   }

@@ -5,6 +5,7 @@ import v8 from "node:v8";
 import { newRunDir, runsDir } from "../../config/grove-dir.js";
 import { setInPipeline } from "../../config/load-pipeline.js";
 import { UsageError } from "../../errors.js";
+import { scenarioDefinitions } from "../../plan/scenario-definition.js";
 import { fitWorkersToOpenFiles, openFilesLimit } from "../../resources/open-files-limit.js";
 import { describeDeadRun } from "../../run/dead-runs.js";
 import { newRunId } from "../../run/execute-run.js";
@@ -18,7 +19,7 @@ import { PLAN_OUTPUT_OPTIONS, PLAN_SHAPING_OPTIONS, resolveWorkers, SELECTION_OP
 import { formatOptions, type OptionSpecs, parseArgs } from "../parse-args.js";
 import { checkOutputDirectory } from "../preflight.js";
 import { resolveContext } from "../resolve-context.js";
-import { planResume } from "../resume.js";
+import { describeResume, planResume } from "../resume.js";
 import { createRunReporters } from "../run-reporters.js";
 import type { CommandIo } from "./command-io.js";
 import { printPlan } from "./plan-command.js";
@@ -160,9 +161,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   if (values.resume && !resumed)
     io.stderr(`grove: nothing to resume from (${reportPath} is missing or unreadable); running everything\n`);
   if (resumed) {
-    io.stdout(
-      `Resuming run ${resumed.fromRun}: ${resumed.carried.length} passed scenario(s) carried over, ${resumed.plan.scenarios.length} to run\n`,
-    );
+    io.stdout(describeResume(resumed));
     if (resumed.plan.scenarios.length === 0) {
       io.stdout("Nothing left to run: every selected scenario passed.\n");
       return EXIT.ok;
@@ -242,6 +241,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
           s.testFile !== undefined ? [[s.name, s.testFile] as const] : [],
         ),
       ),
+      definitions: scenarioDefinitions(ctx.loaded.scenarios, ctx.pipeline.test.run),
       ...(resumed ? { carried: resumed.carried } : {}),
       failOnLeak: values["fail-on-leak"] === true,
     });

@@ -145,7 +145,11 @@ export async function resolveContext(
     );
   }
   const splitWorktrees = values["shard-split-worktrees"] === true;
-  const hash = planHash(result.plan, shardSpec ? { count: shardSpec.count, splitWorktrees } : undefined);
+  const hash = planHash(
+    result.plan,
+    shardSpec ? { count: shardSpec.count, splitWorktrees } : undefined,
+    pipeline.test.run,
+  );
   const sharded = shardSpec
     ? takeShard(loaded.scenarios, result.plan, planOptions, { ...shardSpec, splitWorktrees })
     : undefined;

@@ -42,7 +42,7 @@ export function mergeReports(
       );
     if (g.plan_hash !== hash || (g.shard?.count ?? 1) !== count)
       throw new MergeProblem(
-        `${file} comes from another plan (plan ${g.plan_hash}, ${g.shard?.count ?? 1} shard(s)) than ${first.file} (plan ${hash}, ${count}): every shard must run the same commit, selection, --shard n and .grove/timings.json`,
+        `${file} comes from another plan (plan ${g.plan_hash}, ${g.shard?.count ?? 1} shard(s)) than ${first.file} (plan ${hash}, ${count}): every shard must run the same commit (scenarios and pipeline), selection, --shard n and .grove/timings.json`,
       );
     const index = g.shard?.index ?? 1;
     const other = seenShard.get(index);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createSampleRepo } from "../../src/demo/sample-repo.js";
@@ -57,6 +57,17 @@ describe("grove run --shard and grove merge-reports (built CLI, one machine)", (
     const twice = await runGrove(["merge-reports", "a1.json", "a1.json"], cwd);
     expect(twice.exitCode).toBe(2);
     expect(twice.stderr).toMatch(/both shard 1\/2/);
+    // A machine whose checkout runs another command for a scenario is not a shard of this run.
+    await runGrove(["run", "--shard", "1/2", "--report", "c1.json"], cwd);
+    const scenariosFile = join(cwd, "scenarios.json");
+    writeFileSync(
+      scenariosFile,
+      readFileSync(scenariosFile, "utf8").replace('"tests/slow.mjs"', '"tests/pass.mjs"'),
+    );
+    await runGrove(["run", "--shard", "2/2", "--report", "c2.json"], cwd);
+    const changed = await runGrove(["merge-reports", "c1.json", "c2.json"], cwd);
+    expect(changed.stderr).toMatch(/c2.json comes from another plan/);
+    expect(changed.exitCode).toBe(2);
     const missing = await runGrove(["merge-reports", "a1.json"], cwd);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/shard 2\/2 missing/);

@@ -102,6 +102,22 @@ describe("plan hash", () => {
     for (const o of others) expect(o).not.toBe(h);
     expect(new Set(others).size).toBe(others.length);
   });
+  it("changes with what a scenario runs: its test_file, run, env, or the pipeline's test command", () => {
+    const h = planHash(planOf(scenarios), undefined, ["pytest", "{test_file}"]);
+    const b = (extra: Partial<Scenario>) => scenario("b", ["a"], { index: 1, worktree: "w2", ...extra });
+    const others = [
+      planHash(planOf([scenarios[0]!, b({ testFile: "tests/other.py" })]), undefined, [
+        "pytest",
+        "{test_file}",
+      ]),
+      planHash(planOf([scenarios[0]!, b({ run: ["make", "check"] })]), undefined, ["pytest", "{test_file}"]),
+      planHash(planOf([scenarios[0]!, b({ env: { MODE: "x" } })]), undefined, ["pytest", "{test_file}"]),
+      planHash(planOf(scenarios), undefined, ["pytest", "-x", "{test_file}"]),
+    ];
+    for (const o of others) expect(o).not.toBe(h);
+    expect(new Set(others).size).toBe(others.length);
+    expect(planHash(planOf(scenarios), undefined, ["pytest", "{test_file}"])).toBe(h);
+  });
 });
 
 describe("plan problems as located diagnostics", () => {

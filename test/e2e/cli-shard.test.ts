@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createSampleRepo } from "../../src/demo/sample-repo.js";
 import type { Report } from "../../src/reporters/build-report.js";
 import { reportSchemaErrors } from "../helpers/report-schema.js";
-import { runGrove } from "../helpers/run-grove.js";
+import { runGrove, spawnGrove, waitForOutput } from "../helpers/run-grove.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const read = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, file), "utf8")) as Report;
@@ -71,5 +71,26 @@ describe("grove run --shard and grove merge-reports (built CLI, one machine)", (
     const missing = await runGrove(["merge-reports", "a1.json"], cwd);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/shard 2\/2 missing/);
+  });
+
+  it("merging a shard that was interrupted says so and counts its cancelled scenarios, and exits 130", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const cwd = sample.mainRepo;
+    const exits: (number | undefined)[] = [];
+    for (const i of [1, 2]) {
+      const child = spawnGrove(["run", "--shard", `${i}/2`, "--report", `s${i}.json`], cwd);
+      // The shard that holds export_hangs is interrupted once it starts; the other runs to its end.
+      const started = waitForOutput(child, (seen) => seen.includes("▶ export_hangs"));
+      if ((await Promise.race([started.then(() => "started"), child.then(() => "ended")])) === "started")
+        child.kill("SIGINT");
+      exits.push((await child).exitCode);
+    }
+    expect(exits).toContain(130);
+    const merge = await runGrove(["merge-reports", "s1.json", "s2.json", "--report", "merged.json"], cwd);
+    const merged = read(cwd, "merged.json");
+    expect(merged.summary.cancelled).toBeGreaterThan(0);
+    expect(merge.stdout).toContain(`, ${merged.summary.cancelled} cancelled`);
+    expect(merge.stdout).toMatch(/^Merged 2 report\(s\), one of them interrupted: /m);
+    expect(merge.exitCode).toBe(130);
   });
 });

@@ -88,8 +88,13 @@ export async function mergeReportsCommand(argv: readonly string[], io: CommandIo
       ...(io.env.GITHUB_STEP_SUMMARY ? { summaryPath: io.env.GITHUB_STEP_SUMMARY } : {}),
     }).onEnd(merged);
   const s = merged.summary;
+  // An interrupted shard is why the merge exits 130 and why some scenarios are cancelled: say both.
+  const interrupted = inputs.filter(({ report }) => report.summary.interrupted).length;
+  const how = interrupted
+    ? `, ${interrupted === 1 ? "one of them" : `${interrupted} of them`} interrupted`
+    : "";
   io.stdout(
-    `Merged ${inputs.length} report(s): ${s.total} scenario(s): ${s.passed} passed${s.flaky ? ` (${s.flaky} flaky)` : ""}, ${s.failed} failed, ${s.timed_out} timed out, ${s.errors - s.timed_out} errored, ${s.skipped} skipped\nReport: ${out}${junit ? `   JUnit: ${junit}` : ""}${html ? `   HTML: ${html}` : ""}\n`,
+    `Merged ${inputs.length} report(s)${how}: ${s.total} scenario(s): ${s.passed} passed${s.flaky ? ` (${s.flaky} flaky)` : ""}, ${s.failed} failed, ${s.timed_out} timed out, ${s.errors - s.timed_out} errored, ${s.skipped} skipped${s.cancelled ? `, ${s.cancelled} cancelled` : ""}\nReport: ${out}${junit ? `   JUnit: ${junit}` : ""}${html ? `   HTML: ${html}` : ""}\n`,
   );
   return merged.grove.exit_code;
 }

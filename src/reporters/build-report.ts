@@ -37,6 +37,8 @@ export interface ReportMeta {
   testFiles?: ReadonlyMap<string, string>;
   /** Each scenario's definition hash (plan/scenario-definition.ts), by name: `--resume` compares it. */
   definitions?: ReadonlyMap<string, string>;
+  /** Each scenario's dependencies, by name: merge-reports walks the actual critical path with them. */
+  dependencies?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Which part of a sharded plan a report covers. */
@@ -119,6 +121,8 @@ export interface ReportScenario {
   test_file?: string;
   /** What the scenario ran, as a hash (plan/scenario-definition.ts): a pass carries over only while it matches. */
   definition?: string;
+  /** The scenario's dependencies (names), as in the scenarios file. */
+  dependencies?: string[];
   /** The individual tests of the last attempt, when the test command wrote JUnit (pipeline test.junit). */
   tests?: TestCaseResult[];
   skip?: ScenarioResult["skip"];
@@ -212,6 +216,7 @@ function toReportScenario(r: ScenarioResult, meta: ReportMeta): ReportScenario {
   const test = last?.test;
   const testFile = meta.testFiles?.get(r.name);
   const definition = meta.definitions?.get(r.name);
+  const dependencies = meta.dependencies?.get(r.name);
   return {
     name: r.name,
     description: r.description,
@@ -231,6 +236,7 @@ function toReportScenario(r: ScenarioResult, meta: ReportMeta): ReportScenario {
     output_tail: test?.outputTail ?? "",
     ...(testFile !== undefined ? { test_file: testFile } : {}),
     ...(definition !== undefined ? { definition } : {}),
+    ...(dependencies !== undefined ? { dependencies: [...dependencies] } : {}),
     ...(test?.tests ? { tests: test.tests } : {}),
     ...(r.skip ? { skip: r.skip } : {}),
     ...(r.resumedFrom ? { resumed_from: r.resumedFrom } : {}),

@@ -60,6 +60,7 @@ export function mergeReports(
   const runDirOf = new Map<string, string>();
   const testFiles = new Map<string, string>();
   const definitions = new Map<string, string>();
+  const dependencies = new Map<string, string[]>();
   for (const { file, report } of inputs)
     for (const s of report.scenarios) {
       const twice = where.get(s.name);
@@ -71,6 +72,7 @@ export function mergeReports(
       runDirOf.set(s.name, s.run_dir ?? report.grove.run_dir);
       if (s.test_file !== undefined) testFiles.set(s.name, s.test_file);
       if (s.definition !== undefined) definitions.set(s.name, s.definition);
+      if (s.dependencies !== undefined) dependencies.set(s.name, s.dependencies);
       results.push({
         name: s.name,
         description: s.description,
@@ -125,6 +127,7 @@ export function mergeReports(
       ...(hash ? { planHash: hash } : {}),
       testFiles,
       definitions,
+      dependencies,
     },
   );
   for (const s of merged.scenarios) s.run_dir = runDirOf.get(s.name)!;

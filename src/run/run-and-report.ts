@@ -13,7 +13,7 @@ import { type ExecuteRunOptions, executeRun, newRunId, type RunOutcome } from ".
 
 export interface RunAndReportOptions
   extends Omit<ExecuteRunOptions, "onEvent">,
-    Pick<ReportMeta, "planHash" | "shard" | "testFiles" | "definitions"> {
+    Pick<ReportMeta, "planHash" | "shard" | "testFiles" | "definitions" | "dependencies"> {
   /** Every output of the run (use a CompositeReporter for several). */
   reporter: Reporter;
   /** Shown in the report's `grove.scenarios_file`. */
@@ -41,6 +41,7 @@ export async function runAndReport(options: RunAndReportOptions): Promise<Report
     shard,
     testFiles,
     definitions,
+    dependencies,
     ...run
   } = options;
   const runId = run.runId ?? newRunId();
@@ -75,6 +76,7 @@ export async function runAndReport(options: RunAndReportOptions): Promise<Report
     ...(shard !== undefined ? { shard } : {}),
     ...(testFiles !== undefined ? { testFiles } : {}),
     ...(definitions !== undefined ? { definitions } : {}),
+    ...(dependencies !== undefined ? { dependencies } : {}),
   });
   await reporter.onEnd?.(report);
   return { outcome, report, exitCode };

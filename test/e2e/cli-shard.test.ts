@@ -93,4 +93,36 @@ describe("grove run --shard and grove merge-reports (built CLI, one machine)", (
     expect(merge.stdout).toMatch(/^Merged 2 report\(s\), one of them interrupted: /m);
     expect(merge.exitCode).toBe(130);
   });
+
+  it("the merged job summary walks the critical path back through the dependencies the shards' reports keep", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const cwd = sample.mainRepo;
+    const sh = (script: string) => ["sh", "-c", script];
+    writeFileSync(
+      join(cwd, "scenarios.json"),
+      JSON.stringify({
+        scenarios: [
+          { name: "first", worktree: "parser", run: sh("true") },
+          { name: "second", worktree: "parser", run: sh("true"), dependencies: ["first"] },
+          { name: "third", worktree: "parser", run: sh("true"), dependencies: ["second"] },
+        ],
+      }),
+    );
+    // One group: shard 1 runs the chain, shard 2 nothing; the chain's links are in one report, the
+    // dependencies the walk needs are only in the report, since merge-reports reads no scenarios file.
+    for (const i of [1, 2]) await runGrove(["run", "--shard", `${i}/2`, "--report", `s${i}.json`], cwd);
+    const summary = join(cwd, "summary.md");
+    writeFileSync(summary, "");
+    const merge = await runGrove(["merge-reports", "s1.json", "s2.json", "--report", "merged.json"], cwd, {
+      GITHUB_ACTIONS: "true",
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(merge.exitCode, merge.stderr).toBe(0);
+    const merged = read(cwd, "merged.json");
+    expect(reportSchemaErrors(merged)).toEqual([]);
+    expect(merged.scenarios.find((s) => s.name === "third")!.dependencies).toEqual(["second"]);
+    expect(readFileSync(summary, "utf8")).toMatch(
+      /^first \([\d.]+ s\) → second \([\d.]+ s\) → third \([\d.]+ s\)$/m,
+    );
+  });
 });

@@ -86,6 +86,8 @@ export async function mergeReportsCommand(argv: readonly string[], io: CommandIo
     new GithubReporter({
       write: io.stdout,
       ...(io.env.GITHUB_STEP_SUMMARY ? { summaryPath: io.env.GITHUB_STEP_SUMMARY } : {}),
+      // The plan is not here (no scenarios file is read): the reports keep each scenario's dependencies.
+      dependencies: new Map(merged.scenarios.map((s) => [s.name, s.dependencies ?? []])),
     }).onEnd(merged);
   const s = merged.summary;
   // An interrupted shard is why the merge exits 130 and why some scenarios are cancelled: say both.

@@ -242,6 +242,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
         ),
       ),
       definitions: scenarioDefinitions(ctx.loaded.scenarios, ctx.pipeline.test.run),
+      dependencies: new Map(ctx.loaded.scenarios.map((s) => [s.name, s.dependencies])),
       ...(resumed ? { carried: resumed.carried } : {}),
       failOnLeak: values["fail-on-leak"] === true,
     });

@@ -36,11 +36,13 @@ export function planResume(ctx: RunContext, reportPath: string): ResumePlan | un
   for (const p of ctx.plan.scenarios) {
     const s = passedThen.get(p.name);
     if (!s) continue;
-    // A report from before definitions were recorded: its worktree and test_file are all it says.
+    // A report from before definitions were recorded (or the original coordinator's): its worktree
+    // and test_file, where it has them, are all it says.
     const same =
       s.definition !== undefined
         ? s.definition === scenarioDefinition(p.scenario, ctx.pipeline.test.run)
-        : s.worktree === p.scenario.worktree && s.test_file === p.scenario.testFile;
+        : (s.worktree === undefined || s.worktree === p.scenario.worktree) &&
+          (s.test_file === undefined || s.test_file === p.scenario.testFile);
     if (same) passed.set(p.name, s);
     else changed.push(p.name);
   }

@@ -79,6 +79,11 @@ export const WORKTREE_PROGRESS = [
   /** The lease of a run that is no longer running was taken over; the detail names it. */
   "lease-taken-over",
   "verifying",
+  /**
+   * Verify passed, but the setup steps changed since Grove ran them there and this run does not set up
+   * (no --setup-worktrees): it runs on the old setup, and says so. The detail says how to redo it.
+   */
+  "setup-changed",
   "creating",
   "setting-up",
   "checking",

@@ -178,6 +178,15 @@ export async function startWorktrees(options: WorktreeLifecycleOptions) {
           verify: pipeline.worktree.verify,
         });
         if (verdict.checkedOut !== undefined) i.checkedOut = verdict.checkedOut;
+        // Only a note in `grove worktrees`; a run that goes on with the old setup says so once.
+        if (verdict.state === "ready" && verdict.setup === "changed" && !options.setup)
+          emit({
+            type: "worktree-status",
+            at: timestamp(),
+            worktree: input.name,
+            state: "setup-changed",
+            detail: "the setup definition changed since Grove ran it here; --setup-worktrees runs it again",
+          });
         return {
           state: verdict.state,
           create: verdict.state === "worktree-missing" || verdict.setup === "half-created",

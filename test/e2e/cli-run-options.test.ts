@@ -322,3 +322,38 @@ describe("grove run --run-dir (built CLI)", () => {
     }
   });
 });
+
+describe("a changed setup definition (built CLI)", () => {
+  it("a run without --setup-worktrees says which worktrees still have the old setup; with it, setup runs again", async () => {
+    const sample = await createSampleRepo(tempDir());
+    writeScenarios(sample, [{ name: "fine", worktree: "cli", run: sh("true") }]);
+    const pipeline = (version: string) =>
+      writePipeline(
+        sample,
+        `version: 1
+worktree:
+  branch: "feature/test-{worktree}"
+  setup:
+    - name: marker
+      run: [sh, -c, "echo ${version} > .git-info-marker"]
+  verify:
+    - exists: .git-info-marker
+test:
+  run: [node, "{test_file}"]
+`,
+      );
+    pipeline("v1");
+    expect((await runGrove(["run", "--setup-worktrees"], sample.mainRepo)).exitCode).toBe(0);
+    pipeline("v2");
+    const stale = await runGrove(["run"], sample.mainRepo);
+    expect(stale.exitCode, stale.stderr).toBe(0);
+    expect(stale.stdout).toContain(
+      "worktree cli: setup-changed (the setup definition changed since Grove ran it here; --setup-worktrees runs it again)",
+    );
+    const again = await runGrove(["run", "--setup-worktrees"], sample.mainRepo);
+    expect(again.stdout).toContain("worktree cli: setting-up");
+    expect(again.stdout).not.toContain("setup-changed");
+    const marker = join(sample.basePath, "cli", ".git-info-marker");
+    expect(readFileSync(marker, "utf8")).toBe("v2\n");
+  });
+});

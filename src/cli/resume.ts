@@ -19,6 +19,12 @@ export interface ResumePlan {
   fromRun: string;
   /** Scenarios that passed there but whose definition changed since: run again; sorted by name. */
   changed: string[];
+  /**
+   * Scenarios that passed there, unchanged, but depend on one that runs again: their pass was made
+   * after the old one, so they run again too (a carried pass never rests on a dependency that reruns,
+   * which could now fail). Sorted by name.
+   */
+  dependents: string[];
 }
 
 /** Undefined when there is no usable report to resume from (then everything runs). */
@@ -45,6 +51,19 @@ export function planResume(ctx: RunContext, reportPath: string): ResumePlan | un
           (s.test_file === undefined || s.test_file === p.scenario.testFile);
     if (same) passed.set(p.name, s);
     else changed.push(p.name);
+  }
+  const inThePlan = new Set(ctx.plan.scenarios.map((p) => p.name));
+  const reruns = (name: string) => inThePlan.has(name) && !passed.has(name);
+  const dependents: string[] = [];
+  // Until nothing moves: a chain a -> b -> c where only a changed moves b, then c.
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const p of ctx.plan.scenarios)
+      if (passed.has(p.name) && p.dependencies.some(reruns)) {
+        passed.delete(p.name);
+        dependents.push(p.name);
+        moved = true;
+      }
   }
   const inPlan = ctx.plan.scenarios.filter((p) => passed.has(p.name));
   const rest = ctx.plan.scenarios.filter((p) => !passed.has(p.name)).map((p) => p.name);
@@ -83,14 +102,19 @@ export function planResume(ctx: RunContext, reportPath: string): ResumePlan | un
       resumedFrom: fromRun,
     };
   });
-  return { plan: replanned.plan, carried, fromRun, changed: changed.sort() };
+  return { plan: replanned.plan, carried, fromRun, changed: changed.sort(), dependents: dependents.sort() };
 }
 
 /** The line that says what a resumed run carries over and runs (`grove run --resume`, `grove plan --resume`). */
 export function describeResume(resumed: ResumePlan): string {
-  const changed =
+  const why = [
     resumed.changed.length > 0
-      ? ` (${resumed.changed.length} passed but changed since: ${resumed.changed.join(", ")})`
-      : "";
+      ? `${resumed.changed.length} passed but changed since: ${resumed.changed.join(", ")}`
+      : "",
+    resumed.dependents.length > 0
+      ? `${resumed.dependents.length} passed but depend${resumed.dependents.length === 1 ? "s" : ""} on one that runs again: ${resumed.dependents.join(", ")}`
+      : "",
+  ].filter(Boolean);
+  const changed = why.length > 0 ? ` (${why.join("; ")})` : "";
   return `Resuming run ${resumed.fromRun}: ${resumed.carried.length} passed scenario(s) carried over, ${resumed.plan.scenarios.length} to run${changed}\n`;
 }

@@ -267,6 +267,8 @@ describe("grove run --resume beyond an interrupt (built CLI)", () => {
           ...changed.file,
         },
         { name: "broken", worktree: "parser", run: sh(`test -f ${fixed}`) },
+        // Unchanged, but its pass was made after the old "cmd": it runs again after the new one.
+        { name: "after_cmd", worktree: "cli", run: sh("true"), dependencies: ["cmd"] },
       ]);
     scenarios({});
     expect((await runGrove(["run"], sample.mainRepo)).exitCode).toBe(1);
@@ -278,13 +280,14 @@ describe("grove run --resume beyond an interrupt (built CLI)", () => {
     });
     const plan = await runGrove(["plan", "--resume"], sample.mainRepo);
     expect(plan.stderr).toContain(
-      "1 passed scenario(s) carried over, 5 to run (4 passed but changed since: cmd, env, file, moved)",
+      "1 passed scenario(s) carried over, 6 to run (4 passed but changed since: cmd, env, file, moved; 1 passed but depends on one that runs again: after_cmd)",
     );
     const resumed = await runGrove(["run", "--resume"], sample.mainRepo);
     expect(resumed.exitCode).toBe(1);
     const report = byName(readReport(sample));
     expect(report.get("same")!.detail).toContain("(resumed)");
     expect(report.get("cmd")!.status).toBe("failed");
+    expect(report.get("after_cmd")).toMatchObject({ status: "skipped", skip: { dependency: "cmd" } });
     expect(report.get("env")!.status).toBe("failed");
     expect(report.get("moved")).toMatchObject({ status: "passed", worktree: "parser" });
     expect(report.get("moved")!.detail).not.toContain("(resumed)");

@@ -71,7 +71,9 @@ export function renderPlanText(
   }
   out.push("");
   out.push(
-    `Critical path (${seconds(plan.criticalPathSeconds)} expected): ${plan.criticalPath.join(" -> ")}`,
+    plan.criticalPath.length === 0
+      ? "Critical path: none (nothing to run)"
+      : `Critical path (${seconds(plan.criticalPathSeconds)} expected): ${plan.criticalPath.join(" -> ")}`,
   );
   const excluded = plan.filtered ? `, ${plan.excluded} filtered out` : "";
   const pulled = plan.scenarios.filter((p) => p.pulledIn).length;

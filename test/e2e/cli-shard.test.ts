@@ -125,4 +125,25 @@ describe("grove run --shard and grove merge-reports (built CLI, one machine)", (
       /^first \([\d.]+ s\) → second \([\d.]+ s\) → third \([\d.]+ s\)$/m,
     );
   });
+
+  it("grove plan --shard shows an empty part as empty: no critical path with nothing after its colon", async () => {
+    const sample = await createSampleRepo(tempDir());
+    const cwd = sample.mainRepo;
+    writeFileSync(
+      join(cwd, "scenarios.json"),
+      JSON.stringify({
+        scenarios: [
+          { name: "first", worktree: "parser", run: ["true"] },
+          { name: "second", worktree: "parser", run: ["true"], dependencies: ["first"] },
+        ],
+      }),
+    );
+    const full = await runGrove(["plan", "--shard", "1/2"], cwd);
+    expect(full.stdout).toMatch(/^Shard 1\/2: 2 of 2 scenario\(s\)/m);
+    expect(full.stdout).toMatch(/^Critical path \([^)]*expected\): first -> second$/m);
+    const empty = await runGrove(["plan", "--shard", "2/2"], cwd);
+    expect(empty.exitCode, empty.stderr).toBe(0);
+    expect(empty.stdout).toMatch(/^Shard 2\/2: 0 of 2 scenario\(s\)/m);
+    expect(empty.stdout).toMatch(/^Critical path: none \(nothing to run\)$/m);
+  });
 });

@@ -5,7 +5,10 @@
 // inlined like the page's own scripts (src/inspector/assets.ts).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
-const MODULES = [{ name: "shell-quote", exports: ["shellCommandLine"] }];
+const MODULES = [
+  { name: "shell-quote", exports: ["shellCommandLine"] },
+  { name: "root-cause-text", exports: ["rootCauseText"] },
+];
 
 mkdirSync(new URL("../dist/page/", import.meta.url), { recursive: true });
 for (const { name, exports } of MODULES) {

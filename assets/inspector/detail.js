@@ -185,6 +185,18 @@
       const said = ctx.st.detail[i] ?? "";
       const verdict = !said ? s : said === s || said.startsWith(`${s} `) ? said : `${s}: ${said}`;
       $("detail-status").textContent = `${verdict} · worktree ${sc.worktree}${sc.dependencies.length ? ` · needs ${sc.dependencies.join(", ")}` : ""}`;
+      // What began its chain of skips, read from the result's structured root cause (the detail only
+      // names the direct dependency's skip): a scenario or a worktree of the run is a button that
+      // selects it; a dependency left out of the run is not on the page.
+      const root = s === "skipped" ? ctx.store.results.get(sel.name)?.skip?.rootCause : undefined;
+      if (root) {
+        /** @type {GroveSelection | null} */
+        const target = "scenario" in root ? { kind: "scenario", name: root.scenario } : "worktree" in root ? { kind: "worktree", name: root.worktree } : null;
+        const text = G.rootCauseText(root);
+        const what = target ? el("button", { type: "button", class: "root-cause", "data-kind": target.kind, "data-name": target.name }, text) : el("span", { class: "root-cause" }, text);
+        if (target) what.addEventListener("click", () => ctx.select(target));
+        parts.push(el("h3", {}, "Root cause"), what);
+      }
       const attempts = ctx.store.attempts.filter((a) => a.name === sel.name && a.start <= ctx.t);
       if (attempts.length) parts.push(el("h3", {}, "Attempts"));
       for (const a of attempts) {

@@ -219,6 +219,8 @@ interface GroveNamespace {
   stripAnsi(s: unknown): string;
   /** shell-quote.js, made from src/util/shell-quote.ts: an argv as one line a shell reads back the same. */
   shellCommandLine(argv: readonly string[]): string;
+  /** root-cause-text.js, made from src/util/root-cause-text.ts: a skip's root cause as its dependents' details say it. */
+  rootCauseText(root: import("../../src/events.js").RootCause): string;
   /** Sets text only when it differs. */
   setText(node: Node, text: string): void;
   clip(s: string, n: number): string;

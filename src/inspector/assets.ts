@@ -10,7 +10,7 @@ const ASSET_DIR = new URL("../../assets/inspector/", import.meta.url);
  * Grove's own modules the page runs too, made classic scripts by the build (scripts/page-scripts.mjs):
  * dist/page/ (from dist/inspector/ and from the bundle in dist/cli/; under vitest this module is in src/).
  */
-const GENERATED = new Set(["shell-quote.js"]);
+const GENERATED = new Set(["shell-quote.js", "root-cause-text.js"]);
 const GENERATED_DIR = new URL(
   import.meta.url.endsWith(".ts") ? "../../dist/page/" : "../page/",
   import.meta.url,
@@ -20,6 +20,7 @@ const require = createRequire(import.meta.url);
 /** The page's scripts, in load order (index.html lists the same; the offline report inlines them). */
 export const PAGE_SCRIPTS = [
   "shell-quote.js",
+  "root-cause-text.js",
   "recording.js",
   "fold.js",
   "layout.js",

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSampleRepo, type SampleRepo } from "../../src/demo/sample-repo.js";
 import { readRecording } from "../../src/inspector/recording-format.js";
 import { launchBrowser, screenshotPath } from "../helpers/browser.js";
+import { makeRepo } from "../helpers/git-repo.js";
 import { inspectorUrlOf } from "../helpers/inspector-url.js";
 import { GROVE_BIN } from "../helpers/paths.js";
 
@@ -209,6 +210,60 @@ describe("inspector in a real browser", () => {
     await page.goto(`file://${join(sample.mainRepo, "report.html")}`);
     await page.waitForSelector('.node[data-name="after_gate"][data-status="skipped"]');
     expect(await page.locator("svg#graph text", { hasText: XSS }).count()).toBe(1);
+    // A skipped scenario's detail names its root cause from the result's structure: the failed
+    // scenario, a button that selects it.
+    await page.click('.node[data-name="after_gate"]');
+    const root = page.locator('#detail-body button.root-cause[data-kind="scenario"][data-name="gate"]');
+    expect(await root.textContent()).toBe('"gate" failed');
+    await root.click();
+    await page.waitForSelector('#detail-title[data-kind="scenario"]:text-is("gate")');
+    expect(await page.locator("#detail-body .root-cause").count()).toBe(0);
+    await page.close();
+  });
+
+  it("a skip chain that began at a worktree's problem names the worktree as its root cause, two levels down", async () => {
+    const failing = 'if (process.env.GROVE_WORKTREE === "api") process.exit(1);';
+    const scenario = (name: string, dependencies: string[], worktree: string) => ({
+      name,
+      description: "",
+      worktree,
+      test_file: "x",
+      dependencies,
+      timeout: 30,
+      tags: [],
+    });
+    const repo = await makeRepo({
+      "grove.pipeline.yaml": [
+        "version: 1",
+        "worktree:",
+        "  setup:",
+        "    - name: install",
+        `      run: [node, -e, ${JSON.stringify(failing)}]`,
+        "test:",
+        '  run: ["true"]',
+        "",
+      ].join("\n"),
+      "scenarios.json": JSON.stringify({
+        scenarios: [scenario("a", [], "api"), scenario("c", ["a"], "web"), scenario("d", ["c"], "web")],
+      }),
+    });
+    const r = await execa(
+      process.execPath,
+      [GROVE_BIN, "run", "--setup-worktrees", "--reporter", "html", "--html-report", "report.html"],
+      { cwd: repo.main, reject: false, env: { NO_COLOR: "1" } },
+    );
+    expect(r.exitCode, String(r.stdout) + String(r.stderr)).toBe(1);
+    const page = await browser.newPage();
+    await page.goto(`file://${join(repo.main, "report.html")}`);
+    await page.waitForSelector('.node[data-name="d"][data-status="skipped"]');
+    await page.click('.node[data-name="d"]');
+    // The status line names the direct dependency; the root cause, the worktree two levels up.
+    expect(await page.textContent("#detail-status")).toContain('dependency "c" was skipped');
+    const root = page.locator('#detail-body button.root-cause[data-kind="worktree"][data-name="api"]');
+    expect(await root.textContent()).toBe('worktree "api" setup-failed');
+    await root.click();
+    await page.waitForSelector('#detail-title[data-kind="worktree"]:text-is("api")');
+    expect(await page.textContent("#detail-status")).toMatch(/^setup-failed: /);
     await page.close();
   });
 });

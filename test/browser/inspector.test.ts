@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSampleRepo, type SampleRepo } from "../../src/demo/sample-repo.js";
 import { readRecording } from "../../src/inspector/recording-format.js";
 import { launchBrowser, screenshotPath } from "../helpers/browser.js";
-import { makeRepo } from "../helpers/git-repo.js";
 import { inspectorUrlOf } from "../helpers/inspector-url.js";
 import { GROVE_BIN } from "../helpers/paths.js";
+import { makeSetupFailureRepo } from "../helpers/setup-failure-repo.js";
 
 const XSS = "<img src=x onerror=alert(1)>";
 
@@ -223,30 +223,11 @@ describe("inspector in a real browser", () => {
 
   it("a skip chain that began at a worktree's problem names the worktree as its root cause, two levels down", async () => {
     const failing = 'if (process.env.GROVE_WORKTREE === "api") process.exit(1);';
-    const scenario = (name: string, dependencies: string[], worktree: string) => ({
-      name,
-      description: "",
-      worktree,
-      test_file: "x",
-      dependencies,
-      timeout: 30,
-      tags: [],
-    });
-    const repo = await makeRepo({
-      "grove.pipeline.yaml": [
-        "version: 1",
-        "worktree:",
-        "  setup:",
-        "    - name: install",
-        `      run: [node, -e, ${JSON.stringify(failing)}]`,
-        "test:",
-        '  run: ["true"]',
-        "",
-      ].join("\n"),
-      "scenarios.json": JSON.stringify({
-        scenarios: [scenario("a", [], "api"), scenario("c", ["a"], "web"), scenario("d", ["c"], "web")],
-      }),
-    });
+    const repo = await makeSetupFailureRepo(failing, [
+      ["a", [], "api"],
+      ["c", ["a"], "web"],
+      ["d", ["c"], "web"],
+    ]);
     const r = await execa(
       process.execPath,
       [GROVE_BIN, "run", "--setup-worktrees", "--reporter", "html", "--html-report", "report.html"],

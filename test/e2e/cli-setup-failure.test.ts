@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/reporters/build-report.js";
-import { makeRepo } from "../helpers/git-repo.js";
 import { reportSchemaErrors } from "../helpers/report-schema.js";
 import { runGrove } from "../helpers/run-grove.js";
+import { makeSetupFailureRepo } from "../helpers/setup-failure-repo.js";
 
 // A setup step that fails the way npm does: the cause first, a generic last line.
 // It fails in worktree "api" only.
@@ -17,35 +17,12 @@ const FAILING_STEP = [
 
 describe("a worktree whose setup fails (built CLI, real git, real command)", () => {
   it("the summary shows the failing step's last lines and its log once; the report has both", async () => {
-    const scenario = (name: string, dependencies: string[], worktree = "api") => ({
-      name,
-      description: "",
-      worktree,
-      test_file: "x",
-      dependencies,
-      timeout: 30,
-      tags: [],
-    });
-    const repo = await makeRepo({
-      "grove.pipeline.yaml": [
-        "version: 1",
-        "worktree:",
-        "  setup:",
-        "    - name: install",
-        `      run: [node, -e, ${JSON.stringify(FAILING_STEP)}]`,
-        "test:",
-        '  run: ["true"]',
-        "",
-      ].join("\n"),
-      "scenarios.json": JSON.stringify({
-        scenarios: [
-          scenario("a", []),
-          scenario("b", ["a"]),
-          scenario("c", ["a"], "web"),
-          scenario("d", ["c"], "web"),
-        ],
-      }),
-    });
+    const repo = await makeSetupFailureRepo(FAILING_STEP, [
+      ["a", [], "api"],
+      ["b", ["a"], "api"],
+      ["c", ["a"], "web"],
+      ["d", ["c"], "web"],
+    ]);
     const r = await runGrove(["run", "--setup-worktrees"], repo.main);
     expect(r.exitCode, r.stdout + r.stderr).toBe(1);
     const section = r.stdout.slice(r.stdout.indexOf("Worktrees not ready:"), r.stdout.indexOf("Skipped:"));

@@ -9,14 +9,19 @@ import { createHash } from "node:crypto";
 import type { Scenario } from "../config/types.js";
 
 export function scenarioDefinition(scenario: Scenario, pipelineTestRun: readonly string[]): string {
-  const env = Object.entries(scenario.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const text = JSON.stringify([
-    scenario.worktree,
-    scenario.testFile ?? null,
-    scenario.run ?? pipelineTestRun,
-    env,
-  ]);
-  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify(definitionFields(scenario, pipelineTestRun)))
+    .digest("hex")
+    .slice(0, 16);
+}
+
+/** What the definition covers, as JSON-able fields (the plan's hash takes them as they are). */
+export function definitionFields(scenario: Scenario, pipelineTestRun: readonly string[]): unknown[] {
+  const env =
+    Object.keys(scenario.env).length > 0
+      ? Object.entries(scenario.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      : [];
+  return [scenario.worktree, scenario.testFile ?? null, scenario.run ?? pipelineTestRun, env];
 }
 
 /** Every scenario's definition, by name (for the report's `definition`). */

@@ -52,19 +52,23 @@ export function planResume(ctx: RunContext, reportPath: string): ResumePlan | un
     if (same) passed.set(p.name, s);
     else changed.push(p.name);
   }
-  const inThePlan = new Set(ctx.plan.scenarios.map((p) => p.name));
-  const reruns = (name: string) => inThePlan.has(name) && !passed.has(name);
+  // Down the dependency edges from everything that runs again: a chain a -> b -> c where only a
+  // changed moves b, then c (one walk, each edge once).
+  const dependentsOf = new Map<string, string[]>();
+  for (const p of ctx.plan.scenarios)
+    for (const d of p.dependencies) {
+      const list = dependentsOf.get(d);
+      if (list) list.push(p.name);
+      else dependentsOf.set(d, [p.name]);
+    }
   const dependents: string[] = [];
-  // Until nothing moves: a chain a -> b -> c where only a changed moves b, then c.
-  for (let moved = true; moved; ) {
-    moved = false;
-    for (const p of ctx.plan.scenarios)
-      if (passed.has(p.name) && p.dependencies.some(reruns)) {
-        passed.delete(p.name);
-        dependents.push(p.name);
-        moved = true;
+  const reruns = ctx.plan.scenarios.map((p) => p.name).filter((name) => !passed.has(name));
+  for (let i = 0; i < reruns.length; i++)
+    for (const d of dependentsOf.get(reruns[i]!) ?? [])
+      if (passed.delete(d)) {
+        dependents.push(d);
+        reruns.push(d);
       }
-  }
   const inPlan = ctx.plan.scenarios.filter((p) => passed.has(p.name));
   const rest = ctx.plan.scenarios.filter((p) => !passed.has(p.name)).map((p) => p.name);
   // The rest is planned with the run's own options (recorded durations included), its names alone and

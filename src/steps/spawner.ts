@@ -228,7 +228,7 @@ export function startSpawner(count: number, kind: SpawnHelperKind = chosenKind()
   };
   // `count` helpers of either kind. One Python helper is a single server for every lane: under load
   // each start waited for the others' (posix_spawn returns once the child has exec'd), and a run took
-  // 1.5-2.4x as long as with two (bench/overhead.ts, a loaded 2-core VM); a command goes to the helper
+  // 1.5-1.6x as long as with two (bench/overhead.ts, a loaded 2-core VM); a command goes to the helper
   // with the fewest running.
   const pythons: Helper[] = [];
   if (kind === "python" && count > 0) {
